@@ -1,0 +1,64 @@
+"""The CLI is documented: every command answers --help and is named in the README or docs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import typer
+from typer.testing import CliRunner
+
+from barometre.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _command_paths() -> list[tuple[str, ...]]:
+    root = typer.main.get_command(app)
+    paths: list[tuple[str, ...]] = []
+
+    def walk(cmd: click.Command, prefix: tuple[str, ...]) -> None:
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(sub, (*prefix, name))
+        else:
+            paths.append(prefix)
+
+    walk(root, ())
+    return paths
+
+
+def _documentation() -> str:
+    texts = [(ROOT / "README.md").read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").rglob("*.md"))]
+    return "\n".join(texts)
+
+
+def test_there_are_commands() -> None:
+    """The CLI exposes at least the questionnaire group."""
+    assert any(p[0] == "questionnaire" for p in _command_paths())
+
+
+def test_every_command_has_help() -> None:
+    """`barometre <command> --help` exits 0 and shows a description for every command."""
+    runner = CliRunner()
+    for path in _command_paths():
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        cmd = typer.main.get_command(app)
+        for name in path:
+            assert isinstance(cmd, click.Group)
+            cmd = cmd.commands[name]
+        assert (cmd.help or "").strip(), f"barometre {' '.join(path)} has no help text"
+
+
+def test_every_command_is_documented() -> None:
+    """Each command appears as `barometre <path>` in README.md or docs/*.md."""
+    docs = _documentation()
+    missing = [
+        " ".join(path)
+        for path in _command_paths()
+        if not re.search(r"barometre\s+" + r"\s+".join(map(re.escape, path)) + r"\b", docs)
+    ]
+    assert not missing, f"commands not documented in README.md or docs/: {missing}"
