@@ -1,0 +1,411 @@
+"""The sampling frame: companies in scope, read from the SIRENE stock, with a report per filter.
+
+The stock file is streamed (polars' streaming engine): a national stock of about 30 million
+legal units is read in bounded memory, and only the units in scope are materialised.
+Each filter says how many units it removed; rows that cannot be trusted (bad SIREN
+checksum, unknown codes, broken quoting, wrong field count) are set aside, counted, and
+sampled with their line numbers, never silently dropped and never allowed to stop the import.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from barometre.campaign import sirene as s
+from barometre.campaign._csvcheck import LINE, BadLine, FrameSourceError, check_csv, read_header
+
+__all__ = [
+    "BadLine",
+    "FilterStep",
+    "Frame",
+    "FrameFilters",
+    "FrameReport",
+    "FrameSourceError",
+    "import_frame",
+]
+
+DEFAULT_TURNOVER_RANGE = (2_000_000.0, 1_500_000_000.0)
+"""The 2018 study's scope: turnover between 2 M€ and 1.5 bn€."""
+
+FRAME_COLUMNS = (
+    "siren",
+    "name",
+    "legal_category",
+    "naf",
+    "naf_section",
+    "sector",
+    "headcount_code",
+    "size_band",
+    "category",
+)
+ADDRESS_COLUMNS = (
+    "siret",
+    "address_complement",
+    "street",
+    "special_delivery",
+    "postcode",
+    "city",
+    "municipality",
+    "department",
+    "region",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameFilters:
+    """Which legal units are in scope. `None` switches a filter off."""
+
+    active_only: bool = True
+    naf_rev2_only: bool = True
+    excluded_naf: tuple[str, ...] = s.DEFAULT_EXCLUDED_NAF
+    """Section letters (``A``), divisions (``64``) or full codes (``64.20Z``)."""
+    categories: tuple[str, ...] | None = ("PME", "ETI")
+    size_bands: tuple[str, ...] | None = None
+    headcount_codes: tuple[str, ...] | None = None
+    turnover_range: tuple[float, float] | None = DEFAULT_TURNOVER_RANGE
+    """Applied only when financial data is given; units without a turnover are then removed."""
+
+
+@dataclass(frozen=True, slots=True)
+class FilterStep:
+    """One filter, in the order applied, and how many units it removed."""
+
+    name: str
+    description: str
+    removed: int
+
+
+@dataclass(frozen=True, slots=True)
+class FrameReport:
+    """What the import read, set aside and removed."""
+
+    source: str
+    rows_read: int
+    bad_rows: int
+    bad_rows_by_reason: tuple[tuple[str, int], ...]
+    bad_row_sample: tuple[BadLine, ...]
+    steps: tuple[FilterStep, ...]
+    kept: int
+    addresses_found: int | None = None
+    """Units whose head office address was found (None without an establishments file)."""
+
+    def lines(self) -> list[str]:
+        """The report as plain text lines, for the CLI and logs."""
+        out = [f"{self.source}: {self.rows_read:,} rows read"]
+        out.append(f"  set aside as bad rows: {self.bad_rows:,}")
+        out += [f"    {reason}: {n:,}" for reason, n in self.bad_rows_by_reason]
+        out += [f"  removed by {st.name} ({st.description}): {st.removed:,}" for st in self.steps]
+        out.append(f"  kept in the frame: {self.kept:,}")
+        if self.addresses_found is not None:
+            out.append(f"  head office address found: {self.addresses_found:,}")
+        return out
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The units in scope (one row per legal unit, keyed by ``siren``) and how they were chosen."""
+
+    units: pl.DataFrame
+    report: FrameReport
+    filters: FrameFilters = field(default_factory=FrameFilters)
+
+
+def _scan_source(
+    path: Path, required: Sequence[str], optional: Sequence[str], source: str, workdir: Path
+) -> tuple[pl.LazyFrame, int, tuple[tuple[str, int], ...], tuple[BadLine, ...], list[str]]:
+    """A lazy scan of the columns we use plus `_line`, and the structural bad lines."""
+    if not path.exists():
+        raise FrameSourceError(f"{path}: no such file")
+    if path.suffix.lower() == ".parquet":
+        columns = list(pl.scan_parquet(path).collect_schema().names())
+        lf = pl.scan_parquet(path).with_row_index(LINE, offset=1)
+        bad, by_reason, sample = 0, (), ()
+    else:
+        columns = list(read_header(path))
+        checked = check_csv(path, source, workdir=workdir)
+        lf = pl.scan_csv(
+            checked.clean_path,
+            infer_schema=False,
+            encoding="utf8-lossy",
+        )
+        lf = (
+            lf.with_columns(pl.col(LINE).cast(pl.UInt32))
+            if checked.has_line_column
+            else lf.with_row_index(LINE, offset=2)
+        )
+        bad, by_reason, sample = (
+            checked.bad_line_count,
+            checked.bad_lines_by_reason,
+            checked.bad_line_sample,
+        )
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise FrameSourceError(f"{path}: missing column(s) {', '.join(missing)}")
+    present = [c for c in optional if c in columns]
+    cast = [pl.col(c).cast(pl.String) for c in (*required, *present)]
+    return lf.select(pl.col(LINE), *cast), bad, by_reason, sample, present
+
+
+def _excluded_naf_expr(naf: pl.Expr, section: pl.Expr, excluded: Sequence[str]) -> pl.Expr:
+    sections = [e for e in excluded if len(e) == 1]
+    divisions = [e for e in excluded if len(e) == 2]
+    codes = [e for e in excluded if len(e) > 2]
+    return (
+        section.is_in(sections) | s.naf_division(naf).is_in(divisions) | naf.is_in(codes)
+    ).fill_null(False)
+
+
+def _name_expr(present: Sequence[str]) -> pl.Expr:
+    candidates: list[pl.Expr] = []
+    if s.UL_NAME in present:
+        candidates.append(pl.col(s.UL_NAME))
+    if s.UL_USUAL_NAME in present:
+        candidates.append(pl.col(s.UL_USUAL_NAME))
+    if s.UL_PERSON_LAST_NAME in present:
+        person = pl.col(s.UL_PERSON_LAST_NAME)
+        if s.UL_PERSON_FIRST_NAME in present:
+            person = pl.concat_str(
+                [pl.col(s.UL_PERSON_FIRST_NAME), person], separator=" ", ignore_nulls=True
+            )
+        candidates.append(person)
+    return pl.coalesce(candidates) if candidates else pl.lit(None, dtype=pl.String)
+
+
+def _optional(name: str, present: Sequence[str]) -> pl.Expr:
+    return pl.col(name) if name in present else pl.lit(None, dtype=pl.String)
+
+
+def _read_financials(path: Path, workdir: Path) -> tuple[pl.LazyFrame, int, tuple, tuple]:
+    lf, bad, by_reason, sample, _ = _scan_source(
+        path, ("siren", "turnover"), (), "financials", workdir
+    )
+    # A decimal comma is common in French exports; an unreadable amount reads as missing.
+    turnover = pl.col("turnover").str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".")
+    fin = lf.select(
+        pl.col("siren"), turnover.cast(pl.Float64, strict=False).alias("turnover")
+    ).unique("siren", keep="last")
+    return fin, bad, by_reason, sample
+
+
+def import_frame(
+    legal_units: Path,
+    *,
+    establishments: Path | None = None,
+    financials: Path | None = None,
+    filters: FrameFilters | None = None,
+    sample_size: int = 20,
+) -> Frame:
+    """Read a SIRENE StockUniteLegale file (CSV or Parquet), apply `filters`, return the frame.
+
+    `establishments` (StockEtablissement) adds the head office's postal address and region;
+    `financials` (CSV or Parquet with ``siren,turnover``) enables the turnover filter.
+    """
+    filters = filters or FrameFilters()
+    workdir = Path(tempfile.mkdtemp(prefix="barometre-frame-"))
+    lf, struct_bad, struct_reasons, struct_sample, present = _scan_source(
+        legal_units, s.UL_REQUIRED, s.UL_OPTIONAL, "legal_units", workdir
+    )
+    siren, state = pl.col(s.UL_SIREN), pl.col(s.UL_STATE)
+    naf, headcount = pl.col(s.UL_NAF), pl.col(s.UL_HEADCOUNT)
+    category = _optional(s.UL_CATEGORY, present)
+    nomenclature = (
+        pl.col(s.UL_NAF_NOMENCLATURE) if s.UL_NAF_NOMENCLATURE in present else pl.lit(s.NAF_REV2)
+    )
+    is_rev2 = nomenclature.fill_null(s.NAF_REV2) == s.NAF_REV2
+    section = s.naf_section(naf)
+
+    # Codes are judged only where they are meant to be NAF rev. 2; older nomenclatures are
+    # a filter (closed units keep their 1993 codes), not an error.
+    bad_reason = (
+        pl.when(~s.siren_is_valid(siren))
+        .then(pl.lit("siren_checksum"))
+        .when(state.is_not_null() & ~state.is_in(s.STATES))
+        .then(pl.lit("unknown_state"))
+        .when(headcount.is_not_null() & ~headcount.is_in(list(s.HEADCOUNT_TO_SIZE_BAND)))
+        .then(pl.lit("unknown_headcount_code"))
+        .when(
+            is_rev2
+            & naf.is_not_null()
+            & (~naf.str.contains(s.NAF_PATTERN).fill_null(False) | section.is_null())
+        )
+        .then(pl.lit("unknown_naf_code"))
+        .when(category.is_not_null() & ~category.is_in(s.CATEGORIES))
+        .then(pl.lit("unknown_category"))
+        .otherwise(None)
+    )
+
+    band = s.size_band(headcount)
+    steps: list[tuple[str, str, pl.Expr]] = []
+    if filters.active_only:
+        steps.append(("active", "closed legal units", state != s.ACTIVE))
+    if filters.naf_rev2_only:
+        steps.append(("naf_rev2", "activity coded in an older nomenclature", ~is_rev2))
+    steps.append(("activity_code", "no main activity code", naf.is_null()))
+    if filters.excluded_naf:
+        steps.append(
+            (
+                "excluded_naf",
+                "NAF excluded: " + ", ".join(filters.excluded_naf),
+                _excluded_naf_expr(naf, section, filters.excluded_naf),
+            )
+        )
+    if filters.categories is not None:
+        steps.append(
+            (
+                "category",
+                "company category not in " + ", ".join(filters.categories),
+                ~category.is_in(filters.categories).fill_null(False),
+            )
+        )
+    if filters.headcount_codes is not None:
+        steps.append(
+            (
+                "headcount_code",
+                "headcount band not in " + ", ".join(filters.headcount_codes),
+                ~headcount.fill_null("NN").is_in(filters.headcount_codes),
+            )
+        )
+    if filters.size_bands is not None:
+        steps.append(
+            (
+                "size_band",
+                "size band not in " + ", ".join(filters.size_bands),
+                ~band.is_in(filters.size_bands).fill_null(False),
+            )
+        )
+
+    extra_bad: list[tuple[int, tuple, tuple]] = []
+    if financials is not None:
+        fin, fbad, freasons, fsample = _read_financials(financials, workdir)
+        extra_bad.append((fbad, freasons, fsample))
+        lf = lf.join(fin, left_on=s.UL_SIREN, right_on="siren", how="left")
+        turnover = pl.col("turnover")
+        steps.append(("turnover_missing", "no turnover in the financial data", turnover.is_null()))
+        if filters.turnover_range is not None:
+            lo, hi = filters.turnover_range
+            steps.append(
+                (
+                    "turnover_range",
+                    f"turnover outside {lo:,.0f}-{hi:,.0f} €",
+                    (turnover < lo) | (turnover > hi),
+                )
+            )
+
+    drop = pl.lit(None, dtype=pl.String)
+    for name, _, removes in reversed(steps):
+        drop = pl.when(removes.fill_null(False)).then(pl.lit(name)).otherwise(drop)
+    marked = lf.with_columns(bad_reason.alias("_bad"), drop.alias("_drop"))
+
+    units_lf = marked.filter(pl.col("_bad").is_null() & pl.col("_drop").is_null()).select(
+        siren.alias("siren"),
+        _name_expr(present).alias("name"),
+        _optional(s.UL_LEGAL_CATEGORY, present).alias("legal_category"),
+        naf.alias("naf"),
+        section.alias("naf_section"),
+        s.study_sector(naf).alias("sector"),
+        headcount.fill_null("NN").alias("headcount_code"),
+        band.alias("size_band"),
+        category.alias("category"),
+        *([pl.col("turnover")] if financials is not None else []),
+        _optional(s.UL_HEAD_OFFICE_NIC, present).alias("_nic"),
+    )
+    counts_lf = marked.group_by("_bad", "_drop").agg(pl.len().alias("n"))
+    sample_lf = (
+        marked.filter(pl.col("_bad").is_not_null()).select(LINE, "_bad", siren).head(sample_size)
+    )
+    units, counts, sample = pl.collect_all([units_lf, counts_lf, sample_lf], engine="streaming")
+
+    content_bad: dict[str, int] = {}
+    removed: dict[str, int] = {}
+    rows_read = struct_bad
+    for bad, dropped, n in counts.iter_rows():
+        rows_read += n
+        if bad is not None:
+            content_bad[bad] = content_bad.get(bad, 0) + n
+        elif dropped is not None:
+            removed[dropped] = removed.get(dropped, 0) + n
+    reasons: dict[str, int] = dict(struct_reasons)
+    for reason, n in content_bad.items():
+        reasons[reason] = reasons.get(reason, 0) + n
+    bad_sample = list(struct_sample) + [
+        BadLine("legal_units", int(line), str(reason), f"siren={sid}")
+        for line, reason, sid in sample.iter_rows()
+    ]
+    for _fbad, freasons, fsample in extra_bad:
+        for reason, n in freasons:
+            reasons["financials_" + reason] = reasons.get("financials_" + reason, 0) + n
+        bad_sample += list(fsample)
+    bad_sample.sort(key=lambda b: (b.source != "legal_units", b.line))
+
+    units = units.sort("siren")
+    addresses_found: int | None = None
+    if establishments is not None:
+        units, _et_bad, et_reasons, et_sample = _join_head_offices(units, establishments, workdir)
+        addresses_found = int(units["postcode"].is_not_null().sum())
+        for reason, n in et_reasons:
+            reasons["establishments_" + reason] = reasons.get("establishments_" + reason, 0) + n
+        bad_sample += list(et_sample)
+    units = units.drop("_nic")
+
+    report = FrameReport(
+        source=str(legal_units),
+        rows_read=rows_read,
+        bad_rows=sum(
+            n for r, n in reasons.items() if not r.startswith(("establishments_", "financials_"))
+        ),
+        bad_rows_by_reason=tuple(sorted(reasons.items())),
+        bad_row_sample=tuple(bad_sample[: sample_size * 2]),
+        steps=tuple(FilterStep(n, d, removed.get(n, 0)) for n, d, _ in steps),
+        kept=units.height,
+        addresses_found=addresses_found,
+    )
+    return Frame(units=units, report=report, filters=filters)
+
+
+def _join_head_offices(
+    units: pl.DataFrame, path: Path, workdir: Path
+) -> tuple[pl.DataFrame, int, tuple[tuple[str, int], ...], tuple[BadLine, ...]]:
+    """Add the head office's postal address (siren + nicSiegeUniteLegale) to each unit."""
+    lf, bad, by_reason, sample, present = _scan_source(
+        path, s.ET_REQUIRED, s.ET_OPTIONAL, "establishments", workdir
+    )
+    wanted = (
+        units.lazy()
+        .select(pl.col("siren").alias(s.ET_SIREN), pl.col("_nic").alias(s.ET_NIC))
+        .filter(pl.col(s.ET_NIC).is_not_null())
+    )
+    street = pl.concat_str(
+        [
+            _optional(s.ET_STREET_NUMBER, present),
+            _optional(s.ET_STREET_NUMBER_SUFFIX, present),
+            _optional(s.ET_STREET_TYPE, present),
+            _optional(s.ET_STREET_NAME, present),
+        ],
+        separator=" ",
+        ignore_nulls=True,
+    )
+    cedex = _optional(s.ET_CEDEX, present)
+    municipality = _optional(s.ET_MUNICIPALITY, present)
+    offices = (
+        lf.join(wanted, on=[s.ET_SIREN, s.ET_NIC], how="semi")
+        .select(
+            pl.col(s.ET_SIREN).alias("siren"),
+            pl.concat_str([pl.col(s.ET_SIREN), pl.col(s.ET_NIC)]).alias("siret"),
+            _optional(s.ET_ADDRESS_COMPLEMENT, present).alias("address_complement"),
+            pl.when(street.str.len_chars() > 0).then(street).alias("street"),
+            _optional(s.ET_SPECIAL_DELIVERY, present).alias("special_delivery"),
+            pl.col(s.ET_POSTCODE).alias("postcode"),
+            pl.coalesce(cedex, pl.col(s.ET_CITY)).alias("city"),
+            municipality.alias("municipality"),
+            s.department(municipality).alias("department"),
+            s.region(municipality).alias("region"),
+        )
+        .unique("siren", keep="first")
+        .collect(engine="streaming")
+    )
+    return units.join(offices, on="siren", how="left"), bad, by_reason, sample
