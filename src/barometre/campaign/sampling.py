@@ -1,0 +1,252 @@
+"""Stratified simple random sampling without replacement, with its allocation and design weights.
+
+The allocation is computed on real numbers first (proportional, Neyman or equal, clipped to
+[minimum, N_h] by a single scale factor found by bisection), then rounded to integers by the
+largest-remainder rule so that the stratum sizes sum exactly to n. Units are ordered by
+SIREN within each stratum before the seeded draw, so a seed gives the same sample whatever
+the order of the frame file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import polars as pl
+
+STRATUM = "stratum"
+DEFAULT_STRATA = ("size_band", "sector")
+
+
+class Allocation(StrEnum):
+    """How the sample size is shared among strata."""
+
+    PROPORTIONAL = "proportional"
+    NEYMAN = "neyman"
+    EQUAL = "equal"
+
+
+class SamplingError(ValueError):
+    """The sample cannot be drawn as asked (n too large or too small, unknown variable...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SampleDesign:
+    """What to draw. Take-all conditions are ``variable=value`` on stratum variables."""
+
+    n: int
+    strata: tuple[str, ...] = DEFAULT_STRATA
+    allocation: Allocation = Allocation.PROPORTIONAL
+    minimum_per_stratum: int = 0
+    take_all: tuple[str, ...] = ()
+    expected_proportion: float | Mapping[str, float] | None = None
+    """Neyman: p_h per stratum (or one p for all), giving S_h = sqrt(p_h (1 - p_h))."""
+    standard_deviation: Mapping[str, float] | None = None
+    """Neyman: S_h per stratum, used instead of `expected_proportion`."""
+    seed: int = 20180301
+    key: str = "siren"
+    """The unit identifier, used to order units before drawing."""
+
+
+@dataclass(frozen=True, slots=True)
+class StratumAllocation:
+    """One stratum of the design: population N, sample n, sampling fraction."""
+
+    stratum: str
+    population: int
+    sample: int
+    take_all: bool
+
+    @property
+    def fraction(self) -> float:
+        """n / N, the inclusion probability of every unit of the stratum."""
+        return self.sample / self.population if self.population else 0.0
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The drawn units with ``stratum``, ``inclusion_probability`` and ``design_weight``."""
+
+    units: pl.DataFrame
+    allocation: tuple[StratumAllocation, ...]
+    design: SampleDesign
+
+    @property
+    def size(self) -> int:
+        """Number of sampled units."""
+        return self.units.height
+
+
+def stratum_labels(frame: pl.DataFrame, strata: Sequence[str]) -> pl.Expr:
+    """The stratum label of each unit, values joined by ``|`` (e.g. ``20-49|services``)."""
+    missing = [v for v in strata if v not in frame.columns]
+    if missing:
+        raise SamplingError(f"stratum variable(s) not in the frame: {', '.join(missing)}")
+    return pl.concat_str(
+        [pl.col(v).cast(pl.String).fill_null("NA") for v in strata], separator="|"
+    ).alias(STRATUM)
+
+
+def _take_all_strata(
+    labels: Sequence[str], strata: Sequence[str], conditions: Sequence[str]
+) -> set[str]:
+    chosen: set[str] = set()
+    for condition in conditions:
+        variable, sep, value = condition.partition("=")
+        if not sep or variable not in strata:
+            raise SamplingError(
+                f"take-all condition {condition!r} must read variable=value with a stratum "
+                f"variable ({', '.join(strata)})"
+            )
+        position = list(strata).index(variable)
+        chosen |= {label for label in labels if label.split("|")[position] == value}
+    return chosen
+
+
+def _neyman_sd(labels: Sequence[str], design: SampleDesign) -> list[float]:
+    if design.standard_deviation is not None:
+        sd = design.standard_deviation
+        missing = [h for h in labels if h not in sd]
+        if missing:
+            raise SamplingError(f"no standard deviation given for stratum {missing[0]!r}")
+        return [float(sd[h]) for h in labels]
+    p = design.expected_proportion
+    if p is None:
+        raise SamplingError("Neyman allocation needs expected proportions or standard deviations")
+    if not isinstance(p, Mapping):
+        return [math.sqrt(float(p) * (1 - float(p)))] * len(labels)
+    missing = [h for h in labels if h not in p]
+    if missing:
+        raise SamplingError(f"no expected proportion given for stratum {missing[0]!r}")
+    for h in labels:
+        if not 0 <= p[h] <= 1:
+            raise SamplingError(f"expected proportion of stratum {h!r} is not in [0, 1]")
+    return [math.sqrt(p[h] * (1 - p[h])) for h in labels]
+
+
+def allocate(
+    population: Sequence[int],
+    n: int,
+    weights: Sequence[float],
+    minimum: int = 0,
+    take_all: Sequence[bool] | None = None,
+) -> list[int]:
+    """Integer stratum sizes summing exactly to `n`, proportional to `weights`.
+
+    Each n_h lies in [min(minimum, N_h), N_h]; take-all strata get N_h. Shares beyond a
+    stratum's bounds are redistributed to the others (one scale factor for all free strata).
+    """
+    big_n = np.asarray(population, dtype=np.int64)
+    w = np.asarray(weights, dtype=float)
+    full = np.asarray(take_all if take_all is not None else [False] * len(big_n), dtype=bool)
+    if n > int(big_n.sum()):
+        raise SamplingError(f"sample size {n:,} exceeds the frame ({int(big_n.sum()):,} units)")
+    sizes = np.where(full, big_n, 0)
+    rest = n - int(sizes.sum())
+    if rest < 0:
+        raise SamplingError(
+            f"take-all strata alone need {int(sizes.sum()):,} units, more than n = {n:,}"
+        )
+    free = ~full
+    lo = np.minimum(minimum, big_n).astype(float)
+    hi = big_n.astype(float)
+    if lo[free].sum() > rest:
+        raise SamplingError(
+            f"the minimum of {minimum} per stratum needs {int(lo[free].sum()):,} units, "
+            f"more than the {rest:,} left"
+        )
+    # Find the scale t with sum(clip(t * w, lo, hi)) = rest; the sum is monotone in t.
+    w_free = np.where(free, w, 0.0)
+
+    def total(t: float) -> float:
+        return float(np.clip(t * w_free, lo, hi)[free].sum())
+
+    low, high = 0.0, 1.0
+    while total(high) < rest and high < 1e300:
+        high *= 2
+    for _ in range(200):
+        mid = (low + high) / 2
+        if total(mid) < rest:
+            low = mid
+        else:
+            high = mid
+    exact = np.where(free, np.clip(high * w_free, lo, hi), 0.0)
+    floors = np.floor(exact + 1e-9).astype(np.int64)
+    floors = np.minimum(floors, big_n)
+    left = rest - int(floors[free].sum())
+    # Largest remainders first; ties go to the stratum listed first, for reproducibility.
+    remainders = exact - floors
+    order = sorted(
+        (i for i in range(len(big_n)) if free[i] and floors[i] < big_n[i]),
+        key=lambda i: (-remainders[i], i),
+    )
+    for i in order[:left]:
+        floors[i] += 1
+    sizes = np.where(free, floors, sizes)
+    if int(sizes.sum()) != n:  # pragma: no cover - guards the arithmetic above
+        raise SamplingError(f"allocation sums to {int(sizes.sum())}, not {n}")
+    return [int(v) for v in sizes]
+
+
+def draw_sample(frame: pl.DataFrame, design: SampleDesign) -> Sample:
+    """Draw a stratified SRSWOR sample from `frame` as `design` says."""
+    if design.n <= 0:
+        raise SamplingError("the sample size must be positive")
+    if design.key not in frame.columns:
+        raise SamplingError(f"the frame has no {design.key!r} column to order units by")
+    labelled = frame.with_columns(stratum_labels(frame, design.strata)).sort(STRATUM, design.key)
+    counts = labelled.group_by(STRATUM, maintain_order=True).len()
+    labels = counts[STRATUM].to_list()
+    population = counts["len"].to_list()
+    full_set = _take_all_strata(labels, design.strata, design.take_all)
+    full = [h in full_set for h in labels]
+    if design.allocation is Allocation.PROPORTIONAL:
+        weights = [float(v) for v in population]
+    elif design.allocation is Allocation.EQUAL:
+        weights = [1.0] * len(labels)
+    else:
+        weights = [nh * sh for nh, sh in zip(population, _neyman_sd(labels, design), strict=True)]
+    sizes = allocate(population, design.n, weights, design.minimum_per_stratum, full)
+
+    rng = np.random.Generator(np.random.PCG64(design.seed))
+    chosen: list[np.ndarray] = []
+    start = 0
+    for big_n, small_n in zip(population, sizes, strict=True):
+        picked = (
+            rng.choice(big_n, size=small_n, replace=False) if small_n < big_n else np.arange(big_n)
+        )
+        chosen.append(start + np.sort(picked))
+        start += big_n
+    rows = np.concatenate(chosen) if chosen else np.array([], dtype=np.int64)
+    fractions = pl.DataFrame(
+        {
+            STRATUM: labels,
+            "inclusion_probability": [s / p for s, p in zip(sizes, population, strict=True)],
+        }
+    )
+    units = (
+        labelled[rows]
+        .join(fractions, on=STRATUM, how="left")
+        .with_columns((1 / pl.col("inclusion_probability")).alias("design_weight"))
+    )
+    allocation = tuple(
+        StratumAllocation(h, p, s, f)
+        for h, p, s, f in zip(labels, population, sizes, full, strict=True)
+    )
+    return Sample(units=units, allocation=allocation, design=design)
+
+
+def allocation_table(sample: Sample) -> pl.DataFrame:
+    """Per stratum: N, n, sampling fraction, take-all flag (the CLI's summary table)."""
+    return pl.DataFrame(
+        {
+            STRATUM: [a.stratum for a in sample.allocation],
+            "N": [a.population for a in sample.allocation],
+            "n": [a.sample for a in sample.allocation],
+            "fraction": [a.fraction for a in sample.allocation],
+            "take_all": [a.take_all for a in sample.allocation],
+        }
+    )
