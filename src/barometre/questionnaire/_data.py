@@ -1,0 +1,262 @@
+"""The canonical data form of a questionnaire (plain dicts, YAML or JSON) and the built-ins.
+
+``questionnaire_to_dict`` and ``questionnaire_from_dict`` are exact inverses. Reading is
+strict: an unknown key (a typo such as ``requried``) is an error naming its place, never
+silently ignored.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any, Final
+
+import yaml
+
+from barometre.questionnaire._errors import QuestionnaireError
+from barometre.questionnaire._model import (
+    YES_NO_CHOICES,
+    Choice,
+    Question,
+    Questionnaire,
+    QuestionType,
+    Section,
+)
+
+_QUESTIONNAIRE_KEYS: Final = {
+    "id",
+    "version",
+    "title_fr",
+    "title_en",
+    "sections",
+    "diagnostic_questions",
+}
+_SECTION_KEYS: Final = {"id", "label_fr", "label_en", "relevant", "questions"}
+_QUESTION_OPTIONAL: Final = (
+    "hint_fr",
+    "hint_en",
+    "relevant",
+    "constraint",
+    "constraint_message_fr",
+    "constraint_message_en",
+    "unit",
+    "minimum",
+    "maximum",
+)
+_QUESTION_KEYS: Final = {
+    "id",
+    "type",
+    "label_fr",
+    "label_en",
+    "choices",
+    "required",
+    "integer",
+    *_QUESTION_OPTIONAL,
+}
+_CHOICE_KEYS: Final = {"code", "label_fr", "label_en"}
+
+BUILTINS: Final = ("bpi2018",)
+
+
+def _mapping(
+    value: object, where: str, allowed: set[str], needed: tuple[str, ...], kind: str = ""
+) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise QuestionnaireError(f"{where}: expected a mapping, found {type(value).__name__}")
+    if "id" in value and where != "questionnaire":
+        where = f"{where} ({kind} {value['id']!r})"
+    unknown = sorted(str(k) for k in value if k not in allowed)
+    if unknown:
+        raise QuestionnaireError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
+    missing = [k for k in needed if k not in value]
+    if missing:
+        raise QuestionnaireError(f"{where}: missing key(s) {', '.join(missing)}")
+    return value
+
+
+def _list(value: object, where: str) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise QuestionnaireError(f"{where}: expected a list, found {type(value).__name__}")
+    return list(value)
+
+
+def _choice_from_dict(data: object, where: str) -> Choice:
+    item = _mapping(data, where, _CHOICE_KEYS, ("code", "label_fr", "label_en"))
+    if not isinstance(item["code"], str):
+        # YAML reads 11 or yes as numbers/booleans; codes must be quoted to stay texts.
+        raise QuestionnaireError(f"{where}: code {item['code']!r} must be a text (quote it)")
+    return Choice(item["code"], item["label_fr"], item["label_en"])
+
+
+def _question_from_dict(data: object, where: str) -> Question:
+    item = _mapping(data, where, _QUESTION_KEYS, ("id", "type", "label_fr", "label_en"), "question")
+    where = f"{where} (question {item['id']!r})"
+    try:
+        kind = QuestionType(item["type"])
+    except ValueError:
+        kinds = ", ".join(t.value for t in QuestionType)
+        raise QuestionnaireError(
+            f"{where}: unknown type {item['type']!r}; use one of {kinds}"
+        ) from None
+    choices = tuple(
+        _choice_from_dict(c, f"{where}, choices[{i}]")
+        for i, c in enumerate(_list(item.get("choices", []), f"{where}, choices"))
+    )
+    try:
+        return Question(
+            id=item["id"],
+            type=kind,
+            label_fr=item["label_fr"],
+            label_en=item["label_en"],
+            choices=choices,
+            required=item.get("required", False),
+            integer=item.get("integer", False),
+            **{key: item.get(key) for key in _QUESTION_OPTIONAL},
+        )
+    except QuestionnaireError as error:
+        raise QuestionnaireError(
+            f"{where}: {error}", question_id=error.question_id, field=error.field
+        ) from error
+
+
+def questionnaire_from_dict(data: object) -> Questionnaire:
+    """Build a questionnaire from its data form; errors name the place in the data."""
+    root = _mapping(
+        data,
+        "questionnaire",
+        _QUESTIONNAIRE_KEYS,
+        ("id", "version", "title_fr", "title_en", "sections"),
+    )
+    sections = []
+    for i, raw in enumerate(_list(root["sections"], "sections")):
+        where = f"sections[{i}]"
+        item = _mapping(
+            raw, where, _SECTION_KEYS, ("id", "label_fr", "label_en", "questions"), "section"
+        )
+        where = f"{where} (section {item['id']!r})"
+        questions = tuple(
+            _question_from_dict(q, f"{where}, questions[{j}]")
+            for j, q in enumerate(_list(item["questions"], f"{where}, questions"))
+        )
+        try:
+            sections.append(
+                Section(
+                    item["id"], item["label_fr"], item["label_en"], questions, item.get("relevant")
+                )
+            )
+        except QuestionnaireError as error:
+            raise QuestionnaireError(f"{where}: {error}", field=error.field) from error
+    diagnostic = _list(root.get("diagnostic_questions", []), "diagnostic_questions")
+    version = root["version"]
+    return Questionnaire(
+        id=root["id"],
+        version=str(version)
+        if isinstance(version, int | float) and not isinstance(version, bool)
+        else version,
+        title_fr=root["title_fr"],
+        title_en=root["title_en"],
+        sections=tuple(sections),
+        diagnostic_questions=tuple(diagnostic),
+    )
+
+
+def questionnaire_to_dict(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The canonical data form: only non-default values, keys in a stable order."""
+    data: dict[str, Any] = {
+        "id": questionnaire.id,
+        "version": questionnaire.version,
+        "title_fr": questionnaire.title_fr,
+        "title_en": questionnaire.title_en,
+    }
+    if questionnaire.diagnostic_questions:
+        data["diagnostic_questions"] = list(questionnaire.diagnostic_questions)
+    data["sections"] = [
+        {
+            "id": section.id,
+            "label_fr": section.label_fr,
+            "label_en": section.label_en,
+            **({"relevant": section.relevant} if section.relevant else {}),
+            "questions": [_question_to_dict(q) for q in section.questions],
+        }
+        for section in questionnaire.sections
+    ]
+    return data
+
+
+def _question_to_dict(question: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": question.id,
+        "type": question.type.value,
+        "label_fr": question.label_fr,
+        "label_en": question.label_en,
+    }
+    if question.required:
+        data["required"] = True
+    if question.integer:
+        data["integer"] = True
+    for key in _QUESTION_OPTIONAL:
+        value = getattr(question, key)
+        if value is not None:
+            data[key] = value
+    # The standard yes/no labels are implied by the type; write only custom ones.
+    if question.choices and question.choices != YES_NO_CHOICES:
+        data["choices"] = [
+            {"code": c.code, "label_fr": c.label_fr, "label_en": c.label_en}
+            for c in question.choices
+        ]
+    return data
+
+
+def parse_questionnaire_yaml(text: str) -> Questionnaire:
+    """A questionnaire from YAML text (JSON is YAML too)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise QuestionnaireError(f"not valid YAML: {error}") from error
+    return questionnaire_from_dict(data)
+
+
+def questionnaire_to_yaml(questionnaire: Questionnaire) -> str:
+    """The canonical YAML text of a questionnaire."""
+    return yaml.safe_dump(
+        questionnaire_to_dict(questionnaire), allow_unicode=True, sort_keys=False, width=100
+    )
+
+
+def questionnaire_to_json(questionnaire: Questionnaire) -> str:
+    """The canonical JSON text of a questionnaire."""
+    return json.dumps(questionnaire_to_dict(questionnaire), ensure_ascii=False, indent=2) + "\n"
+
+
+@functools.cache  # questionnaires are immutable, so one parse serves every caller
+def load_builtin(name: str = "bpi2018") -> Questionnaire:
+    """A questionnaire shipped with barometre, by name (``"bpi2018"``: the 2018 instrument)."""
+    if name not in BUILTINS:
+        raise QuestionnaireError(
+            f"no built-in questionnaire {name!r}; available: {', '.join(BUILTINS)}"
+        )
+    text = (
+        resources.files("barometre.questionnaire")
+        .joinpath("data", f"{name}.yaml")
+        .read_text("utf-8")
+    )
+    return parse_questionnaire_yaml(text)
+
+
+def diagnostic_subset(questionnaire: Questionnaire) -> Questionnaire:
+    """The short self-diagnostic: the questionnaire's ``diagnostic_questions``, in order.
+
+    Its id is the questionnaire's id followed by ``-diagnostic``, so answers to it are never
+    mistaken for answers to the full instrument.
+    """
+    if not questionnaire.diagnostic_questions:
+        raise QuestionnaireError(
+            f"questionnaire {questionnaire.id!r} defines no diagnostic questions"
+        )
+    suffix = "-diagnostic"
+    short_id = questionnaire.id if questionnaire.id.endswith(suffix) else questionnaire.id + suffix
+    return questionnaire.subset(questionnaire.diagnostic_questions, id=short_id)

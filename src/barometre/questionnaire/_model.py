@@ -1,0 +1,507 @@
+"""The questionnaire model: a questionnaire of sections of questions with coded choices.
+
+Every object is a frozen dataclass compared by value, so that a questionnaire read back from
+an XLSForm can be checked with ``==`` against the one written. Definitions are checked when
+built: a bad id, a duplicate code or a skip-logic expression that does not parse or names an
+unknown (or later) question raises QuestionnaireError naming the question and the field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final, Literal
+
+from barometre.questionnaire import _expression as ex
+from barometre.questionnaire._errors import (
+    ExpressionError,
+    QuestionnaireError,
+    UnknownQuestionError,
+)
+
+Lang = Literal["fr", "en"]
+LANGS: Final[tuple[Lang, ...]] = ("fr", "en")
+
+_ID_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_QUESTIONNAIRE_ID_RE: Final = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
+_CODE_RE: Final = re.compile(r"\S+\Z")
+
+
+class QuestionType(StrEnum):
+    """The kinds of question; the value is the name used in data files."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    YES_NO = "yes_no"
+    SCALE4 = "scale4"
+    NUMBER = "number"
+    TEXT = "text"
+
+    @property
+    def has_choices(self) -> bool:
+        """Whether answers are choice codes."""
+        return self not in (QuestionType.NUMBER, QuestionType.TEXT)
+
+
+def check_lang(lang: str) -> Lang:
+    """Return ``lang`` if it is "fr" or "en", else raise QuestionnaireError."""
+    if lang == "fr":
+        return "fr"
+    if lang == "en":
+        return "en"
+    raise QuestionnaireError(f"unknown language {lang!r}; use 'fr' or 'en'")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer option: a stable, language-neutral code and its labels."""
+
+    code: str
+    label_fr: str
+    label_en: str
+
+    def label(self, lang: str = "fr") -> str:
+        """The label in ``lang`` ("fr" or "en")."""
+        return self.label_fr if check_lang(lang) == "fr" else self.label_en
+
+
+YES_NO_CHOICES: Final = (Choice("yes", "Oui", "Yes"), Choice("no", "Non", "No"))
+
+
+def _require_text(value: object, what: str, question_id: str | None, name: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise QuestionnaireError(
+            f"{what}: {name} must be a non-empty text", question_id=question_id, field=name
+        )
+
+
+def _optional_text(value: object, what: str, question_id: str | None, name: str) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise QuestionnaireError(
+            f"{what}: {name} must be a non-empty text or absent",
+            question_id=question_id,
+            field=name,
+        )
+
+
+def _parse_expression(
+    text: str | None, what: str, question_id: str | None, name: str
+) -> ex.Expr | None:
+    if text is None:
+        return None
+    if not isinstance(text, str) or not text.strip():
+        raise QuestionnaireError(
+            f"{what}: {name} must be a non-empty expression or absent",
+            question_id=question_id,
+            field=name,
+        )
+    try:
+        return ex.parse(text)
+    except ExpressionError as error:
+        raise QuestionnaireError(
+            f"{what}: {name} {text!r} does not parse: {error}",
+            question_id=question_id,
+            field=name,
+        ) from error
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: its type, FR/EN wording, choices, skip logic, constraint and bounds."""
+
+    id: str
+    type: QuestionType
+    label_fr: str
+    label_en: str
+    choices: tuple[Choice, ...] = ()
+    hint_fr: str | None = None
+    hint_en: str | None = None
+    required: bool = False
+    relevant: str | None = None
+    constraint: str | None = None
+    constraint_message_fr: str | None = None
+    constraint_message_en: str | None = None
+    unit: str | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    integer: bool = False
+    relevant_expr: ex.Expr | None = field(default=None, init=False, compare=False, repr=False)
+    constraint_expr: ex.Expr | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        qid = self.id
+        if not isinstance(qid, str) or not _ID_RE.match(qid):
+            raise QuestionnaireError(
+                f"question id {qid!r} must be a letter or '_' followed by letters, digits or '_'",
+                question_id=qid if isinstance(qid, str) else None,
+                field="id",
+            )
+        what = f"question {qid!r}"
+        if not isinstance(self.type, QuestionType):
+            raise QuestionnaireError(
+                f"{what}: unknown type {self.type!r}", question_id=qid, field="type"
+            )
+        _require_text(self.label_fr, what, qid, "label_fr")
+        _require_text(self.label_en, what, qid, "label_en")
+        for name in (
+            "hint_fr",
+            "hint_en",
+            "constraint_message_fr",
+            "constraint_message_en",
+            "unit",
+        ):
+            _optional_text(getattr(self, name), what, qid, name)
+        if not isinstance(self.required, bool) or not isinstance(self.integer, bool):
+            raise QuestionnaireError(
+                f"{what}: required and integer must be true or false",
+                question_id=qid,
+                field="required",
+            )
+        self._check_choices()
+        self._check_number()
+        if (self.constraint_message_fr is None) != (self.constraint_message_en is None):
+            raise QuestionnaireError(
+                f"{what}: give the constraint message in both French and English",
+                question_id=qid,
+                field="constraint_message_en",
+            )
+        if self.constraint_message_fr is not None and self.constraint is None:
+            raise QuestionnaireError(
+                f"{what}: a constraint message needs a constraint",
+                question_id=qid,
+                field="constraint",
+            )
+        relevant = _parse_expression(self.relevant, what, qid, "relevant")
+        if relevant is not None and ex.uses_current(relevant):
+            raise QuestionnaireError(
+                f"{what}: '.' (the current answer) has no meaning in relevant; use ${{question}}",
+                question_id=qid,
+                field="relevant",
+            )
+        object.__setattr__(self, "relevant_expr", relevant)
+        object.__setattr__(
+            self, "constraint_expr", _parse_expression(self.constraint, what, qid, "constraint")
+        )
+
+    def _check_choices(self) -> None:
+        qid, what = self.id, f"question {self.id!r}"
+        if not isinstance(self.choices, tuple) or not all(
+            isinstance(c, Choice) for c in self.choices
+        ):
+            raise QuestionnaireError(
+                f"{what}: choices must be a tuple of Choice", question_id=qid, field="choices"
+            )
+        if not self.type.has_choices:
+            if self.choices:
+                raise QuestionnaireError(
+                    f"{what}: a {self.type.value} question takes no choices",
+                    question_id=qid,
+                    field="choices",
+                )
+            return
+        if self.type is QuestionType.YES_NO:
+            if not self.choices:
+                object.__setattr__(self, "choices", YES_NO_CHOICES)
+            elif tuple(c.code for c in self.choices) != ("yes", "no"):
+                raise QuestionnaireError(
+                    f"{what}: a yes/no question has exactly the codes 'yes' and 'no', in order",
+                    question_id=qid,
+                    field="choices",
+                )
+        if self.type is QuestionType.SCALE4 and len(self.choices) != 4:
+            raise QuestionnaireError(
+                f"{what}: a 4-point scale has exactly 4 choices, not {len(self.choices)}",
+                question_id=qid,
+                field="choices",
+            )
+        if len(self.choices) < 2:
+            raise QuestionnaireError(
+                f"{what}: needs at least two choices", question_id=qid, field="choices"
+            )
+        seen: set[str] = set()
+        for choice in self.choices:
+            if not isinstance(choice.code, str) or not _CODE_RE.match(choice.code):
+                raise QuestionnaireError(
+                    f"{what}: choice code {choice.code!r} must be a non-empty text without spaces",
+                    question_id=qid,
+                    field="choices",
+                )
+            if choice.code in seen:
+                raise QuestionnaireError(
+                    f"{what}: choice code {choice.code!r} appears twice",
+                    question_id=qid,
+                    field="choices",
+                )
+            seen.add(choice.code)
+            _require_text(choice.label_fr, f"{what}, choice {choice.code!r}", qid, "choices")
+            _require_text(choice.label_en, f"{what}, choice {choice.code!r}", qid, "choices")
+
+    def _check_number(self) -> None:
+        qid, what = self.id, f"question {self.id!r}"
+        bounds = {"minimum": self.minimum, "maximum": self.maximum}
+        if self.type is not QuestionType.NUMBER:
+            if self.unit is not None or self.integer or any(v is not None for v in bounds.values()):
+                raise QuestionnaireError(
+                    f"{what}: unit, bounds and integer only apply to number questions",
+                    question_id=qid,
+                    field="unit",
+                )
+            return
+        for name, value in bounds.items():
+            if value is None:
+                continue
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
+                raise QuestionnaireError(
+                    f"{what}: {name} must be a finite number", question_id=qid, field=name
+                )
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise QuestionnaireError(
+                f"{what}: minimum {self.minimum} is above maximum {self.maximum}",
+                question_id=qid,
+                field="maximum",
+            )
+
+    def label(self, lang: str = "fr") -> str:
+        """The question's wording in ``lang``."""
+        return self.label_fr if check_lang(lang) == "fr" else self.label_en
+
+    def hint(self, lang: str = "fr") -> str | None:
+        """The hint in ``lang``, if any."""
+        return self.hint_fr if check_lang(lang) == "fr" else self.hint_en
+
+    def constraint_message(self, lang: str = "fr") -> str | None:
+        """The message shown when the constraint fails, if any."""
+        return (
+            self.constraint_message_fr if check_lang(lang) == "fr" else self.constraint_message_en
+        )
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The choice codes, in order."""
+        return tuple(choice.code for choice in self.choices)
+
+    def choice(self, code: str) -> Choice:
+        """The choice with this code; QuestionnaireError if there is none."""
+        for choice in self.choices:
+            if choice.code == code:
+                return choice
+        raise QuestionnaireError(
+            f"question {self.id!r} has no choice {code!r} (codes: {', '.join(self.codes)})",
+            question_id=self.id,
+            field="choices",
+        )
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of questions, optionally skipped as a whole by ``relevant``."""
+
+    id: str
+    label_fr: str
+    label_en: str
+    questions: tuple[Question, ...]
+    relevant: str | None = None
+    relevant_expr: ex.Expr | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not _ID_RE.match(self.id):
+            raise QuestionnaireError(
+                f"section id {self.id!r} is not a valid identifier", field="id"
+            )
+        what = f"section {self.id!r}"
+        _require_text(self.label_fr, what, None, "label_fr")
+        _require_text(self.label_en, what, None, "label_en")
+        if not isinstance(self.questions, tuple) or not all(
+            isinstance(q, Question) for q in self.questions
+        ):
+            raise QuestionnaireError(
+                f"{what}: questions must be a tuple of Question", field="questions"
+            )
+        if not self.questions:
+            raise QuestionnaireError(f"{what} has no question", field="questions")
+        expr = _parse_expression(self.relevant, what, None, "relevant")
+        if expr is not None and ex.uses_current(expr):
+            raise QuestionnaireError(f"{what}: '.' has no meaning in relevant", field="relevant")
+        object.__setattr__(self, "relevant_expr", expr)
+
+    def label(self, lang: str = "fr") -> str:
+        """The section title in ``lang``."""
+        return self.label_fr if check_lang(lang) == "fr" else self.label_en
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A versioned questionnaire; its id and version are stored with every response."""
+
+    id: str
+    version: str
+    title_fr: str
+    title_en: str
+    sections: tuple[Section, ...]
+    diagnostic_questions: tuple[str, ...] = ()
+    _by_id: Mapping[str, Question] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _section_of: Mapping[str, Section] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not _QUESTIONNAIRE_ID_RE.match(self.id):
+            raise QuestionnaireError(
+                f"questionnaire id {self.id!r} must be letters, digits, '_', '.' or '-'", field="id"
+            )
+        if not isinstance(self.version, str) or not self.version.strip():
+            raise QuestionnaireError(
+                f"questionnaire {self.id!r}: version must be a non-empty text", field="version"
+            )
+        _require_text(self.title_fr, f"questionnaire {self.id!r}", None, "title_fr")
+        _require_text(self.title_en, f"questionnaire {self.id!r}", None, "title_en")
+        if not isinstance(self.sections, tuple) or not self.sections:
+            raise QuestionnaireError(f"questionnaire {self.id!r} has no section", field="sections")
+        by_id: dict[str, Question] = {}
+        section_of: dict[str, Section] = {}
+        section_ids: set[str] = set()
+        for section in self.sections:
+            if section.id in section_ids:
+                raise QuestionnaireError(
+                    f"section id {section.id!r} appears twice", field="sections"
+                )
+            section_ids.add(section.id)
+            # A section condition may only look at questions asked before the section.
+            _check_references(section.relevant_expr, by_id, None, f"section {section.id!r}", None)
+            for question in section.questions:
+                if question.id in by_id:
+                    raise QuestionnaireError(
+                        f"question id {question.id!r} appears twice",
+                        question_id=question.id,
+                        field="id",
+                    )
+                what = f"question {question.id!r}"
+                _check_references(question.relevant_expr, by_id, None, what, question.id)
+                by_id[question.id] = question
+                _check_references(question.constraint_expr, by_id, question, what, question.id)
+                section_of[question.id] = section
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_section_of", section_of)
+        if not isinstance(self.diagnostic_questions, tuple):
+            raise QuestionnaireError(
+                "diagnostic_questions must be a tuple of question ids", field="diagnostic_questions"
+            )
+        for qid in self.diagnostic_questions:
+            if qid not in by_id:
+                raise QuestionnaireError(
+                    f"diagnostic question {qid!r} is not a question of {self.id!r}",
+                    question_id=qid,
+                    field="diagnostic_questions",
+                )
+        if len(set(self.diagnostic_questions)) != len(self.diagnostic_questions):
+            raise QuestionnaireError(
+                "diagnostic_questions lists a question twice", field="diagnostic_questions"
+            )
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question, in the order they are asked."""
+        return tuple(self._by_id.values())
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        """Every question id, in order."""
+        return tuple(self._by_id)
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self._by_id
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id; UnknownQuestionError (a KeyError) if there is none."""
+        try:
+            return self._by_id[question_id]
+        except KeyError:
+            raise UnknownQuestionError(
+                f"questionnaire {self.id!r} has no question {question_id!r}",
+                question_id=question_id,
+            ) from None
+
+    def section_of(self, question_id: str) -> Section:
+        """The section holding a question."""
+        self.question(question_id)
+        return self._section_of[question_id]
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise UnknownQuestionError(f"questionnaire {self.id!r} has no section {section_id!r}")
+
+    def label(self, question_id: str, lang: str = "fr") -> str:
+        """The wording of a question in ``lang``."""
+        return self.question(question_id).label(lang)
+
+    def choice_label(self, question_id: str, code: str, lang: str = "fr") -> str:
+        """The label of a choice code of a question in ``lang``."""
+        return self.question(question_id).choice(code).label(lang)
+
+    def subset(
+        self, question_ids: Iterable[str], *, id: str | None = None, version: str | None = None
+    ) -> Questionnaire:
+        """A questionnaire keeping only these questions, in this questionnaire's order.
+
+        Sections left empty are dropped. Raises QuestionnaireError if a kept question's skip
+        logic or constraint refers to a dropped one.
+        """
+        keep = set(question_ids)
+        for qid in keep:
+            self.question(qid)
+        sections = tuple(
+            Section(s.id, s.label_fr, s.label_en, kept, s.relevant)
+            for s in self.sections
+            if (kept := tuple(q for q in s.questions if q.id in keep))
+        )
+        return Questionnaire(
+            id=id or self.id,
+            version=version or self.version,
+            title_fr=self.title_fr,
+            title_en=self.title_en,
+            sections=sections,
+            diagnostic_questions=tuple(q for q in self.diagnostic_questions if q in keep),
+        )
+
+
+def _check_references(
+    expr: ex.Expr | None,
+    earlier: Mapping[str, Question],
+    current: Question | None,
+    what: str,
+    question_id: str | None,
+) -> None:
+    """Refuse references to unknown or later questions, and codes that a question lacks."""
+    if expr is None:
+        return
+    name = "relevant" if current is None else "constraint"
+    for ref in sorted(ex.references(expr)):
+        if ref not in earlier:
+            raise QuestionnaireError(
+                f"{what}: {name} refers to ${{{ref}}}, which is not an earlier question",
+                question_id=question_id,
+                field=name,
+            )
+    for subject, code in ex.code_literals(expr):
+        target = current if isinstance(subject, ex.Current) else earlier[subject.name]
+        if target is None or not target.type.has_choices:
+            continue
+        if code not in target.codes:
+            raise QuestionnaireError(
+                f"{what}: {name} tests ${{{target.id}}} against {code!r}, which is not one of its "
+                f"codes ({', '.join(target.codes)})",
+                question_id=question_id,
+                field=name,
+            )
