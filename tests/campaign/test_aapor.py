@@ -113,5 +113,5 @@ def test_final_disposition_takes_the_strongest_evidence() -> None:
 
 def test_unknown_codes_are_rejected() -> None:
     """An event with a code outside the catalogue raises UnknownDisposition."""
-    with pytest.raises(UnknownDisposition, match="9.99"):
+    with pytest.raises(UnknownDisposition, match=r"9\.99"):
         DispositionEvent("c1", "9.99", T0)
