@@ -1,0 +1,183 @@
+"""Weight calibration: margin checks, raking (via svy), bounded raking, post-stratification.
+
+One calibration step per design: R and svy both credit only the last weight
+adjustment in the variance of a chain, so trimming is done *inside* the
+calibration (bounds on g = new weight / old weight, R ``calibrate(calfun =
+"raking", bounds = ...)``), never as a separate pass afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from barometre.stats._variance import FloatArray, IntArray
+from barometre.stats.errors import (
+    DataLevelNotInMarginError,
+    MarginError,
+    MarginLevelNotInDataError,
+    MarginTotalsDisagreeError,
+    RakingDidNotConvergeError,
+)
+
+# Relative disagreement tolerated between the grand totals of two margins.
+TOTALS_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Margin:
+    """One calibration margin matched to the data: level codes and target totals."""
+
+    column: str
+    codes: IntArray  # level code of each row
+    targets: FloatArray  # population total of each level, in code order
+    levels: tuple[object, ...]
+
+
+def match_margin(
+    column: str, levels: Sequence[object], codes: IntArray, totals: Mapping[Any, float]
+) -> Margin:
+    """Match a margin ``{level: total}`` to the data's levels, or say what does not fit.
+
+    Keys are compared as text, so ``{"1": ...}`` fits an integer column.
+    """
+    by_text = {str(k): float(v) for k, v in totals.items()}
+    data_text = [str(v) for v in levels]
+    missing = [lv for lv in data_text if lv not in by_text]
+    if missing:
+        raise DataLevelNotInMarginError(
+            f"margin {column!r}: level(s) {missing} occur in the data but have no "
+            "population total in the margin"
+        )
+    absent = [k for k, v in by_text.items() if k not in data_text and v != 0.0]
+    if absent:
+        raise MarginLevelNotInDataError(
+            f"margin {column!r}: level(s) {absent} have a population total but no "
+            "respondent in the data; merge them with a neighbouring level"
+        )
+    targets = np.array([by_text[lv] for lv in data_text])
+    if np.any(~np.isfinite(targets)) or np.any(targets <= 0):
+        bad = [lv for lv, t in zip(data_text, targets, strict=True) if not t > 0]
+        raise MarginError(f"margin {column!r}: level(s) {bad} need a positive finite total")
+    return Margin(column=column, codes=codes, targets=targets, levels=tuple(levels))
+
+
+def check_totals_agree(margins: Sequence[Margin]) -> float:
+    """The common population total of the margins, or an error listing them."""
+    totals = {m.column: float(m.targets.sum()) for m in margins}
+    values = np.array(list(totals.values()))
+    if values.max() - values.min() > TOTALS_TOLERANCE * values.mean():
+        raise MarginTotalsDisagreeError(
+            f"margins disagree on the population total: {totals}; raking cannot meet them all"
+        )
+    return float(values.mean())
+
+
+def poststratified_weights(weights: FloatArray, margin: Margin) -> FloatArray:
+    """Weights scaled within each post-stratum to its population total."""
+    sums = np.bincount(margin.codes, weights=weights, minlength=margin.targets.shape[0])
+    return weights * (margin.targets / sums)[margin.codes]
+
+
+def raked_weights(
+    weights: FloatArray, margins: Sequence[Margin], *, tol: float, max_iter: int
+) -> FloatArray:
+    """Iterative proportional fitting by svy's ``Sample.weighting.rake``.
+
+    svy receives integer level codes, so labels never have to round-trip.
+    """
+    import svy
+
+    frame = pl.DataFrame({"_w": weights, **{f"_m{j}": m.codes for j, m in enumerate(margins)}})
+    controls: dict[str, dict[str | int | float | bool, int | float]] = {
+        f"_m{j}": {int(c): float(t) for c, t in enumerate(m.targets)} for j, m in enumerate(margins)
+    }
+    sample = svy.Sample(frame, svy.Design(wgt="_w"))
+    try:
+        raked = sample.weighting.rake(controls=controls, tol=tol, max_iter=max_iter)
+    except svy.SvyError as err:
+        got = getattr(err, "got", None)
+        if isinstance(got, dict) and "max_margin_error" in got:
+            raise RakingDidNotConvergeError(
+                f"raking on {[m.column for m in margins]} did not converge after "
+                f"{got.get('max_iter', max_iter)} iterations: the largest relative "
+                f"gap to a margin is {got['max_margin_error']:.3g} (tolerance {tol:g})",
+                iterations=int(got.get("max_iter", max_iter)),
+                gap=float(got["max_margin_error"]),
+            ) from err
+        raise MarginError(f"raking failed in svy: {err}") from err
+    data = raked.data
+    if isinstance(data, pl.LazyFrame):
+        data = data.collect()
+    return np.asarray(data["rk_wgt"].to_numpy(), dtype=np.float64)
+
+
+def bounded_raked_weights(
+    weights: FloatArray,
+    margins: Sequence[Margin],
+    bounds: tuple[float, float],
+    *,
+    tol: float,
+    max_iter: int,
+) -> FloatArray:
+    """Raking with g = new / old weight kept in ``bounds`` (R ``calibrate``, raking).
+
+    Solves sum_i w_i g_i x_i = T with g_i = clip(exp(x_i' lambda), lo, hi) by
+    damped Newton steps on the cells (combinations of margin levels), where all
+    rows share one g: a few dozen cells whatever the sample size.
+    """
+    lo, hi = bounds
+    if not 0 <= lo < 1 < hi:
+        raise MarginError(f"bounds {bounds}: need lower < 1 < upper, lower >= 0")
+    sizes = [m.targets.shape[0] for m in margins]
+    cell_key = np.zeros(weights.shape[0], dtype=np.int64)
+    for m, s in zip(margins, sizes, strict=True):
+        cell_key = cell_key * s + m.codes
+    cells, cell_of_row = np.unique(cell_key, return_inverse=True)
+    cell_of_row = cell_of_row.reshape(-1)
+    w_cell = np.bincount(cell_of_row, weights=weights)
+    # Design matrix of the cells: one-hot of every margin's level.
+    x = np.zeros((cells.shape[0], sum(sizes)))
+    rest = cells.copy()
+    offset = sum(sizes)
+    for s in reversed(sizes):
+        offset -= s
+        x[np.arange(cells.shape[0]), offset + rest % s] = 1.0
+        rest //= s
+    target = np.concatenate([m.targets for m in margins])
+    lam = np.zeros(x.shape[1])
+
+    def gap_of(g: FloatArray) -> float:
+        return float(np.max(np.abs(x.T @ (w_cell * g) - target) / target))
+
+    g = np.ones(cells.shape[0])
+    iteration = 0
+    while iteration < max_iter:
+        iteration += 1
+        eta = x @ lam
+        g = np.clip(np.exp(eta), lo, hi)
+        gap = gap_of(g)
+        if gap < tol:
+            out: FloatArray = weights * g[cell_of_row]
+            return out
+        slope = np.where((np.exp(eta) > lo) & (np.exp(eta) < hi), np.exp(eta), 0.0)
+        jac = x.T @ (x * (w_cell * slope)[:, None])
+        step = np.linalg.lstsq(jac, target - x.T @ (w_cell * g), rcond=None)[0]
+        t = 1.0
+        while t > 1e-8 and gap_of(np.clip(np.exp(x @ (lam + t * step)), lo, hi)) >= gap:
+            t /= 2
+        if t <= 1e-8:
+            break
+        lam = lam + t * step
+    gap = gap_of(g)
+    raise RakingDidNotConvergeError(
+        f"bounded raking on {[m.column for m in margins]} with g in {bounds} did not "
+        f"converge after {iteration} iterations: the largest relative gap to a margin "
+        f"is {gap:.3g}; widen the bounds or merge small levels",
+        iterations=iteration,
+        gap=gap,
+    )

@@ -1,0 +1,374 @@
+"""The survey design: data, weights, strata, PSUs, fpc, and its calibration history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from barometre.stats import _frame
+from barometre.stats._estimators import Engine, Linearized, Request
+from barometre.stats._intervals import CI_METHODS, mean_interval, proportion_interval
+from barometre.stats._projections import (
+    GregCalibration,
+    PostStratification,
+    Projection,
+    Raking,
+)
+from barometre.stats._variance import (
+    SINGLETON_POLICIES,
+    FloatArray,
+    IntArray,
+    SampleStructure,
+    SingletonPolicy,
+    build_structure,
+)
+from barometre.stats.calibration import (
+    Margin,
+    bounded_raked_weights,
+    check_totals_agree,
+    match_margin,
+    poststratified_weights,
+    raked_weights,
+)
+from barometre.stats.errors import DesignVariableError, EstimationError, StatsError, WeightError
+from barometre.stats.results import CrossTab, Estimate, LogitFit, WeightDiagnostics
+
+ALPHA = 0.05
+
+
+class Design:
+    """A weighted sample with its design, the entry point of every estimate.
+
+    ``weights`` are final weights (> 0); ``strata`` and ``psu`` optional columns
+    (PSU ids are nested in strata); ``fpc`` the population size of each stratum
+    (PSUs in the population), or its sampling fraction when all values are <= 1.
+    ``singleton`` says what a stratum with one PSU contributes to variances:
+    ``"fail"`` (raise), ``"certainty"`` (nothing), ``"adjust"`` (its deviation
+    from the grand mean) or ``"average"`` (the mean of the other strata), as
+    R's ``options(survey.lonely.psu=)``. A stratum taken whole (fpc equal to its
+    size) contributes nothing and is never a singleton problem.
+    """
+
+    def __init__(
+        self,
+        data: Any,
+        weights: str,
+        strata: str | None = None,
+        psu: str | None = None,
+        fpc: str | None = None,
+        *,
+        singleton: SingletonPolicy = "fail",
+    ) -> None:
+        frame = _frame.as_polars(data)
+        if singleton not in SINGLETON_POLICIES:
+            raise StatsError(f"singleton must be one of {SINGLETON_POLICIES}, got {singleton!r}")
+        w = _frame.numeric(frame, weights, "weights")
+        _check_weights(w, weights)
+        self._frame = frame
+        self._names = {"weights": weights, "strata": strata, "psu": psu, "fpc": fpc}
+        self._singleton: SingletonPolicy = singleton
+        self._structure = _structure(frame, strata, psu, fpc, singleton)
+        self._engine = Engine(weights=w, structure=self._structure, projections=())
+        self._codes: dict[str, tuple[tuple[Any, ...], IntArray]] = {}
+
+    # -- construction of calibrated copies ------------------------------------
+
+    def _with(self, weights: FloatArray, projection: Projection) -> Design:
+        new = object.__new__(Design)
+        new._frame = self._frame
+        new._names = self._names
+        new._singleton = self._singleton
+        new._structure = self._structure
+        new._engine = Engine(
+            weights=weights,
+            structure=self._structure,
+            projections=(*self._engine.projections, projection),
+        )
+        new._codes = self._codes
+        return new
+
+    # -- accessors -------------------------------------------------------------
+
+    @property
+    def data(self) -> pl.DataFrame:
+        """The respondents, as given (polars)."""
+        return self._frame
+
+    @property
+    def weights(self) -> FloatArray:
+        """Current weights, one per row (after any calibration)."""
+        return self._engine.weights.copy()
+
+    @property
+    def n(self) -> int:
+        """Number of respondents."""
+        return self._frame.height
+
+    @property
+    def structure(self) -> SampleStructure:
+        """Strata, PSUs and fpc factors as used in variances."""
+        return self._structure
+
+    @property
+    def engine(self) -> Engine:
+        """The vectorized estimator shared by domains and batches."""
+        return self._engine
+
+    @property
+    def calibrated(self) -> bool:
+        """True once the weights were post-stratified or raked by this design."""
+        return bool(self._engine.projections)
+
+    def levels(self, column: str, role: str = "column") -> tuple[tuple[Any, ...], IntArray]:
+        """Sorted levels of a categorical column and each row's code (-1 missing), cached."""
+        if column not in self._codes:
+            self._codes[column] = _frame.levels_and_codes(self._frame, column, role)
+        return self._codes[column]
+
+    def values(self, column: str) -> FloatArray:
+        """A numeric column as float64 (NaN where missing)."""
+        return _frame.numeric(self._frame, column, f"column {column!r}")
+
+    def indicator(self, column: str, level: Any) -> FloatArray:
+        """1.0 where ``column == level``, 0.0 elsewhere, NaN where missing."""
+        levels, codes = self.levels(column)
+        text = [str(v) for v in levels]
+        if level not in levels and str(level) not in text:
+            raise EstimationError(
+                f"level {level!r} does not occur in column {column!r} (levels: {list(levels)[:20]})"
+            )
+        k = levels.index(level) if level in levels else text.index(str(level))
+        out: FloatArray = (codes == k).astype(np.float64)
+        out[codes < 0] = np.nan
+        return out
+
+    # -- estimates ---------------------------------------------------------------
+
+    def mean(self, column: str) -> Estimate:
+        """Weighted mean of a numeric column (missing values left out, as na.rm)."""
+        return self._means([Request(self.values(column), self._all())], "mean")[0]
+
+    def total(self, column: str) -> Estimate:
+        """Weighted total of a numeric column."""
+        return self._means([Request(self.values(column), self._all())], "total")[0]
+
+    def proportion(self, column: str, level: Any, ci: str = "logit") -> Estimate:
+        """Share of respondents whose ``column`` is ``level``, with R svyciprop's CI."""
+        req = Request(self.indicator(column, level), self._all())
+        return self.proportions_of([req], ci, [self.n])[0]
+
+    def proportions(self, column: str, ci: str = "logit") -> dict[Any, Estimate]:
+        """Share of every level of a categorical column: ``{level: Estimate}``."""
+        levels, _ = self.levels(column)
+        reqs = [Request(self.indicator(column, lv), self._all()) for lv in levels]
+        return dict(zip(levels, self.proportions_of(reqs, ci, [self.n] * len(reqs)), strict=True))
+
+    def by(self, column: str) -> Any:
+        """Estimates in each domain (level) of ``column``: ``d.by("size").mean("x")``."""
+        from barometre.stats.domains import Domains
+
+        return Domains(self, column)
+
+    def estimate_many(
+        self,
+        means: Sequence[str] = (),
+        proportions: Sequence[str | tuple[str, Any]] = (),
+        by: Sequence[str | None] = (None,),
+        ci: str = "logit",
+    ) -> Any:
+        """Many estimates in one vectorized pass (see ``barometre.stats.batch``)."""
+        from barometre.stats.batch import estimate_many
+
+        return estimate_many(self, means=means, proportions=proportions, by=by, ci=ci)
+
+    def weight_diagnostics(self) -> WeightDiagnostics:
+        """Spread of the weights and the precision it costs (Kish)."""
+        w = self._engine.weights
+        total, sq = float(w.sum()), float((w**2).sum())
+        return WeightDiagnostics(
+            n=int(w.shape[0]),
+            total=total,
+            min=float(w.min()),
+            max=float(w.max()),
+            ratio=float(w.max() / w.min()),
+            effective_n=total**2 / sq,
+            kish_deff=w.shape[0] * sq / total**2,
+        )
+
+    # -- calibration ---------------------------------------------------------------
+
+    def poststratify(self, column: str, totals: Mapping[Any, float]) -> Design:
+        """A new design whose weights sum to ``totals[level]`` in each level of ``column``."""
+        margin = self._margin(column, totals)
+        new_w = poststratified_weights(self._engine.weights, margin)
+        return self._with(
+            new_w,
+            PostStratification(
+                codes=margin.codes,
+                n_levels=margin.targets.shape[0],
+                new_weights=new_w,
+                old_weights=self._engine.weights,
+            ),
+        )
+
+    def rake(
+        self,
+        margins: Mapping[str, Mapping[Any, float]],
+        *,
+        bounds: tuple[float, float] | None = None,
+        tol: float = 1e-10,
+        max_iter: int = 1000,
+    ) -> Design:
+        """A new design raked to every margin ``{column: {level: total}}``.
+
+        Without ``bounds`` the weights are svy's raking (iterative proportional
+        fitting) and the variance R's ``rake()``. With ``bounds=(lo, hi)`` the
+        adjustment factor g = new / old weight stays within them (trimming done
+        inside the single calibration step) and the variance is R's
+        ``calibrate(calfun = "raking", bounds = ...)``.
+        """
+        if not margins:
+            raise StatsError("rake: give at least one margin")
+        matched = [self._margin(col, tot) for col, tot in margins.items()]
+        check_totals_agree(matched)
+        old = self._engine.weights
+        codes = tuple(m.codes for m in matched)
+        sizes = tuple(int(m.targets.shape[0]) for m in matched)
+        if bounds is None:
+            new_w = raked_weights(old, matched, tol=tol, max_iter=max_iter)
+            return self._with(new_w, Raking(margins=codes, sizes=sizes, weights=new_w))
+        new_w = bounded_raked_weights(old, matched, bounds, tol=tol, max_iter=max_iter)
+        return self._with(
+            new_w,
+            GregCalibration(margins=codes, sizes=sizes, old_weights=old, new_weights=new_w),
+        )
+
+    def _margin(self, column: str, totals: Mapping[Any, float]) -> Margin:
+        levels, codes = self.levels(column, f"margin {column!r}")
+        if np.any(codes < 0):
+            raise StatsError(
+                f"margin {column!r}: {int(np.sum(codes < 0))} respondent(s) have no value; "
+                "impute or drop them before calibrating"
+            )
+        return match_margin(column, levels, codes, totals)
+
+    # -- tests and models -----------------------------------------------------------
+
+    def crosstab(self, rows: str, cols: str) -> CrossTab:
+        """Weighted two-way table with Rao-Scott tests (R ``svychisq``)."""
+        from barometre.stats.crosstab import crosstab
+
+        return crosstab(self, rows, cols)
+
+    def logit(
+        self,
+        response: str,
+        numeric: Sequence[str] = (),
+        categorical: Sequence[str] = (),
+        *,
+        level: Any = None,
+    ) -> LogitFit:
+        """Design-based logistic regression (R ``svyglm``, quasibinomial).
+
+        ``response`` is 0/1 (or boolean); for a categorical response give the
+        ``level`` counted as 1.
+        """
+        from barometre.stats.regression import logit
+
+        return logit(self, response, numeric, categorical, level=level)
+
+    # -- helpers shared with domains and batches -------------------------------------
+
+    def _all(self) -> Any:
+        return np.ones(self.n, dtype=bool)
+
+    def _means(self, requests: Sequence[Request], statistic: str) -> list[Estimate]:
+        lin = self._engine.run(requests, statistic)
+        lo, hi = mean_interval(lin.estimate, lin.se, lin.df, ALPHA)
+        return _estimates(lin, lo, hi)
+
+    def proportions_of(
+        self, requests: Sequence[Request], ci: str, n_rows: Sequence[int]
+    ) -> list[Estimate]:
+        """Proportions (means of indicators) with ``ci`` intervals, R svyciprop style.
+
+        ``n_rows``: R's nrow() of each request's (sub)design, for the beta method.
+        """
+        if ci not in CI_METHODS:
+            raise StatsError(f"ci must be one of {CI_METHODS}, got {ci!r}")
+        lin = self._engine.run(requests, "mean")
+        p = np.where(lin.nonzero == lin.n, 1.0, lin.estimate)
+        p = np.where(lin.nonzero == 0, 0.0, p)
+        se = np.where((lin.nonzero == 0) | (lin.nonzero == lin.n), 0.0, lin.se)
+        rows = np.asarray(n_rows, dtype=np.int64)
+        if self.calibrated:
+            # R keeps calibrated subsets at full size (zero weights), so nrow is n.
+            rows = np.full(rows.shape, self.n, dtype=np.int64)
+        lo, hi = proportion_interval(p, se, lin.df, lin.n, rows, lin.nonzero, ci, ALPHA)
+        fixed = Linearized(estimate=p, se=se, df=lin.df, n=lin.n, nonzero=lin.nonzero)
+        return _estimates(fixed, lo, hi)
+
+
+def _estimates(lin: Linearized, lo: FloatArray, hi: FloatArray) -> list[Estimate]:
+    return [
+        Estimate(
+            estimate=float(lin.estimate[i]),
+            se=float(lin.se[i]),
+            ci_low=float(lo[i]),
+            ci_high=float(hi[i]),
+            df=int(lin.df[i]),
+            n=int(lin.n[i]),
+        )
+        for i in range(lin.estimate.shape[0])
+    ]
+
+
+def _check_weights(w: FloatArray, column: str) -> None:
+    missing = np.flatnonzero(np.isnan(w))
+    if missing.size:
+        raise WeightError(
+            f"weights {column!r}: {missing.size} missing value(s), first at row {int(missing[0])}"
+        )
+    bad = np.flatnonzero(~(w > 0) | ~np.isfinite(w))
+    if bad.size:
+        raise WeightError(
+            f"weights {column!r}: {bad.size} value(s) not positive and finite, first at "
+            f"row {int(bad[0])} ({float(w[bad[0]])}); drop out-of-scope rows instead of "
+            "giving them a zero weight"
+        )
+
+
+def _structure(
+    frame: pl.DataFrame,
+    strata: str | None,
+    psu: str | None,
+    fpc: str | None,
+    singleton: SingletonPolicy,
+) -> SampleStructure:
+    n = frame.height
+    if n == 0:
+        raise StatsError("the data has no row")
+    if strata is None:
+        labels: tuple[Any, ...] = ("(all)",)
+        stratum = np.zeros(n, dtype=np.int64)
+    else:
+        labels, stratum = _frame.levels_and_codes(frame, strata, "strata")
+        if np.any(stratum < 0):
+            raise DesignVariableError(
+                f"strata {strata!r}: {int(np.sum(stratum < 0))} row(s) have no stratum, "
+                f"first at row {int(np.flatnonzero(stratum < 0)[0])}"
+            )
+    psu_codes = None
+    if psu is not None:
+        _, psu_codes = _frame.levels_and_codes(frame, psu, "psu")
+        if np.any(psu_codes < 0):
+            raise DesignVariableError(f"psu {psu!r}: {int(np.sum(psu_codes < 0))} row(s) missing")
+    fpc_values = None
+    if fpc is not None:
+        fpc_values = _frame.numeric(frame, fpc, "fpc")
+        if np.any(np.isnan(fpc_values)) or np.any(fpc_values <= 0):
+            raise DesignVariableError(f"fpc {fpc!r}: values must be present and positive")
+    return build_structure(stratum, [str(v) for v in labels], psu_codes, fpc_values, singleton)
