@@ -1,0 +1,319 @@
+"""The invited respondent's way through: code or link, pages by section, thank-you diagnostic."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from barometre.campaign.codes import InvalidShortCode, normalise_short_code
+from barometre.diagnostic import diagnose
+from barometre.questionnaire import Problem, Questionnaire, Section, relevance
+from barometre.store import Invitation, ResponseInvalid, ResponseLocked, WaveStatusError
+from barometre.web.app import Web, language, web
+from barometre.web.forms import merge, read_answers
+from barometre.web.i18n import translate
+from barometre.web.security import CSRF_FIELD, csrf_valid
+
+router = APIRouter(include_in_schema=False)
+CASE_KEY = "case"
+
+
+def client_key(request: Request) -> str:
+    """Who is knocking, for rate limits (the peer address; a proxy must pass the real one)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _start(request: Request, invitation: Invitation) -> Response:
+    # The token or code leaves the address bar: the session cookie carries the case from now on.
+    request.session[CASE_KEY] = [invitation.wave_id, invitation.case_id]
+    return RedirectResponse("/q", status_code=303)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    """The entry page: type the letter's code, or take the public self-diagnostic."""
+    return web(request).render(request, "home.html", error=None, code=None)
+
+
+@router.post("/code", response_class=HTMLResponse)
+async def enter_code(request: Request) -> Response:
+    """Check a typed code (typos by its check character), then start or resume."""
+    app = web(request)
+    form = await request.form()
+    lang = language(request)
+    typed = str(form.get("code") or "")
+    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
+        return app.render(
+            request, "home.html", 403, error=translate("csrf_failed", lang), code=typed
+        )
+    who = client_key(request)
+    if app.code_limiter.blocked(who):
+        return app.render(
+            request, "home.html", 429, error=translate("too_many_attempts", lang), code=typed
+        )
+    try:
+        normalise_short_code(typed)
+    except InvalidShortCode as error:
+        app.code_limiter.hit(who)
+        key = "code_typo" if "check character" in error.reason else "code_malformed"
+        return app.render(request, "home.html", 422, error=translate(key, lang), code=typed)
+    invitation = app.store.find_invitation_by_short_code(typed)
+    if invitation is None:
+        app.code_limiter.hit(who)
+        return app.render(
+            request, "home.html", 422, error=translate("code_unknown", lang), code=typed
+        )
+    response = app.store.response(invitation.wave_id, invitation.case_id)
+    if response is not None and response.status == "complete":
+        return app.render(request, "home.html", 422, error=translate("code_used", lang), code=typed)
+    return _start(request, invitation)
+
+
+@router.get("/r/{token}")
+def personal_link(request: Request, token: str) -> Response:
+    """A personal link from an e-mail or a letter's QR code."""
+    app = web(request)
+    who = client_key(request)
+    if app.code_limiter.blocked(who):
+        return app.message(request, "site_title", "too_many_attempts", 429)
+    invitation = app.store.find_invitation_by_token(token)
+    if invitation is None:
+        app.code_limiter.hit(who)
+        return app.message(request, "site_title", "link_unknown", 404)
+    response = app.store.response(invitation.wave_id, invitation.case_id)
+    if response is not None and response.status == "complete":
+        request.session[CASE_KEY] = [invitation.wave_id, invitation.case_id]
+        return RedirectResponse("/merci", status_code=303)
+    return _start(request, invitation)
+
+
+# --- the questionnaire, one section per page -------------------------------------------------
+
+
+def _case(request: Request) -> tuple[int, str] | None:
+    value = request.session.get(CASE_KEY)
+    if isinstance(value, list) and len(value) == 2:
+        return int(value[0]), str(value[1])
+    return None
+
+
+def pages(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Section]:
+    """The sections the answers make relevant (a section with no question to ask is skipped)."""
+    asked = relevance(questionnaire, answers)
+    return [s for s in questionnaire.sections if any(asked[q.id] for q in s.questions)]
+
+
+def _page_response(
+    request: Request,
+    app: Web,
+    questionnaire: Questionnaire,
+    section: Section,
+    answers: Mapping[str, Any],
+    problems: tuple[Problem, ...] = (),
+    status_code: int = 200,
+    notice: str | None = None,
+) -> Response:
+    asked = relevance(questionnaire, answers)
+    visible = pages(questionnaire, answers)
+    ids = [s.id for s in visible]
+    number = ids.index(section.id) + 1 if section.id in ids else 1
+    errors = {p.question_id: p.message(language(request)) for p in problems}
+    return app.render(
+        request,
+        "page.html",
+        status_code,
+        questionnaire=questionnaire,
+        section=section,
+        answers=answers,
+        asked=[q.id for q in section.questions if asked[q.id]],
+        problems=problems,
+        errors=errors,
+        questions_by_id={q.id: q for q in section.questions},
+        page=number,
+        page_count=len(visible),
+        is_first=number == 1,
+        is_last=number == len(visible),
+        notice=notice,
+    )
+
+
+@router.get("/q")
+def resume(request: Request) -> Response:
+    """Resume where the respondent left off (first page when starting)."""
+    app = web(request)
+    case = _case(request)
+    if case is None:
+        return RedirectResponse("/", status_code=303)
+    response = app.store.response(*case)
+    if response is not None and response.status == "complete":
+        return RedirectResponse("/merci", status_code=303)
+    questionnaire = app.data.questionnaire(case[0])
+    answers = response.answers if response else {}
+    visible = [s.id for s in pages(questionnaire, answers)]
+    last = response.last_page if response else None
+    target = last if last in visible else visible[0]
+    return RedirectResponse(f"/q/{target}", status_code=303)
+
+
+@router.get("/q/{section_id}")
+def show_page(request: Request, section_id: str) -> Response:
+    """One page of the questionnaire, with the answers saved so far."""
+    app = web(request)
+    case = _case(request)
+    if case is None:
+        return RedirectResponse("/", status_code=303)
+    response = app.store.response(*case)
+    if response is not None and response.status == "complete":
+        return RedirectResponse("/merci", status_code=303)
+    questionnaire = app.data.questionnaire(case[0])
+    section = _section(questionnaire, section_id)
+    if section is None:
+        return app.message(request, "site_title", "not_found", 404)
+    return _page_response(
+        request, app, questionnaire, section, response.answers if response else {}
+    )
+
+
+def _section(questionnaire: Questionnaire, section_id: str) -> Section | None:
+    return next((s for s in questionnaire.sections if s.id == section_id), None)
+
+
+@router.post("/q/{section_id}")
+async def save_page(request: Request, section_id: str) -> Response:
+    """Save one page (validated on the server), then go on, back, or submit at the end."""
+    app = web(request)
+    case = _case(request)
+    if case is None:
+        return RedirectResponse("/", status_code=303)
+    form = await request.form()
+    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
+        return app.message(request, "site_title", "csrf_failed", 403)
+    questionnaire = app.data.questionnaire(case[0])
+    section = _section(questionnaire, section_id)
+    if section is None:
+        return app.message(request, "site_title", "not_found", 404)
+    wave_id, case_id = case
+    stored = app.store.response(wave_id, case_id)
+    if stored is not None and stored.status == "complete":
+        return RedirectResponse("/merci", status_code=303)
+    saved = dict(stored.answers) if stored else {}
+    given = read_answers(form, section.questions)
+    merged = merge(saved, given)
+    asked_before = set(str(form.get("asked") or "").split())
+    # Answers the new ones make irrelevant (here or on later pages) are removed, not refused.
+    asked = relevance(questionnaire, merged)
+    update: dict[str, Any] = {**given, **{q: None for q in merged if not asked.get(q, True)}}
+    try:
+        result = app.store.save_response(
+            wave_id, case_id, update, "partial", "web", page=section.id
+        )
+    except ResponseLocked:
+        return RedirectResponse("/merci", status_code=303)
+    except WaveStatusError:
+        return app.message(request, "site_title", "wave_closed", 409)
+    except ResponseInvalid as invalid:
+        return _page_response(request, app, questionnaire, section, merged, invalid.problems, 422)
+    answers = result.answers
+    asked_now = relevance(questionnaire, answers)
+    appeared = [q.id for q in section.questions if asked_now[q.id] and q.id not in asked_before]
+    if appeared and asked_before:
+        notice = translate("new_questions", language(request))
+        return _page_response(request, app, questionnaire, section, answers, notice=notice)
+    visible = [s.id for s in pages(questionnaire, answers)]
+    position = visible.index(section.id) if section.id in visible else 0
+    if form.get("nav") == "back":
+        return RedirectResponse(f"/q/{visible[max(position - 1, 0)]}", status_code=303)
+    if position + 1 < len(visible):
+        return RedirectResponse(f"/q/{visible[position + 1]}", status_code=303)
+    return _submit(request, app, questionnaire, wave_id, case_id, answers)
+
+
+def _submit(
+    request: Request,
+    app: Web,
+    questionnaire: Questionnaire,
+    wave_id: int,
+    case_id: str,
+    answers: Mapping[str, Any],
+) -> Response:
+    """The final submission: idempotent, then locked."""
+    try:
+        app.store.save_response(wave_id, case_id, {}, "complete", "web")
+    except ResponseLocked:
+        pass  # already submitted (double click, retry, another tab): nothing lost, nothing doubled
+    except ResponseInvalid as invalid:
+        # A required answer is missing on an earlier page: show that page with its errors.
+        first = invalid.problems[0].question_id
+        section = questionnaire.section_of(first) if first in questionnaire else None
+        if section is None:
+            raise
+        problems = tuple(
+            p for p in invalid.problems if p.question_id in {q.id for q in section.questions}
+        )
+        return _page_response(request, app, questionnaire, section, answers, problems, 422)
+    return RedirectResponse("/merci", status_code=303)
+
+
+@router.get("/merci")
+def thanks(request: Request) -> Response:
+    """The thank-you page, with the respondent's own diagnostic."""
+    app = web(request)
+    case = _case(request)
+    if case is None:
+        return RedirectResponse("/", status_code=303)
+    response = app.store.response(*case)
+    if response is None or response.status != "complete":
+        return RedirectResponse("/q", status_code=303)
+    profile = app.data.profile(*case)
+    diagnostic = diagnose(
+        response.answers, app.data.benchmark(), size_band=profile.size_band, sector=profile.sector
+    )
+    lang = language(request)
+    return app.render(
+        request,
+        "diagnostic.html",
+        heading=translate("thanks_title", lang),
+        intro=translate("thanks_text", lang),
+        diagnostic=diagnostic,
+        pdf_url="/merci/diagnostic.pdf",
+    )
+
+
+@router.get("/merci/diagnostic.pdf")
+def thanks_pdf(request: Request) -> Response:
+    """The respondent's diagnostic as a printable PDF."""
+    from barometre.web.pdf import diagnostic_pdf
+
+    app = web(request)
+    case = _case(request)
+    response = app.store.response(*case) if case else None
+    if case is None or response is None or response.status != "complete":
+        return RedirectResponse("/", status_code=303)
+    profile = app.data.profile(*case)
+    diagnostic = diagnose(
+        response.answers, app.data.benchmark(), size_band=profile.size_band, sector=profile.sector
+    )
+    return diagnostic_pdf(app, language(request), diagnostic)
+
+
+@router.post("/q/{section_id}/relevance")
+async def page_relevance(request: Request, section_id: str) -> Response:
+    """Which questions the answers typed so far make relevant (for the browser's skip logic)."""
+    app = web(request)
+    case = _case(request)
+    if case is None:
+        return JSONResponse({"relevant": {}}, status_code=401)
+    form = await request.form()
+    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
+        return JSONResponse({"relevant": {}}, status_code=403)
+    questionnaire = app.data.questionnaire(case[0])
+    section = _section(questionnaire, section_id)
+    if section is None:
+        return JSONResponse({"relevant": {}}, status_code=404)
+    stored = app.store.response(*case)
+    answers = merge(stored.answers if stored else {}, read_answers(form, section.questions))
+    asked = relevance(questionnaire, answers)
+    return JSONResponse({"relevant": {q.id: asked[q.id] for q in section.questions}})

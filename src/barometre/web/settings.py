@@ -1,0 +1,42 @@
+"""Settings of the web app, read from the environment by `WebSettings.from_env`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """How the web app runs. Every field has a safe default."""
+
+    # Signs session cookies. Without one, a random key is drawn at start: sessions then do not
+    # survive a restart and several workers cannot share them, so set it in production.
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    # Cookies carry the Secure flag (sent over HTTPS only) and HSTS is sent. Turn off only to
+    # serve plain HTTP on the loopback interface.
+    secure_cookies: bool = True
+    default_language: str = "fr"
+    # Code entry: at most `code_attempts` failed attempts per client address per window.
+    code_attempts: int = 10
+    code_window_seconds: float = 600.0
+    # Login: at most `login_attempts` failed attempts per client address per window.
+    login_attempts: int = 10
+    session_max_age_seconds: int = 14 * 24 * 3600
+    # Folder of the study's published files (report, exports) offered for download.
+    downloads_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> WebSettings:
+        """Settings from `BAROMETRE_*` environment variables, then `overrides`."""
+        values: dict[str, object] = {}
+        if key := os.environ.get("BAROMETRE_SECRET_KEY"):
+            values["secret_key"] = key
+        if flag := os.environ.get("BAROMETRE_SECURE_COOKIES"):
+            values["secure_cookies"] = flag.lower() not in {"0", "false", "no"}
+        if folder := os.environ.get("BAROMETRE_DOWNLOADS_DIR"):
+            values["downloads_dir"] = Path(folder)
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
