@@ -1,0 +1,52 @@
+"""`barometre db`: create or migrate the database, and show what it holds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from barometre.store import StoreError, default_url, open_store
+
+app = typer.Typer(name="db", help="Create, migrate and inspect the barometer's database.")
+
+UrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--url",
+        help="Database URL (sqlite:///file.sqlite or postgresql+psycopg://...); "
+        "default: $BAROMETRE_DATABASE_URL, else sqlite:///barometre.sqlite.",
+    ),
+]
+
+
+@app.command()
+def upgrade(url: UrlOption = None) -> None:
+    """Create the database if needed and migrate its schema to the newest revision."""
+    try:
+        with open_store(url or default_url()) as store:
+            info = store.info()
+    except StoreError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--url") from exc
+    typer.echo(f"{info.url}: schema at revision {info.revision} (newest)")
+
+
+@app.command()
+def info(url: UrlOption = None) -> None:
+    """Show the database URL, its schema revision and how many rows each table holds."""
+    try:
+        with open_store(url or default_url(), upgrade=False) as store:
+            details = store.info()
+            waves = store.waves() if details.revision else ()
+    except StoreError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--url") from exc
+    state = "up to date" if details.up_to_date else f"behind (newest: {details.head})"
+    typer.echo(f"database: {details.url} ({details.dialect})")
+    typer.echo(f"schema:   {details.revision or 'empty'}, {state}")
+    for table, count in sorted(details.row_counts.items()):
+        typer.echo(f"  {table:<14} {count:>10,}")
+    for wave in waves:
+        typer.echo(
+            f"wave {wave.id} {wave.name!r}: {wave.status}, "
+            f"{wave.questionnaire_id} {wave.questionnaire_version}"
+        )

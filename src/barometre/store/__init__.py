@@ -1,0 +1,77 @@
+"""The barometer's database: SQL schema, migrations and repositories in survey terms.
+
+SQLite (a file, WAL mode) by default, PostgreSQL through psycopg 3 by URL::
+
+    from barometre.store import open_store
+    store = open_store("sqlite:///barometre.sqlite")   # migrates to the newest schema
+    wave = store.create_wave("2026", "bpi2018")
+"""
+
+from barometre.store._frame import CONTACT_COLUMNS, FRAME_COLUMNS, SAMPLE_COLUMNS
+from barometre.store._invitations import normalise_short_code, token_hash
+from barometre.store.errors import (
+    DuplicateError,
+    InputError,
+    NotFoundError,
+    ResponseInvalid,
+    ResponseLocked,
+    StoreConfigError,
+    StoreError,
+    WaveStatusError,
+    WriteFailed,
+)
+from barometre.store.records import (
+    AnswerValue,
+    ApiToken,
+    BenchmarkRow,
+    Case,
+    Contact,
+    Disposition,
+    Erasure,
+    FrameUnit,
+    Invitation,
+    NewInvitation,
+    PublishedResults,
+    Response,
+    StoreInfo,
+    User,
+    Wave,
+)
+from barometre.store.store import DEFAULT_URL, URL_ENV, Store, default_url, open_store
+
+__all__ = [
+    "CONTACT_COLUMNS",
+    "DEFAULT_URL",
+    "FRAME_COLUMNS",
+    "SAMPLE_COLUMNS",
+    "URL_ENV",
+    "AnswerValue",
+    "ApiToken",
+    "BenchmarkRow",
+    "Case",
+    "Contact",
+    "Disposition",
+    "DuplicateError",
+    "Erasure",
+    "FrameUnit",
+    "InputError",
+    "Invitation",
+    "NewInvitation",
+    "NotFoundError",
+    "PublishedResults",
+    "Response",
+    "ResponseInvalid",
+    "ResponseLocked",
+    "Store",
+    "StoreConfigError",
+    "StoreError",
+    "StoreInfo",
+    "User",
+    "Wave",
+    "WaveStatusError",
+    "WriteFailed",
+    "default_url",
+    "normalise_short_code",
+    "open_store",
+    "token_hash",
+]

@@ -1,0 +1,70 @@
+"""What every repository of the store shares: the engine, transactions, lookups by survey id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from barometre.store import schema as t
+from barometre.store._engine import WRITE
+from barometre.store._questionnaire import QuestionnaireCatalog
+from barometre.store.errors import NotFoundError, WriteFailed
+
+
+def pairs(result: Any) -> dict[Any, Any]:
+    """A dict from a two-column result (`dict(result)` would see a mapping of column names)."""
+    return {key: value for key, value in result}
+
+
+class StoreBase:
+    """The engine and the transaction helpers the repositories use."""
+
+    def __init__(self, engine: Engine, catalog: QuestionnaireCatalog | None = None) -> None:
+        self._engine = engine
+        self._catalog = catalog or QuestionnaireCatalog()
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for reading in notebooks; write through the methods)."""
+        return self._engine
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """A write transaction: committed at the end, rolled back entirely on any error."""
+        with self._engine.connect().execution_options(**{WRITE: True}) as conn:
+            try:
+                with conn.begin():
+                    yield conn
+            except sa.exc.IntegrityError:
+                raise  # callers translate these into DuplicateError or retry
+            except sa.exc.DBAPIError as exc:
+                raise WriteFailed(f"the database refused the write: {exc.orig}") from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        """A read-only transaction (one consistent snapshot)."""
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @staticmethod
+    def _wave_row(conn: sa.Connection, wave_id: int) -> sa.Row[tuple[object, ...]]:
+        row = conn.execute(sa.select(t.waves).where(t.waves.c.id == wave_id)).first()
+        if row is None:
+            raise NotFoundError(f"no wave with id {wave_id}")
+        return row
+
+    @staticmethod
+    def _case_row(conn: sa.Connection, wave_id: int, case_id: str) -> sa.Row[tuple[object, ...]]:
+        """The sample row of a case, joined with its frame unit's SIREN."""
+        row = conn.execute(
+            sa.select(t.samples, t.frame_units.c.siren)
+            .join(t.frame_units, t.frame_units.c.id == t.samples.c.unit_id)
+            .where(t.samples.c.wave_id == wave_id, t.samples.c.case_id == case_id)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"wave {wave_id} has no case {case_id!r} in its sample")
+        return row

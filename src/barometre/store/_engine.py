@@ -1,0 +1,78 @@
+"""Engines for the store: SQLite tuned for many short writers, PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+
+from barometre.store.errors import StoreConfigError
+
+DEFAULT_BUSY_TIMEOUT_MS = 10_000
+
+# Connection option asking for a write transaction (SQLite: BEGIN IMMEDIATE).
+WRITE = "barometre_write"
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Whether the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def create_store_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
+    """An engine for `url`: `sqlite:///path` (the default kind) or `postgresql+psycopg://...`."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise StoreConfigError(f"not a database URL: {url!r}") from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed, busy_timeout_ms)
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        if parsed.drivername != "postgresql+psycopg":
+            raise StoreConfigError(
+                f"PostgreSQL is reached through psycopg 3: use postgresql+psycopg://, "
+                f"not {parsed.drivername}://"
+            )
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    raise StoreConfigError(
+        f"unsupported database {backend!r} in {url!r}: use sqlite:/// or postgresql+psycopg://"
+    )
+
+
+def _sqlite_engine(url: sa.URL, busy_timeout_ms: int) -> Engine:
+    if url.database in (None, "", ":memory:"):
+        raise StoreConfigError(
+            "the store needs a SQLite file (sqlite:///path/to/file.sqlite), not an in-memory "
+            "database: each connection would see a different, empty database"
+        )
+    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that
+        # writers can take the write lock up front (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        # A deferred transaction that reads then writes cannot wait for the lock (SQLite
+        # returns SQLITE_BUSY at once to avoid a deadlock); writers therefore start with
+        # BEGIN IMMEDIATE, which does honour busy_timeout. Readers stay deferred and, with
+        # WAL, never wait for writers.
+        if connection.get_execution_options().get(WRITE):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    return engine

@@ -1,0 +1,101 @@
+"""The store's narrow view of `barometre.questionnaire`: find a questionnaire, validate answers.
+
+Only attributes of the questionnaire's public API are used here (`load_builtin`,
+`validate`, `q.id`, `q.version`, `q.questions[i].id/.type/.choices[j].code`), so that
+the store keeps working while that package grows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from barometre.store.errors import NotFoundError
+
+# How the wave dataset encodes a question type.
+Shape = Literal["code", "multiple", "number", "text"]
+
+# The validator's code for a required question left empty; a page-by-page partial save
+# legitimately leaves later pages empty, so these problems are ignored then.
+MISSING_REQUIRED = "missing_required"
+
+
+def question_shape(question: Any) -> Shape:
+    """The dataset column shape of a question, from its type name."""
+    kind = getattr(question.type, "value", question.type)
+    name = str(kind).lower()
+    if "multiple" in name or name in {"select_multiple", "multi"}:
+        return "multiple"
+    if name in {"number", "integer", "decimal", "numeric"}:
+        return "number"
+    if name in {"text", "string", "free_text"}:
+        return "text"
+    return "code"
+
+
+def choice_codes(question: Any) -> tuple[str, ...]:
+    """The choice codes of a question, in the questionnaire's order."""
+    return tuple(str(choice.code) for choice in getattr(question, "choices", ()) or ())
+
+
+class QuestionnaireCatalog:
+    """Finds the questionnaire of a wave: registered ones first, then the built-in ones."""
+
+    def __init__(self) -> None:
+        self._registered: dict[tuple[str, str], Any] = {}
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def register(self, questionnaire: Any) -> None:
+        """Make a questionnaire (e.g. imported from XLSForm) available to waves."""
+        self._registered[(str(questionnaire.id), str(questionnaire.version))] = questionnaire
+
+    def get(self, questionnaire_id: str, version: str | None = None) -> Any:
+        """The questionnaire `questionnaire_id` at `version` (None: whichever is known)."""
+        for (qid, qversion), q in self._registered.items():
+            if qid == questionnaire_id and version in (None, qversion):
+                return q
+        key = (questionnaire_id, version or "")
+        if key in self._cache:
+            return self._cache[key]
+        from barometre.questionnaire import load_builtin
+
+        try:
+            q = load_builtin(questionnaire_id)
+        except (KeyError, LookupError, ValueError, FileNotFoundError) as exc:
+            raise NotFoundError(
+                f"unknown questionnaire {questionnaire_id!r}: neither built in nor registered "
+                "with Store.register_questionnaire"
+            ) from exc
+        if version is not None and str(q.version) != version:
+            raise NotFoundError(
+                f"questionnaire {questionnaire_id!r} version {version!r} is not available "
+                f"(built in: {q.version!r}); register it with Store.register_questionnaire"
+            )
+        self._cache[key] = q
+        return q
+
+
+def normalise_answer(value: Any) -> Any:
+    """An answer as stored: tuples of codes become lists; unanswered values become None.
+
+    "Unanswered" is the questionnaire's own notion (None, blank text, an empty list).
+    """
+    from barometre.questionnaire import is_answered
+
+    if not is_answered(value):
+        return None
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def validate_answers(
+    questionnaire: Any, answers: Mapping[str, Any], *, partial: bool
+) -> tuple[Any, ...]:
+    """Every problem of `answers`; for a partial save, missing answers are not problems."""
+    from barometre.questionnaire import validate
+
+    problems: Sequence[Any] = validate(questionnaire, dict(answers))
+    if partial:
+        problems = [p for p in problems if str(p.code) != MISSING_REQUIRED]
+    return tuple(problems)

@@ -1,0 +1,91 @@
+"""`Store`: the barometer's database, opened from a URL, with repositories in survey terms."""
+
+from __future__ import annotations
+
+import os
+from types import TracebackType
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from barometre.store import migrate
+from barometre.store import schema as t
+from barometre.store._dispositions import DispositionRepository
+from barometre.store._engine import DEFAULT_BUSY_TIMEOUT_MS, create_store_engine
+from barometre.store._frame import FrameRepository
+from barometre.store._invitations import InvitationRepository
+from barometre.store._questionnaire import QuestionnaireCatalog
+from barometre.store._responses import ResponseRepository
+from barometre.store._waves import WaveRepository
+from barometre.store.records import StoreInfo
+
+URL_ENV = "BAROMETRE_DATABASE_URL"
+DEFAULT_URL = "sqlite:///barometre.sqlite"
+
+
+def default_url() -> str:
+    """The database URL from $BAROMETRE_DATABASE_URL, else `barometre.sqlite` here."""
+    return os.environ.get(URL_ENV) or DEFAULT_URL
+
+
+class Store(
+    WaveRepository,
+    FrameRepository,
+    InvitationRepository,
+    ResponseRepository,
+    DispositionRepository,
+):
+    """A barometer's database: waves, frame, sample, invitations, responses and results."""
+
+    def __init__(self, engine: Engine, catalog: QuestionnaireCatalog | None = None) -> None:
+        super().__init__(engine, catalog)
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest revision (a no-op when it already is)."""
+        migrate.upgrade(self._engine)
+
+    def info(self) -> StoreInfo:
+        """Where the store is, its schema revision and how many rows each table holds."""
+        revision = migrate.current_revision(self._engine)
+        counts: dict[str, int] = {}
+        if revision is not None:
+            with self._read() as conn:
+                for name, table in t.metadata.tables.items():
+                    counts[name] = int(
+                        conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                    )
+        return StoreInfo(
+            url=self._engine.url.render_as_string(hide_password=True),
+            dialect=self._engine.dialect.name,
+            revision=revision,
+            head=migrate.head_revision(),
+            row_counts=counts,
+        )
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_store(
+    url: str | None = None,
+    *,
+    upgrade: bool = True,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+) -> Store:
+    """Open (and by default migrate) the store at `url` (default: `default_url()`)."""
+    store = Store(create_store_engine(url or default_url(), busy_timeout_ms=busy_timeout_ms))
+    if upgrade:
+        store.upgrade()
+    return store

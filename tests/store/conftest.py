@@ -1,0 +1,99 @@
+"""Fixtures of the store tests: a migrated store per test, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from barometre.store import NewInvitation, Store, open_store
+
+# A complete, valid answer set to the 2018 instrument (a firm present on two networks).
+COMPLETE_ANSWERS: dict[str, object] = {
+    "website": "vitrine",
+    "net_facebook": "yes",
+    "net_linkedin": "yes",
+    "net_twitter": "no",
+    "net_youtube": "no",
+    "net_instagram": "no",
+    "activity": "active",
+    "tempo": "bon_tempo",
+    "strategy": "yes",
+    "spend": "lt_5k",
+    "managed_by": ["leader", "employee"],
+    "staff_trained": "no",
+    "marketing_team": "no",
+    "actions": ["company_news", "recruit"],
+    "objectives": ["visibility"],
+    "obstacles": ["lack_time"],
+    "competitive_edge": "yes",
+    "leader_activity": "peu_active",
+    "size_band": "20-49",
+    "sector": "services",
+    "market": "b2b",
+    "region": "84",
+    "employee_age": "under_40",
+    "leader_age": "50_59",
+    "growth": "up",
+    "headcount": 31,
+    "comment": "Très utile",
+}
+
+FIRST_PAGES = {k: COMPLETE_ANSWERS[k] for k in ("website", "net_facebook", "net_linkedin")}
+
+FRAME = [
+    {"siren": "732829320", "name": "Alpha SA", "naf_code": "62.01Z", "size_band": "20-49",
+     "sector": "services", "region": "84", "category": "PME", "turnover": 4.2e6,
+     "person_name": "Mme Dupont", "email": "dirigeant@alpha.example", "address": "1 rue A",
+     "postal_code": "69001", "city": "Lyon"},
+    {"siren": "552100554", "name": "Beta SARL", "naf_code": "47.11A", "size_band": "10-19",
+     "sector": "commerce", "region": "11", "category": "PME", "turnover": 2.5e6,
+     "email": "contact@beta.example"},
+    {"siren": "383474814", "name": "Gamma SAS", "naf_code": "25.62A", "size_band": "50-249",
+     "sector": "industrie", "region": "32", "category": "ETI", "turnover": 60e6},
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OpenWave:
+    """A store with an open wave of three sampled, invited companies."""
+
+    store: Store
+    wave_id: int
+    case_ids: tuple[str, ...]
+    tokens: tuple[str, ...]
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    """A freshly migrated store on an empty database."""
+    s = open_store(database_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def open_wave(store: Store) -> OpenWave:
+    """An open `bpi2018` wave with a frame of three companies, all sampled and invited."""
+    wave = store.create_wave("2026", "bpi2018", frame_description="SIRENE test stock")
+    store.add_frame_units(wave.id, FRAME)
+    store.add_sample(
+        wave.id,
+        [
+            {"siren": u["siren"], "stratum": f"{u['size_band']}|{u['sector']}",
+             "inclusion_probability": p}
+            for u, p in zip(FRAME, (0.1, 0.25, 1.0), strict=True)
+        ],
+    )  # fmt: skip
+    cases = tuple(c.case_id for c in store.cases(wave.id))
+    tokens = tuple(f"token-{i}-abcdefghijklmnopqrstuvwxyz" for i in range(len(cases)))
+    store.issue_invitations(
+        wave.id,
+        [
+            NewInvitation(c, tok, f"ABCD-EF{i}")
+            for i, (c, tok) in enumerate(zip(cases, tokens, strict=True))
+        ],
+    )
+    store.set_wave_status(wave.id, "open")
+    return OpenWave(store, wave.id, cases, tokens)

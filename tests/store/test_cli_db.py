@@ -1,0 +1,30 @@
+"""`barometre db upgrade` and `barometre db info` on a real database."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from barometre.cli import app
+from barometre.store.migrate import head_revision
+
+
+def test_db_upgrade_then_info(database_url: str) -> None:
+    """`db upgrade` migrates an empty database; `db info` then shows it up to date."""
+    runner = CliRunner()
+    before = runner.invoke(app, ["db", "info", "--url", database_url])
+    assert before.exit_code == 0, before.output
+    assert "empty" in before.output
+    upgraded = runner.invoke(app, ["db", "upgrade", "--url", database_url])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert head_revision() in upgraded.output
+    after = runner.invoke(app, ["db", "info", "--url", database_url])
+    assert after.exit_code == 0, after.output
+    assert "up to date" in after.output
+    assert "responses" in after.output
+
+
+def test_db_refuses_unsupported_url() -> None:
+    """An unsupported database URL is a clean usage error naming the problem."""
+    result = CliRunner().invoke(app, ["db", "info", "--url", "mysql://host/db"])
+    assert result.exit_code == 2
+    assert "unsupported database" in result.output
