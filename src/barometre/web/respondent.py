@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from barometre.campaign.codes import InvalidShortCode, normalise_short_code
 from barometre.diagnostic import diagnose
-from barometre.questionnaire import Problem, Questionnaire, Section, relevance
+from barometre.questionnaire import Problem, Questionnaire, Section, relevance, validate
 from barometre.store import Invitation, ResponseInvalid, ResponseLocked, WaveStatusError
 from barometre.web.app import Web, language, web
 from barometre.web.forms import merge, read_answers
@@ -206,6 +206,15 @@ async def save_page(request: Request, section_id: str) -> Response:
     # Answers the new ones make irrelevant (here or on later pages) are removed, not refused.
     asked = relevance(questionnaire, merged)
     update: dict[str, Any] = {**given, **{q: None for q in merged if not asked.get(q, True)}}
+    going_back = form.get("nav") == "back"
+    if not going_back:
+        # The store accepts a partial save with required answers missing; going forward, this
+        # page's own required questions must be answered first.
+        page_ids = {q.id for q in section.questions}
+        kept = {q: v for q, v in merged.items() if asked.get(q, True)}
+        problems = tuple(p for p in validate(questionnaire, kept) if p.question_id in page_ids)
+        if problems:
+            return _page_response(request, app, questionnaire, section, merged, problems, 422)
     try:
         result = app.store.save_response(
             wave_id, case_id, update, "partial", "web", page=section.id
@@ -224,7 +233,7 @@ async def save_page(request: Request, section_id: str) -> Response:
         return _page_response(request, app, questionnaire, section, answers, notice=notice)
     visible = [s.id for s in pages(questionnaire, answers)]
     position = visible.index(section.id) if section.id in visible else 0
-    if form.get("nav") == "back":
+    if going_back:
         return RedirectResponse(f"/q/{visible[max(position - 1, 0)]}", status_code=303)
     if position + 1 < len(visible):
         return RedirectResponse(f"/q/{visible[position + 1]}", status_code=303)

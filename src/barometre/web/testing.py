@@ -7,6 +7,8 @@ setting a wave up (and so that a study team can try the app on a throw-away data
 from __future__ import annotations
 
 import random
+import re
+from typing import Any
 
 from barometre.campaign.codes import InvitationCode, issue_codes
 from barometre.store import NewInvitation, Store, Wave
@@ -61,3 +63,74 @@ def open_wave_with_invitations(
     )
     wave = store.set_wave_status(wave.id, "open")
     return wave, codes
+
+
+COMPLETE: dict[str, Any] = {  # a valid bpi2018 answer set (a present B2B firm)
+    "website": "vitrine",
+    "net_facebook": "yes",
+    "net_linkedin": "yes",
+    "net_twitter": "no",
+    "net_youtube": "no",
+    "net_instagram": "no",
+    "activity": "peu_active",
+    "tempo": "en_retard",
+    "strategy": "no",
+    "spend": "lt_5k",
+    "managed_by": ["leader"],
+    "staff_trained": "no",
+    "marketing_team": "no",
+    "actions": ["company_news", "market_watch"],
+    "objectives": ["visibility"],
+    "obstacles": ["lack_time", "lack_skills"],
+    "competitive_edge": "yes",
+    "leader_activity": "inactive",
+    "size_band": "10-19",
+    "sector": "services",
+    "market": "b2b",
+    "region": "11",
+    "employee_age": "under_40",
+    "leader_age": "40_49",
+    "growth": "stable",
+    "headcount": "14",
+    "comment": "<script>alert('x')</script> très bien",
+}
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form of a page."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "page has no CSRF token"
+    return found.group(1)
+
+
+def page_fields(html: str) -> set[str]:
+    """The names of the enabled answer fields of a page."""
+    names = set(
+        re.findall(
+            r'<input type="(?:radio|checkbox)" id="[^"]+" name="([a-z_]+)"'
+            r' value="[^"]*"(?![^>]*disabled)',
+            html,
+        )
+    )
+    names |= set(
+        re.findall(r'<(?:textarea|input type="text")[^>]* name="([a-z_]+)"(?![^>]*disabled)', html)
+    )
+    return names
+
+
+def answer_page(client: Any, html: str, path: str, answers: dict[str, Any], **extra: str) -> Any:
+    """Submit one page with the answers its fields ask for."""
+    data: dict[str, Any] = {"csrf_token": csrf_of(html), **extra}
+    data.update({k: v for k, v in answers.items() if k in page_fields(html)})
+    return client.post(path, data=data)
+
+
+def complete_questionnaire(client: Any, first: Any, answers: dict[str, Any]) -> Any:
+    """Answer page after page from `first` (a page response) until the thank-you page."""
+    response = first
+    for _ in range(20):
+        if "/q/" not in response.url.path:
+            return response
+        response = answer_page(client, response.text, response.url.path, answers)
+        assert response.status_code == 200, response.text
+    raise AssertionError("the questionnaire never ended")
