@@ -38,7 +38,8 @@ from barometre.questionnaire._validate import (
     relevance,
     validate,
 )
-from barometre.questionnaire._xlsform import read_xlsform, write_xlsform
+from barometre.questionnaire._xlsform_read import read_xlsform
+from barometre.questionnaire._xlsform_write import write_xlsform
 
 __all__ = [
     "BUILTINS",

@@ -7,11 +7,17 @@ class QuestionnaireError(ValueError):
     """A questionnaire definition is invalid; names the question and field at fault when known."""
 
     def __init__(
-        self, message: str, *, question_id: str | None = None, field: str | None = None
+        self,
+        message: str,
+        *,
+        question_id: str | None = None,
+        field: str | None = None,
+        section_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.question_id = question_id
         self.field = field
+        self.section_id = section_id
 
 
 class UnknownQuestionError(QuestionnaireError, KeyError):
@@ -34,9 +40,14 @@ class XLSFormError(QuestionnaireError):
     """An XLSForm file cannot be read; names the sheet, row and column at fault."""
 
     def __init__(
-        self, message: str, *, sheet: str, row: int | None = None, column: str | None = None
+        self,
+        message: str,
+        *,
+        sheet: str | None,
+        row: int | None = None,
+        column: str | None = None,
     ) -> None:
-        place = f"sheet {sheet!r}"
+        place = "workbook" if sheet is None else f"sheet {sheet!r}"
         if row is not None:
             place += f", row {row}"
         if column is not None:

@@ -72,16 +72,22 @@ YES_NO_CHOICES: Final = (Choice("yes", "Oui", "Yes"), Choice("no", "Non", "No"))
 
 
 def _require_text(value: object, what: str, question_id: str | None, name: str) -> None:
-    if not isinstance(value, str) or not value.strip():
+    # Surrounding spaces are refused rather than stripped so that a spreadsheet round trip,
+    # which trims cells, gives back an equal questionnaire.
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
         raise QuestionnaireError(
-            f"{what}: {name} must be a non-empty text", question_id=question_id, field=name
+            f"{what}: {name} must be a non-empty text without surrounding spaces",
+            question_id=question_id,
+            field=name,
         )
 
 
 def _optional_text(value: object, what: str, question_id: str | None, name: str) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
+    if value is not None and (
+        not isinstance(value, str) or not value.strip() or value != value.strip()
+    ):
         raise QuestionnaireError(
-            f"{what}: {name} must be a non-empty text or absent",
+            f"{what}: {name} must be a non-empty text without surrounding spaces, or absent",
             question_id=question_id,
             field=name,
         )
@@ -92,9 +98,9 @@ def _parse_expression(
 ) -> ex.Expr | None:
     if text is None:
         return None
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text.strip() or text != text.strip():
         raise QuestionnaireError(
-            f"{what}: {name} must be a non-empty expression or absent",
+            f"{what}: {name} must be a non-empty expression without surrounding spaces, or absent",
             question_id=question_id,
             field=name,
         )
@@ -358,9 +364,10 @@ class Questionnaire:
             raise QuestionnaireError(
                 f"questionnaire id {self.id!r} must be letters, digits, '_', '.' or '-'", field="id"
             )
-        if not isinstance(self.version, str) or not self.version.strip():
+        if not isinstance(self.version, str) or not self.version.strip() or " " in self.version:
             raise QuestionnaireError(
-                f"questionnaire {self.id!r}: version must be a non-empty text", field="version"
+                f"questionnaire {self.id!r}: version must be a non-empty text without spaces",
+                field="version",
             )
         _require_text(self.title_fr, f"questionnaire {self.id!r}", None, "title_fr")
         _require_text(self.title_en, f"questionnaire {self.id!r}", None, "title_en")
@@ -372,11 +379,13 @@ class Questionnaire:
         for section in self.sections:
             if section.id in section_ids:
                 raise QuestionnaireError(
-                    f"section id {section.id!r} appears twice", field="sections"
+                    f"section id {section.id!r} appears twice", field="id", section_id=section.id
                 )
             section_ids.add(section.id)
             # A section condition may only look at questions asked before the section.
-            _check_references(section.relevant_expr, by_id, None, f"section {section.id!r}", None)
+            _check_references(
+                section.relevant_expr, by_id, None, f"section {section.id!r}", None, section.id
+            )
             for question in section.questions:
                 if question.id in by_id:
                     raise QuestionnaireError(
@@ -482,6 +491,7 @@ def _check_references(
     current: Question | None,
     what: str,
     question_id: str | None,
+    section_id: str | None = None,
 ) -> None:
     """Refuse references to unknown or later questions, and codes that a question lacks."""
     if expr is None:
@@ -493,6 +503,7 @@ def _check_references(
                 f"{what}: {name} refers to ${{{ref}}}, which is not an earlier question",
                 question_id=question_id,
                 field=name,
+                section_id=section_id,
             )
     for subject, code in ex.code_literals(expr):
         target = current if isinstance(subject, ex.Current) else earlier[subject.name]
@@ -504,4 +515,5 @@ def _check_references(
                 f"codes ({', '.join(target.codes)})",
                 question_id=question_id,
                 field=name,
+                section_id=section_id,
             )

@@ -1,0 +1,756 @@
+"""XLSForm import and export: an exact round trip, and located errors for what is unsupported."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from barometre.questionnaire import (
+    Choice,
+    Question,
+    Questionnaire,
+    QuestionType,
+    Section,
+    XLSFormError,
+    load_builtin,
+    read_xlsform,
+    write_xlsform,
+)
+
+Rows = list[list[object]]
+
+SURVEY_HEAD = ["type", "name", "label::French (fr)", "label::English (en)", "required", "relevant"]
+CHOICES_HEAD = ["list_name", "name", "label::French (fr)", "label::English (en)"]
+SETTINGS: Rows = [
+    ["form_id", "version", "form_title", "default_language"],
+    ["mini", "1", "Mini", "French (fr)"],
+]
+
+
+def survey_rows() -> Rows:
+    """A small valid survey sheet: one group, a yes/no, a multiple choice and an integer."""
+    return [
+        SURVEY_HEAD,
+        ["begin group", "s", "Section", "Section"],
+        ["select_one yes_no", "present", "Présent ?", "Present?", "yes"],
+        ["select_multiple uses", "uses", "Usages", "Uses", None, "${present} = 'yes'"],
+        ["integer", "staff", "Effectif", "Staff"],
+        ["end group"],
+    ]
+
+
+def choices_rows() -> Rows:
+    """The choice lists of survey_rows()."""
+    return [
+        CHOICES_HEAD,
+        ["yes_no", "yes", "Oui", "Yes"],
+        ["yes_no", "no", "Non", "No"],
+        ["uses", "a", "A", "A"],
+        ["uses", "b", "B", "B"],
+    ]
+
+
+def xlsx(sheets: dict[str, Rows]) -> io.BytesIO:
+    """A workbook written in memory from sheet name -> rows (first row: headers)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def form(
+    survey: Rows | None = None, choices: Rows | None = None, settings_: Rows | None = None
+) -> io.BytesIO:
+    """The small form, with any sheet replaced."""
+    return xlsx(
+        {
+            "survey": survey if survey is not None else survey_rows(),
+            "choices": choices if choices is not None else choices_rows(),
+            "settings": settings_ if settings_ is not None else SETTINGS,
+        }
+    )
+
+
+def with_column(rows: Rows, header: str, row_index: int, value: object) -> Rows:
+    """Rows with one more column holding ``value`` on one row."""
+    out = [list(r) + [None] * (len(rows[0]) - len(r)) for r in rows]
+    out[0].append(header)
+    for i, row in enumerate(out[1:], start=1):
+        row.append(value if i == row_index else None)
+    return out
+
+
+def replaced(rows: Rows, index: int, new: list[object]) -> Rows:
+    """Rows with row ``index`` replaced."""
+    out = [list(r) for r in rows]
+    out[index] = new
+    return out
+
+
+def inserted(rows: Rows, index: int, new: list[object]) -> Rows:
+    """Rows with ``new`` inserted before row ``index``."""
+    out = [list(r) for r in rows]
+    out.insert(index, new)
+    return out
+
+
+# --- reading valid forms ------------------------------------------------------------------
+
+
+def test_read_small_form() -> None:
+    """The small form reads into the expected model, with the yes/no type recovered."""
+    q = read_xlsform(form())
+    assert (q.id, q.version, q.title_fr, q.title_en) == ("mini", "1", "Mini", "Mini")
+    assert [s.id for s in q.sections] == ["s"]
+    present, uses, staff = q.questions
+    assert present.type is QuestionType.YES_NO and present.required
+    assert uses.type is QuestionType.MULTIPLE and uses.relevant == "${present} = 'yes'"
+    assert uses.codes == ("a", "b")
+    assert staff.type is QuestionType.NUMBER and staff.integer and not staff.required
+
+
+def test_kobo_style_variants_are_accepted() -> None:
+    """Short language headers, aliases, boolean cells, numeric codes and $kuid columns read fine."""
+    survey = [
+        ["type", "name", "label::fr", "label::English", "required", "$kuid"],
+        ["begin_group", "s", "S", "S", None, "k1"],
+        ["select_one region", "region", "Région", "Region", True, "k2"],
+        ["decimal", "share", "Part", "Share", "false()", "k3"],
+        ["end_group", None, None, None, None, "k4"],
+    ]
+    choices = [
+        ["list_name", "name", "label::fr", "label::English"],
+        ["region", 11, "IdF", "IdF"],
+        ["region", 24, "CVL", "CVL"],
+    ]
+    q = read_xlsform(form(survey, choices))
+    assert q.question("region").codes == ("11", "24")
+    assert q.question("region").required
+    assert q.question("share").type is QuestionType.NUMBER and not q.question("share").integer
+
+
+def test_label_without_language_uses_default_language() -> None:
+    """A plain `label` column holds the default language's labels."""
+    survey = [
+        [("label" if h == "label::French (fr)" else h) for h in SURVEY_HEAD],
+        *survey_rows()[1:],
+    ]
+    assert read_xlsform(form(survey)) == read_xlsform(form())
+
+
+def test_bounds_and_unit_round_trip_through_extension_columns(tmp_path: Path) -> None:
+    """Bounds are written into the constraint for field tools and recovered exactly."""
+    question = Question(
+        "n",
+        QuestionType.NUMBER,
+        "N",
+        "N",
+        minimum=0.5,
+        maximum=10,
+        unit="kg",
+        constraint=". != 3",
+        constraint_message_fr="Pas 3.",
+        constraint_message_en="Not 3.",
+    )
+    q = Questionnaire("b", "2", "B", "B", (Section("s", "S", "S", (question,)),))
+    path = tmp_path / "b.xlsx"
+    write_xlsform(q, path)
+    sheet = load_workbook(path)["survey"]
+    headers = [c.value for c in sheet[1]]
+    assert (
+        sheet.cell(3, headers.index("constraint") + 1).value == ". >= 0.5 and . <= 10 and (. != 3)"
+    )
+    assert sheet.cell(3, headers.index("type") + 1).value == "decimal"
+    assert read_xlsform(path) == q
+
+
+def test_builtin_round_trip(tmp_path: Path) -> None:
+    """Exporting the 2018 instrument and importing it back gives an equal questionnaire."""
+    bpi = load_builtin("bpi2018")
+    path = tmp_path / "bpi2018.xlsx"
+    write_xlsform(bpi, path)
+    assert read_xlsform(path) == bpi
+    buffer = io.BytesIO()
+    write_xlsform(bpi, buffer)
+    buffer.seek(0)
+    assert read_xlsform(buffer) == bpi
+
+
+def test_builtin_export_layout(tmp_path: Path) -> None:
+    """The export shares choice lists, names yes/no and scale lists by convention, sets settings."""
+    path = tmp_path / "bpi2018.xlsx"
+    write_xlsform(load_builtin("bpi2018"), path)
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["survey", "choices", "settings"]
+    types = {
+        row[1]: row[0]
+        for row in workbook["survey"].iter_rows(min_row=2, values_only=True)
+        if not str(row[0]).endswith("group")
+    }
+    assert types["net_facebook"] == "select_one yes_no"
+    assert types["strategy"] == "select_one yes_no"
+    assert types["activity"] == types["leader_activity"] == "select_one scale4_activity"
+    assert types["managed_by"] == "select_multiple managed_by"
+    assert types["headcount"] == "integer"
+    lists = [row[0] for row in workbook["choices"].iter_rows(min_row=2, values_only=True)]
+    assert lists.count("yes_no") == 2 and lists.count("scale4_activity") == 4
+    settings_ = dict(zip(*workbook["settings"].iter_rows(values_only=True), strict=True))
+    assert settings_["form_id"] == "bpi2018" and settings_["version"] == "2018.1"
+    assert settings_["default_language"] == "French (fr)"
+
+
+def test_plain_list_named_like_a_convention_is_renamed(tmp_path: Path) -> None:
+    """A single-choice question whose id starts with yes_no keeps its type in a round trip."""
+    choices = (Choice("yes", "O", "Y"), Choice("no", "N", "N"))
+    question = Question("yes_no_q", QuestionType.SINGLE, "Q", "Q", choices)
+    scale = Question("scale4_q", QuestionType.MULTIPLE, "Q", "Q", choices)
+    q = Questionnaire("r", "1", "R", "R", (Section("s", "S", "S", (question, scale)),))
+    path = tmp_path / "r.xlsx"
+    write_xlsform(q, path)
+    assert read_xlsform(path) == q
+
+
+# --- errors -------------------------------------------------------------------------------
+
+CASES: list[tuple[str, Callable[[], io.BytesIO], str | None, int | None, str | None, str]] = [
+    (
+        "repeat",
+        lambda: form(replaced(survey_rows(), 1, ["begin repeat", "r", "R", "R"])),
+        "survey",
+        2,
+        "type",
+        "repeat groups are not supported",
+    ),
+    (
+        "calculate",
+        lambda: form(inserted(survey_rows(), 2, ["calculate", "c", "C", "C"])),
+        "survey",
+        3,
+        "type",
+        "calculations are not supported",
+    ),
+    (
+        "from file",
+        lambda: form(inserted(survey_rows(), 2, ["select_one_from_file x.csv", "f", "F", "F"])),
+        "survey",
+        3,
+        "type",
+        "external files",
+    ),
+    (
+        "geopoint",
+        lambda: form(inserted(survey_rows(), 2, ["geopoint", "g", "G", "G"])),
+        "survey",
+        3,
+        "type",
+        "question type 'geopoint' is not supported",
+    ),
+    (
+        "metadata",
+        lambda: form(inserted(survey_rows(), 1, ["start", "start"])),
+        "survey",
+        2,
+        "type",
+        "question type 'start' is not supported",
+    ),
+    (
+        "note",
+        lambda: form(inserted(survey_rows(), 2, ["note", "n", "N", "N"])),
+        "survey",
+        3,
+        "type",
+        "notes are not supported",
+    ),
+    (
+        "choice_filter",
+        lambda: form(with_column(survey_rows(), "choice_filter", 3, "x = 1")),
+        "survey",
+        4,
+        "choice_filter",
+        "cascading selects",
+    ),
+    (
+        "appearance",
+        lambda: form(with_column(survey_rows(), "appearance", 2, "minimal")),
+        "survey",
+        3,
+        "appearance",
+        "appearances are not supported",
+    ),
+    (
+        "unknown column",
+        lambda: form(with_column(survey_rows(), "colour", 2, "red")),
+        "survey",
+        3,
+        "colour",
+        "column 'colour' is not supported",
+    ),
+    (
+        "other language",
+        lambda: form(with_column(survey_rows(), "label::German (de)", 2, "Da?")),
+        "survey",
+        3,
+        "label::German (de)",
+        "language 'German (de)' is not supported",
+    ),
+    (
+        "nested",
+        lambda: form(inserted(survey_rows(), 2, ["begin group", "t", "T", "T"])),
+        "survey",
+        3,
+        "type",
+        "groups cannot be nested",
+    ),
+    (
+        "outside",
+        lambda: form(inserted(survey_rows(), 1, ["text", "x", "X", "X"])),
+        "survey",
+        2,
+        "type",
+        "must be inside a group",
+    ),
+    ("unclosed", lambda: form(survey_rows()[:-1]), "survey", 2, "type", "never closed"),
+    (
+        "stray end",
+        lambda: form([*survey_rows(), ["end group"]]),
+        "survey",
+        7,
+        "type",
+        "without a matching 'begin group'",
+    ),
+    (
+        "unknown list",
+        lambda: form(replaced(survey_rows(), 3, ["select_multiple nope", "uses", "U", "U"])),
+        "survey",
+        4,
+        "type",
+        "choice list 'nope' is not defined",
+    ),
+    (
+        "or_other",
+        lambda: form(
+            replaced(survey_rows(), 3, ["select_multiple uses or_other", "uses", "U", "U"])
+        ),
+        "survey",
+        4,
+        "type",
+        "'or_other' is not supported",
+    ),
+    (
+        "yes_no codes",
+        lambda: form(choices=replaced(choices_rows(), 2, ["yes_no", "non", "Non", "No"])),
+        "survey",
+        3,
+        "type",
+        "must hold the codes yes, no",
+    ),
+    (
+        "scale4 size",
+        lambda: form(
+            replaced(survey_rows(), 3, ["select_one scale4_x", "uses", "U", "U"]),
+            [*choices_rows(), ["scale4_x", "a", "A", "A"]],
+        ),
+        "survey",
+        4,
+        "type",
+        "must hold 4 choices, not 1",
+    ),
+    (
+        "bad relevant",
+        lambda: form(
+            replaced(
+                survey_rows(),
+                3,
+                ["select_multiple uses", "uses", "U", "U", None, "${present} = = 'yes'"],
+            )
+        ),
+        "survey",
+        4,
+        "relevant",
+        "does not parse",
+    ),
+    (
+        "later reference",
+        lambda: form(
+            replaced(
+                survey_rows(), 3, ["select_multiple uses", "uses", "U", "U", None, "${staff} > 3"]
+            )
+        ),
+        "survey",
+        4,
+        "relevant",
+        "${staff}, which is not an earlier question",
+    ),
+    (
+        "bad code in relevant",
+        lambda: form(
+            replaced(
+                survey_rows(),
+                3,
+                ["select_multiple uses", "uses", "U", "U", None, "${present} = 'oui'"],
+            )
+        ),
+        "survey",
+        4,
+        "relevant",
+        "'oui', which is not one of its codes",
+    ),
+    (
+        "duplicate name",
+        lambda: form(replaced(survey_rows(), 4, ["integer", "present", "E", "S"])),
+        "survey",
+        5,
+        "name",
+        "question id 'present' appears twice",
+    ),
+    (
+        "missing english",
+        lambda: form(replaced(survey_rows(), 4, ["integer", "staff", "Effectif"])),
+        "survey",
+        5,
+        "label::English (en)",
+        "label_en must be a non-empty text",
+    ),
+    (
+        "bad name",
+        lambda: form(replaced(survey_rows(), 4, ["integer", "1staff", "E", "S"])),
+        "survey",
+        5,
+        "name",
+        "question id '1staff'",
+    ),
+    (
+        "missing type",
+        lambda: form(replaced(survey_rows(), 4, [None, "staff", "E", "S"])),
+        "survey",
+        5,
+        "type",
+        "the type is missing",
+    ),
+    (
+        "headerless value",
+        lambda: form(
+            replaced(survey_rows(), 4, ["integer", "staff", "E", "S", None, None, "oops"])
+        ),
+        "survey",
+        5,
+        "G",
+        "column without a header",
+    ),
+    (
+        "required flag",
+        lambda: form(replaced(survey_rows(), 4, ["integer", "staff", "E", "S", "maybe"])),
+        "survey",
+        5,
+        "required",
+        "expected yes or no, found 'maybe'",
+    ),
+    (
+        "bound not a number",
+        lambda: form(with_column(survey_rows(), "barometre::minimum", 4, "zero")),
+        "survey",
+        5,
+        "barometre::minimum",
+        "expected a number",
+    ),
+    (
+        "bounds vs constraint",
+        lambda: form(
+            with_column(
+                with_column(survey_rows(), "barometre::minimum", 4, 0), "constraint", 4, ". < 9"
+            )
+        ),
+        "survey",
+        5,
+        "constraint",
+        "must start with the bounds",
+    ),
+    (
+        "bound on text",
+        lambda: form(with_column(survey_rows(), "barometre::minimum", 2, 1)),
+        "survey",
+        3,
+        "barometre::unit",
+        "only apply to number questions",
+    ),
+    (
+        "group column",
+        lambda: form(with_column(survey_rows(), "hint::English (en)", 1, "h")),
+        "survey",
+        2,
+        "hint::English (en)",
+        "a group cannot have a value",
+    ),
+    ("empty survey", lambda: form([SURVEY_HEAD]), "survey", 2, None, "no group of questions"),
+    (
+        "no label column",
+        lambda: form([r[:3] for r in survey_rows()]),
+        "survey",
+        1,
+        None,
+        "'label::English (en)' is missing",
+    ),
+    (
+        "duplicate header",
+        lambda: form([[*SURVEY_HEAD, "name"], *survey_rows()[1:]]),
+        "survey",
+        1,
+        "G",
+        "column 'name' appears twice",
+    ),
+    (
+        "unlabelled column",
+        lambda: form(
+            [
+                [("label" if h == "label::French (fr)" else h) for h in SURVEY_HEAD],
+                *survey_rows()[1:],
+            ],
+            settings_=[["form_id", "version"], ["mini", "1"]],
+        ),
+        "survey",
+        2,
+        "label",
+        "has no language",
+    ),
+    (
+        "duplicate choice",
+        lambda: form(choices=[*choices_rows(), ["uses", "a", "A2", "A2"]]),
+        "choices",
+        6,
+        "name",
+        "choice 'a' appears twice",
+    ),
+    (
+        "choice label",
+        lambda: form(choices=[*choices_rows(), ["uses", "c", "C"]]),
+        "choices",
+        6,
+        "label::English (en)",
+        "the label is missing",
+    ),
+    (
+        "choice space",
+        lambda: form(choices=[*choices_rows(), ["uses", "c d", "C", "C"]]),
+        "choices",
+        6,
+        "name",
+        "contains a space",
+    ),
+    (
+        "choice list",
+        lambda: form(choices=[*choices_rows(), [None, "c", "C", "C"]]),
+        "choices",
+        6,
+        "list_name",
+        "list_name is missing",
+    ),
+    (
+        "choice media",
+        lambda: form(choices=with_column(choices_rows(), "media::image", 1, "a.png")),
+        "choices",
+        2,
+        "media::image",
+        "media are not supported",
+    ),
+    (
+        "no settings",
+        lambda: xlsx({"survey": survey_rows(), "choices": choices_rows()}),
+        "settings",
+        None,
+        None,
+        "settings sheet is missing",
+    ),
+    (
+        "no form_id",
+        lambda: form(settings_=[["version"], ["1"]]),
+        "settings",
+        2,
+        "form_id",
+        "form_id is missing",
+    ),
+    (
+        "two settings rows",
+        lambda: form(settings_=[*SETTINGS, ["other", "2"]]),
+        "settings",
+        3,
+        None,
+        "more than one row",
+    ),
+    (
+        "settings style",
+        lambda: form(settings_=with_column(SETTINGS, "style", 1, "pages")),
+        "settings",
+        2,
+        "style",
+        "form styles are not supported",
+    ),
+    (
+        "language",
+        lambda: form(
+            settings_=[["form_id", "version", "default_language"], ["m", "1", "German (de)"]]
+        ),
+        "settings",
+        2,
+        "default_language",
+        "not supported",
+    ),
+    (
+        "bad form id",
+        lambda: form(settings_=[["form_id", "version"], ["m i", "1"]]),
+        "settings",
+        2,
+        "form_id",
+        "questionnaire id 'm i'",
+    ),
+    (
+        "diagnostic",
+        lambda: form(
+            settings_=with_column(SETTINGS, "barometre::diagnostic_questions", 1, "present nope")
+        ),
+        "settings",
+        2,
+        "barometre::diagnostic_questions",
+        "'nope' is not a question",
+    ),
+    (
+        "extra sheet",
+        lambda: xlsx(
+            {
+                "survey": survey_rows(),
+                "choices": choices_rows(),
+                "settings": SETTINGS,
+                "external_choices": [["list_name"], ["x"]],
+            }
+        ),
+        "external_choices",
+        None,
+        None,
+        "only the survey, choices and settings sheets",
+    ),
+    (
+        "not xlsx",
+        lambda: io.BytesIO(b"type,name\ntext,x\n"),
+        None,
+        None,
+        None,
+        "not a readable .xlsx workbook",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "sheet", "row", "column", "fragment"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_broken_forms_give_located_errors(
+    source: Callable[[], io.BytesIO],
+    sheet: str | None,
+    row: int | None,
+    column: str | None,
+    fragment: str,
+) -> None:
+    """Each unsupported feature or mistake raises XLSFormError at its sheet, row and column."""
+    with pytest.raises(XLSFormError) as caught:
+        read_xlsform(source())
+    error = caught.value
+    assert fragment in str(error)
+    assert (error.sheet, error.row, error.column) == (sheet, row, column)
+    if row is not None:
+        assert f"row {row}" in str(error)
+
+
+def test_error_message_names_the_place() -> None:
+    """The message starts with the sheet, row and column."""
+    with pytest.raises(XLSFormError) as caught:
+        read_xlsform(form(inserted(survey_rows(), 2, ["note", "n", "N", "N"])))
+    assert str(caught.value) == (
+        "sheet 'survey', row 3, column 'type': notes are not supported; put the text in a "
+        "question's hint"
+    )
+
+
+# --- property: any valid questionnaire survives the round trip ----------------------------
+
+_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs", "S")),
+    min_size=1,
+    max_size=20,
+).filter(lambda t: t == t.strip() and not t.startswith("="))
+_CODE = st.from_regex(r"[a-z0-9_+\-]{1,6}", fullmatch=True)
+_NUMBER = st.one_of(
+    st.integers(-1000, 1000), st.floats(-1000, 1000, allow_nan=False).map(lambda x: round(x, 3))
+)
+
+
+@st.composite
+def questionnaires(draw: st.DrawFn) -> Questionnaire:
+    """Random valid questionnaires mixing every type, bounds, hints and skip logic."""
+    questions: list[Question] = []
+    for index in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(list(QuestionType)))
+        qid = f"q{index}"
+        choices: tuple[Choice, ...] = ()
+        if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.SCALE4):
+            size = 4 if kind is QuestionType.SCALE4 else draw(st.integers(2, 4))
+            codes = draw(st.lists(_CODE, min_size=size, max_size=size, unique=True))
+            choices = tuple(Choice(c, draw(_TEXT), draw(_TEXT)) for c in codes)
+        number: dict[str, object] = {}
+        if kind is QuestionType.NUMBER:
+            low, high = sorted([draw(_NUMBER), draw(_NUMBER)])
+            number = {
+                "minimum": draw(st.sampled_from([None, low])),
+                "maximum": draw(st.sampled_from([None, high])),
+                "unit": draw(st.none() | _TEXT),
+                "integer": draw(st.booleans()),
+                "constraint": draw(st.sampled_from([None, ". != 7"])),
+            }
+        earlier_yes_no = [q.id for q in questions if q.type is QuestionType.YES_NO]
+        relevant = None
+        if earlier_yes_no and draw(st.booleans()):
+            relevant = f"${{{draw(st.sampled_from(earlier_yes_no))}}} = 'yes'"
+        hint = draw(st.none() | _TEXT)
+        questions.append(
+            Question(
+                qid,
+                kind,
+                draw(_TEXT),
+                draw(_TEXT),
+                choices,
+                hint_fr=hint,
+                hint_en=hint,
+                required=draw(st.booleans()),
+                relevant=relevant,
+                **number,  # type: ignore[arg-type]
+            )
+        )
+    split = draw(st.integers(1, len(questions)))
+    parts = [p for p in (questions[:split], questions[split:]) if p]
+    sections = tuple(
+        Section(f"s{i}", draw(_TEXT), draw(_TEXT), tuple(p)) for i, p in enumerate(parts)
+    )
+    return Questionnaire(
+        "rand", draw(st.sampled_from(["1", "2018.1", "v2"])), draw(_TEXT), draw(_TEXT), sections
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(questionnaires())
+def test_round_trip_property(questionnaire: Questionnaire) -> None:
+    """write_xlsform then read_xlsform gives back an equal questionnaire."""
+    buffer = io.BytesIO()
+    write_xlsform(questionnaire, buffer)
+    buffer.seek(0)
+    assert read_xlsform(buffer) == questionnaire
