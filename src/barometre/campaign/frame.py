@@ -124,7 +124,9 @@ def _scan_source(
     if path.suffix.lower() == ".parquet":
         columns = list(pl.scan_parquet(path).collect_schema().names())
         lf = pl.scan_parquet(path).with_row_index(LINE, offset=1)
-        bad, by_reason, sample = 0, (), ()
+        bad = 0
+        by_reason: tuple[tuple[str, int], ...] = ()
+        sample: tuple[BadLine, ...] = ()
     else:
         columns = list(read_header(path))
         checked = check_csv(path, source, workdir=workdir)
@@ -180,7 +182,11 @@ def _optional(name: str, present: Sequence[str]) -> pl.Expr:
     return pl.col(name) if name in present else pl.lit(None, dtype=pl.String)
 
 
-def _read_financials(path: Path, workdir: Path) -> tuple[pl.LazyFrame, int, tuple, tuple]:
+_Reasons = tuple[tuple[str, int], ...]
+_Sample = tuple[BadLine, ...]
+
+
+def _read_financials(path: Path, workdir: Path) -> tuple[pl.LazyFrame, int, _Reasons, _Sample]:
     lf, bad, by_reason, sample, _ = _scan_source(
         path, ("siren", "turnover"), (), "financials", workdir
     )
@@ -279,7 +285,7 @@ def import_frame(
             )
         )
 
-    extra_bad: list[tuple[int, tuple, tuple]] = []
+    extra_bad: list[tuple[int, _Reasons, _Sample]] = []
     if financials is not None:
         fin, fbad, freasons, fsample = _read_financials(financials, workdir)
         extra_bad.append((fbad, freasons, fsample))

@@ -147,7 +147,8 @@ DEFAULT_EXCLUDED_NAF = ("A", "K", "O", "T", "U", "64.20Z")
 listed so that the exclusion survives a user dropping K), public administration, households,
 extraterritorial bodies."""
 
-NAF_PATTERN = r"^\d\d\.\d\d[A-Z]$"
+NAF_PATTERN = r"^\d\d\.\d\d[A-HZ]$"
+"""NAF rev. 2 sub-classes end in Z, or A to H where a class is split (47.11A-F, 86.90A-F...)."""
 
 
 def siren_is_valid(siren: pl.Expr) -> pl.Expr:

@@ -1,0 +1,471 @@
+"""`barometre campaign`: frame, sample, codes, letters, e-mails, returns and response rates."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from barometre.campaign.codes import InvitationCode
+from barometre.campaign.frame import FrameFilters, FrameSourceError, import_frame
+from barometre.campaign.letters import LetterError, LetterStudy
+from barometre.campaign.mailing import MailingError, MailStudy, SmtpSettings
+from barometre.campaign.paper import PaperFileError
+from barometre.campaign.sampling import (
+    Allocation,
+    SampleDesign,
+    SamplingError,
+    allocation_table,
+    draw_sample,
+)
+from barometre.campaign.sirene import DEFAULT_EXCLUDED_NAF
+from barometre.campaign.storage import (
+    CampaignStateError,
+    Links,
+    import_wave_paper,
+    issue_wave_codes,
+    print_wave_letters,
+    read_codes,
+    send_wave_invitations,
+    send_wave_reminders,
+    store_frame_and_sample,
+    wave_rates,
+    write_codes,
+)
+from barometre.store import NotFoundError, Store, StoreError, default_url, open_store
+
+app = typer.Typer(
+    name="campaign",
+    help="Run the fieldwork: registry frame, sample, codes, letters, e-mails, returns, rates.",
+    no_args_is_help=True,
+)
+console = Console()
+
+UrlOption = Annotated[
+    str | None, typer.Option("--url", help="Database URL; default $BAROMETRE_DATABASE_URL.")
+]
+WaveOption = Annotated[str, typer.Option("--wave", help="Name of the wave.")]
+CodesOption = Annotated[
+    Path, typer.Option("--codes", help="Secrets file written by `barometre campaign codes`.")
+]
+BaseUrlOption = Annotated[
+    str, typer.Option("--base-url", help="Public address of the web questionnaire.")
+]
+LanguageOption = Annotated[str, typer.Option("--language", help="fr or en.")]
+
+
+def _csv(value: str | None) -> tuple[str, ...] | None:
+    return tuple(v.strip() for v in value.split(",") if v.strip()) if value else None
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=1)
+
+
+def _open(url: str | None) -> Store:
+    try:
+        return open_store(url or default_url())
+    except StoreError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _wave_id(store: Store, name: str) -> int:
+    try:
+        return store.wave_by_name(name).id
+    except NotFoundError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _language(value: str) -> str:
+    if value not in ("fr", "en"):
+        raise typer.BadParameter("use fr or en", param_hint="--language")
+    return value
+
+
+@app.command()
+def frame(
+    legal_units: Annotated[Path, typer.Argument(help="StockUniteLegale (CSV or Parquet).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the frame (Parquet).")] = Path(
+        "frame.parquet"
+    ),
+    establishments: Annotated[
+        Path | None, typer.Option(help="StockEtablissement, for head office addresses.")
+    ] = None,
+    financials: Annotated[
+        Path | None, typer.Option(help="CSV siren,turnover; enables the turnover filter.")
+    ] = None,
+    include_closed: Annotated[bool, typer.Option(help="Keep closed legal units.")] = False,
+    categories: Annotated[
+        str, typer.Option(help="Company categories kept (comma list; 'all' for no filter).")
+    ] = "PME,ETI",
+    size_bands: Annotated[
+        str | None, typer.Option(help="Size bands kept, e.g. 10-19,20-49.")
+    ] = None,
+    headcount_codes: Annotated[str | None, typer.Option(help="INSEE headcount codes kept.")] = None,
+    exclude_naf: Annotated[
+        str, typer.Option(help="NAF sections, divisions or codes excluded.")
+    ] = ",".join(DEFAULT_EXCLUDED_NAF),
+    turnover_min: Annotated[float, typer.Option(help="Minimum turnover (euros).")] = 2e6,
+    turnover_max: Annotated[float, typer.Option(help="Maximum turnover (euros).")] = 1.5e9,
+) -> None:
+    """Import the SIRENE stock, apply the scope filters, write the frame and report each filter."""
+    filters = FrameFilters(
+        active_only=not include_closed,
+        excluded_naf=_csv(exclude_naf) or (),
+        categories=None if categories == "all" else _csv(categories),
+        size_bands=_csv(size_bands),
+        headcount_codes=_csv(headcount_codes),
+        turnover_range=(turnover_min, turnover_max),
+    )
+    with console.status("reading the registry file (streaming)..."):
+        try:
+            result = import_frame(
+                legal_units, establishments=establishments, financials=financials, filters=filters
+            )
+        except FrameSourceError as exc:
+            raise _fail(str(exc)) from exc
+    result.units.write_parquet(out)
+    for line in result.report.lines():
+        console.print(line, markup=False, highlight=False)
+    if result.report.bad_row_sample:
+        table = Table("source", "line", "reason", "excerpt", title="bad rows (sample)")
+        for bad in result.report.bad_row_sample:
+            table.add_row(bad.source, str(bad.line), bad.reason, bad.excerpt[:60])
+        console.print(table)
+    console.print(f"frame written to {out} ({result.units.height:,} units)")
+
+
+@app.command()
+def sample(
+    frame_file: Annotated[Path, typer.Argument(help="Frame written by `campaign frame`.")],
+    n: Annotated[int, typer.Option("--n", help="Sample size.")],
+    wave: WaveOption,
+    url: UrlOption = None,
+    strata: Annotated[
+        str, typer.Option(help="Stratum variables (comma list).")
+    ] = "size_band,sector",
+    allocation: Annotated[
+        Allocation, typer.Option(help="Allocation rule.")
+    ] = Allocation.PROPORTIONAL,
+    minimum: Annotated[int, typer.Option(help="Minimum sample size per stratum.")] = 0,
+    take_all: Annotated[
+        list[str] | None, typer.Option(help="Take-all strata as variable=value (repeatable).")
+    ] = None,
+    expected_p: Annotated[
+        float | None, typer.Option(help="Neyman: expected proportion, same in every stratum.")
+    ] = None,
+    neyman_file: Annotated[
+        Path | None, typer.Option(help="Neyman: CSV stratum,p or stratum,sd per stratum.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (the draw is reproducible).")] = 20180301,
+    contacts: Annotated[
+        Path | None, typer.Option(help="CSV siren,email[,person_name] stored as contact data.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write the sample (Parquet).")] = None,
+    questionnaire: Annotated[str, typer.Option(help="Questionnaire of a new wave.")] = "bpi2018",
+) -> None:
+    """Draw the stratified sample, store frame and sample in the wave, print the allocation."""
+    units = pl.read_parquet(frame_file)
+    p_by: dict[str, float] | None = None
+    sd_by: dict[str, float] | None = None
+    if neyman_file is not None:
+        table = pl.read_csv(neyman_file, infer_schema=False)
+        column = "sd" if "sd" in table.columns else "p"
+        values = dict(zip(table["stratum"], table[column].cast(pl.Float64), strict=True))
+        p_by, sd_by = (None, values) if column == "sd" else (values, None)
+    design = SampleDesign(
+        n=n,
+        strata=_csv(strata) or (),
+        allocation=allocation,
+        minimum_per_stratum=minimum,
+        take_all=tuple(take_all or ()),
+        expected_proportion=p_by if p_by is not None else expected_p,
+        standard_deviation=sd_by,
+        seed=seed,
+    )
+    try:
+        drawn = draw_sample(units, design)
+    except SamplingError as exc:
+        raise _fail(str(exc)) from exc
+    contact_table = pl.read_csv(contacts, infer_schema=False) if contacts else None
+    with _open(url) as store:
+        try:
+            wave_id = store.wave_by_name(wave).id
+        except NotFoundError:
+            wave_id = store.create_wave(wave, questionnaire, frame_description=str(frame_file)).id
+        with console.status(f"storing {units.height:,} frame units and the sample..."):
+            try:
+                stored = store_frame_and_sample(store, wave_id, units, drawn, contact_table)
+            except StoreError as exc:
+                raise _fail(str(exc)) from exc
+    if out is not None:
+        drawn.units.write_parquet(out)
+    summary = Table("stratum", "N", "n", "fraction", "take-all", title=f"sample of wave {wave!r}")
+    for row in allocation_table(drawn).iter_rows(named=True):
+        summary.add_row(
+            row["stratum"], f"{row['N']:,}", f"{row['n']:,}", f"{row['fraction']:.4f}",
+            "yes" if row["take_all"] else "",
+        )  # fmt: skip
+    console.print(summary)
+    console.print(f"{stored:,} cases stored in wave {wave!r} (seed {seed})")
+
+
+@app.command()
+def codes(
+    wave: WaveOption,
+    out: Annotated[Path, typer.Option("--out", help="Secrets file to write (CSV).")] = Path(
+        "codes.csv"
+    ),
+    url: UrlOption = None,
+) -> None:
+    """Give every sampled company a link token and a short code; write the secrets file."""
+    with _open(url) as store:
+        try:
+            issued = issue_wave_codes(store, _wave_id(store, wave))
+        except (CampaignStateError, StoreError) as exc:
+            raise _fail(str(exc)) from exc
+    count = write_codes(out, issued)
+    console.print(
+        f"{count:,} codes issued; tokens are stored hashed, keep {out} safe "
+        "(letters and e-mails are printed from it)"
+    )
+
+
+def _read_codes(path: Path) -> dict[str, InvitationCode]:
+    try:
+        return read_codes(path)
+    except (OSError, CampaignStateError) as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command()
+def letters(
+    wave: WaveOption,
+    codes_file: CodesOption,
+    base_url: BaseUrlOption,
+    out: Annotated[Path, typer.Option("--out", help="PDF to write.")] = Path("letters.pdf"),
+    sender: Annotated[
+        list[str] | None, typer.Option(help="Sender block line (repeatable).")
+    ] = None,
+    city: Annotated[str, typer.Option(help="City in the date line.")] = "Paris",
+    signatory: Annotated[str, typer.Option(help="Who signs.")] = "L'équipe du baromètre",
+    signatory_title: Annotated[str, typer.Option(help="Their title.")] = "",
+    entry_url: Annotated[
+        str | None, typer.Option(help="Where to type the code (default: base URL).")
+    ] = None,
+    deadline: Annotated[str | None, typer.Option(help="Answer by (YYYY-MM-DD).")] = None,
+    language: LanguageOption = "fr",
+    url: UrlOption = None,
+) -> None:
+    """Print one invitation letter per sampled company (PDF, window envelopes)."""
+    study = LetterStudy(
+        sender_lines=tuple(sender or ("Baromètre PME-ETI et réseaux sociaux",)),
+        city=city,
+        signatory_name=signatory,
+        signatory_title=signatory_title,
+        entry_url=entry_url or base_url,
+        language=_language(language),  # type: ignore[arg-type]
+        deadline=date.fromisoformat(deadline) if deadline else None,
+    )
+    secrets = _read_codes(codes_file)
+    with _open(url) as store, _progress() as progress:
+        task = progress.add_task("letters", total=len(secrets))
+        try:
+            batch = print_wave_letters(
+                store, _wave_id(store, wave), secrets, study, Links(base=base_url), out,
+                on_page=lambda done: progress.update(task, completed=done),
+            )  # fmt: skip
+        except (CampaignStateError, LetterError) as exc:
+            raise _fail(str(exc)) from exc
+    console.print(f"{batch.pages:,} letters written to {out}")
+
+
+def _mail_options(
+    smtp_host: str | None, smtp_port: int | None, smtp_security: str | None, rate: float | None
+) -> SmtpSettings:
+    try:
+        settings = SmtpSettings.from_env()
+    except MailingError as exc:
+        raise _fail(str(exc)) from exc
+    changes: dict[str, object] = {}
+    if smtp_host:
+        changes["host"] = smtp_host
+    if smtp_port:
+        changes["port"] = smtp_port
+    if smtp_security:
+        changes["security"] = smtp_security
+    if rate:
+        changes["messages_per_second"] = rate
+    result: SmtpSettings = replace(settings, **changes)  # type: ignore[arg-type]
+    return result
+
+
+SmtpHost = Annotated[str | None, typer.Option(help="SMTP host (else $BAROMETRE_SMTP_HOST).")]
+SmtpPort = Annotated[int | None, typer.Option(help="SMTP port (else $BAROMETRE_SMTP_PORT).")]
+SmtpSecurity = Annotated[
+    str | None, typer.Option(help="none, starttls or ssl (else $BAROMETRE_SMTP_SECURITY).")
+]
+Rate = Annotated[
+    float | None, typer.Option(help="Messages per second (else $BAROMETRE_SMTP_RATE).")
+]
+StudyName = Annotated[str, typer.Option(help="Name of the study in the messages.")]
+
+
+@app.command()
+def send(
+    wave: WaveOption,
+    codes_file: CodesOption,
+    base_url: BaseUrlOption,
+    study_name: StudyName = "baromètre PME-ETI et réseaux sociaux",
+    signature: Annotated[
+        str, typer.Option(help="Signature of the messages.")
+    ] = "L'équipe du baromètre",
+    language: LanguageOption = "fr",
+    smtp_host: SmtpHost = None,
+    smtp_port: SmtpPort = None,
+    smtp_security: SmtpSecurity = None,
+    rate: Rate = None,
+    url: UrlOption = None,
+) -> None:
+    """E-mail the invitation to every sampled company with an address, not yet invited."""
+    settings = _mail_options(smtp_host, smtp_port, smtp_security, rate)
+    study = MailStudy(study_name, signature, base_url)
+    secrets = _read_codes(codes_file)
+    with _open(url) as store, _progress() as progress:
+        task = progress.add_task("invitations", total=None)
+        try:
+            sent = send_wave_invitations(
+                store, _wave_id(store, wave), secrets, study, settings, Links(base=base_url),
+                _language(language),  # type: ignore[arg-type]
+                on_sent=lambda _: progress.advance(task),
+            )  # fmt: skip
+        except (CampaignStateError, MailingError) as exc:
+            raise _fail(str(exc)) from exc
+    ok = sum(s.accepted for s in sent)
+    console.print(f"{ok:,} invitations sent, {len(sent) - ok:,} refused (bounces recorded)")
+
+
+@app.command()
+def remind(
+    wave: WaveOption,
+    codes_file: CodesOption,
+    base_url: BaseUrlOption,
+    study_name: StudyName = "baromètre PME-ETI et réseaux sociaux",
+    signature: Annotated[
+        str, typer.Option(help="Signature of the messages.")
+    ] = "L'équipe du baromètre",
+    language: LanguageOption = "fr",
+    now: Annotated[
+        str | None, typer.Option(help="Pretend it is this time (ISO), for planning.")
+    ] = None,
+    smtp_host: SmtpHost = None,
+    smtp_port: SmtpPort = None,
+    smtp_security: SmtpSecurity = None,
+    rate: Rate = None,
+    url: UrlOption = None,
+) -> None:
+    """Send the reminders due now: +7 and +14 days to non-respondents, +7 to partials."""
+    settings = _mail_options(smtp_host, smtp_port, smtp_security, rate)
+    study = MailStudy(study_name, signature, base_url)
+    secrets = _read_codes(codes_file)
+    when = datetime.fromisoformat(now) if now else datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    with _open(url) as store, _progress() as progress:
+        task = progress.add_task("reminders", total=None)
+        try:
+            sent = send_wave_reminders(
+                store, _wave_id(store, wave), secrets, study, settings, Links(base=base_url),
+                now=when, language=_language(language),  # type: ignore[arg-type]
+                on_sent=lambda _: progress.advance(task),
+            )  # fmt: skip
+        except (CampaignStateError, MailingError) as exc:
+            raise _fail(str(exc)) from exc
+    if not sent:
+        console.print("no reminder is due")
+    for kind, messages in sent.items():
+        ok = sum(m.accepted for m in messages)
+        console.print(f"{kind}: {ok:,} sent, {len(messages) - ok:,} refused")
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+@app.command()
+def status(
+    wave: WaveOption,
+    e: Annotated[
+        float | None, typer.Option(help="Share of unknown-eligibility cases taken as eligible.")
+    ] = None,
+    url: UrlOption = None,
+) -> None:
+    """Show dispositions and AAPOR rates (RR, COOP, REF, CON) overall and per stratum."""
+    with _open(url) as store:
+        try:
+            rates = wave_rates(store, _wave_id(store, wave), e)
+        except CampaignStateError as exc:
+            raise _fail(str(exc)) from exc
+    rows = [("all", rates.overall)] + [(s.stratum, s.rates) for s in rates.strata]
+    counts = Table("stratum", "cases", "I", "P", "R", "NC", "O", "UH+UO", "NE", "e",
+                   title=f"final dispositions, wave {wave!r}")  # fmt: skip
+    response = Table("stratum", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", title="response rates")
+    others = Table("stratum", "COOP1", "COOP2", "COOP3", "COOP4", "REF1", "REF2", "REF3",
+                   "CON1", "CON2", "CON3", title="cooperation, refusal, contact rates")  # fmt: skip
+    for name, r in rows:
+        c = r.counts
+        counts.add_row(
+            name, str(c.total), str(c.complete), str(c.partial), str(c.refusal),
+            str(c.non_contact), str(c.other), str(c.unknown_household + c.unknown_other),
+            str(c.not_eligible), f"{r.e:.3f}",
+        )  # fmt: skip
+        response.add_row(name, *(_pct(v) for v in (r.rr1, r.rr2, r.rr3, r.rr4, r.rr5, r.rr6)))
+        others.add_row(
+            name,
+            *(_pct(v) for v in (r.coop1, r.coop2, r.coop3, r.coop4, r.ref1, r.ref2, r.ref3,
+                                r.con1, r.con2, r.con3)),
+        )  # fmt: skip
+    for table in (counts, response, others):
+        console.print(table)
+    console.print(
+        f"e = {rates.overall.e:.3f} overall ({rates.overall.e_method}), per stratum its own"
+    )
+
+
+@app.command()
+def paper(
+    returns: Annotated[Path, typer.Argument(help="CSV of keyed paper questionnaires.")],
+    wave: WaveOption,
+    url: UrlOption = None,
+) -> None:
+    """Import keyed paper questionnaires; print each rejected row with its reasons."""
+    with _open(url) as store:
+        try:
+            outcome = import_wave_paper(store, _wave_id(store, wave), returns)
+        except (PaperFileError, OSError) as exc:
+            raise _fail(str(exc)) from exc
+    for row in outcome.rejected:
+        console.print(row.describe(), markup=False, highlight=False)
+    console.print(
+        f"{outcome.stored:,} paper questionnaires stored, {len(outcome.rejected):,} rejected"
+    )
+    if outcome.rejected:
+        raise typer.Exit(code=2)
