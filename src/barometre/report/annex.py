@@ -1,0 +1,235 @@
+"""The report's typology, drivers and methodology sections."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from barometre.report import charts, findings
+from barometre.report.i18n import number, pct, t
+from barometre.report.methodology import Methodology
+from barometre.report.results import WaveResults
+from barometre.report.view import (
+    Block,
+    Chart,
+    DefinitionList,
+    Heading,
+    Paragraph,
+    Section,
+    Table,
+    share_cells,
+)
+
+# Where each 2018 segment sits in the 2x2 chart: (activity column, tempo row).
+QUADRANTS = {
+    "masse_silencieuse": (0, 0),
+    "combatives": (1, 0),
+    "desinvoltes": (0, 1),
+    "pionnieres": (1, 1),
+}
+AXES = {
+    "fr": (
+        "Inactive ou peu active",
+        "Active ou très active",
+        "En retard",
+        "Dans le bon tempo ou en avance",
+    ),
+    "en": ("Inactive or barely active", "Active or very active", "Late", "On time or ahead"),
+}
+
+
+def typology(results: WaveResults, lang: str) -> Section | None:
+    """The 2x2 chart with shares and CIs, then each segment's profile."""
+    typ = results.typology
+    if typ is None or not typ.segments:
+        return None
+    blocks: list[Block] = [
+        Paragraph(t("typology_intro", lang, nc=number(typ.not_classified, lang)))
+    ]
+    title = findings.typology_title(typ.segments, lang)
+    placed = [s for s in typ.segments if s.code in QUADRANTS]
+    if len(placed) == 4:
+        quads = [charts.Quadrant(s.label(lang), s.share, *QUADRANTS[s.code]) for s in placed]
+        svg = charts.typology_chart(quads, AXES[lang], title, lang)
+        blocks.append(Chart(title, Markup(svg)))
+    rows = tuple((s.label(lang), *share_cells(s.share, lang)) for s in typ.segments)
+    blocks.append(
+        Table(
+            t("typology", lang),
+            (
+                t("indicator", lang),
+                t("estimate", lang),
+                t("ci95", lang),
+                t("base_n", lang),
+                t("unweighted", lang),
+            ),
+            rows,
+            (False, True, True, True, True),
+            t("suppressed_note", lang, m=results.min_base),
+        )
+    )
+    for s in typ.segments:
+        if not s.profile:
+            continue
+        blocks.append(
+            Heading(
+                f"{t('profile', lang)} : {s.label(lang)}"
+                if lang == "fr"
+                else f"{t('profile', lang)}: {s.label(lang)}"
+            )
+        )
+        description = s.description_en if lang == "en" else s.description_fr
+        if description:
+            blocks.append(Paragraph(description))
+        prow = tuple(
+            (
+                p.label_en if lang == "en" else p.label_fr,
+                pct(p.share_in_segment, lang),
+                pct(p.share_overall, lang),
+                t(p.flag, lang) if p.flag else "",
+            )
+            for p in s.profile
+        )
+        blocks.append(
+            Table(
+                s.label(lang),
+                (t("indicator", lang), t("in_segment", lang), t("overall", lang), ""),
+                prow,
+                (False, True, True, False),
+            )
+        )
+    return Section("typology", t("typology", lang), tuple(blocks))
+
+
+def drivers(results: WaveResults, lang: str) -> Section | None:
+    """The forest plot of odds ratios and the relative weight of each driver group."""
+    d = results.drivers
+    if d is None or not d.terms:
+        return None
+    top = max(d.groups, key=lambda g: g.importance) if d.groups else None
+    title = findings.drivers_title(
+        None if top is None else (top.label_en if lang == "en" else top.label_fr), lang
+    )
+    terms = [
+        charts.OddsRatio(
+            x.label_en if lang == "en" else x.label_fr, x.odds_ratio, x.ci_low, x.ci_high
+        )
+        for x in d.terms
+    ]
+    blocks: list[Block] = [
+        Paragraph(t("drivers_intro", lang, n=number(d.n, lang))),
+        Chart(title, Markup(charts.forest_plot(terms, title, t("odds_ratio", lang)))),
+        Table(
+            t("odds_ratio", lang),
+            (t("factor", lang), t("odds_ratio", lang), t("ci95", lang), "p"),
+            tuple(
+                (
+                    x.label_en if lang == "en" else x.label_fr,
+                    number(x.odds_ratio, lang, 2),
+                    f"[{number(x.ci_low, lang, 2)} ; {number(x.ci_high, lang, 2)}]",
+                    f"{x.p_value:.3f}",
+                )
+                for x in d.terms
+            ),
+            (False, True, True, True),
+        ),
+    ]
+    if d.groups:
+        rows = tuple(
+            (
+                g.label_en if lang == "en" else g.label_fr,
+                pct(g.importance, lang),
+                "—"
+                if g.ci_low is None or g.ci_high is None
+                else f"[{pct(g.ci_low, lang)} ; {pct(g.ci_high, lang)}]",
+            )
+            for g in sorted(d.groups, key=lambda g: -g.importance)
+        )
+        blocks.append(
+            Table(
+                t("importance", lang),
+                (t("factor", lang), t("importance", lang), t("ci95", lang)),
+                rows,
+                (False, True, True),
+            )
+        )
+    return Section("drivers", t("drivers", lang), tuple(blocks))
+
+
+def methodology(results: WaveResults, meta: Methodology, lang: str) -> Section:
+    """Frame, design and allocation, fieldwork, AAPOR rates, weighting, how to read a CI."""
+    given = t("not_given", lang)
+    w = results.weights
+    blocks: list[Block] = [
+        Heading(t("frame", lang)),
+        DefinitionList(
+            (
+                (t("frame", lang), meta.frame or given),
+                (
+                    t("population", lang),
+                    number(meta.frame_size, lang) if meta.frame_size else given,
+                ),
+            )
+        ),
+        Heading(t("sample_design", lang)),
+        DefinitionList(
+            (
+                (t("sample_design", lang), meta.sample_design or given),
+                (t("sampled", lang), number(meta.sample_size, lang) if meta.sample_size else given),
+                (t("n_respondents", lang), number(results.n_respondents, lang)),
+            )
+        ),
+    ]
+    allocation = {a.stratum: a for a in meta.allocation}
+    if results.strata:
+        rows = []
+        for s in results.strata:
+            a = allocation.get(s.stratum)
+            rows.append(
+                (
+                    s.stratum,
+                    number(a.population, lang) if a else "—",
+                    number(a.sampled, lang) if a else "—",
+                    number(s.respondents, lang),
+                    number(s.weighted, lang),
+                )
+            )
+        blocks.append(
+            Table(
+                t("sample_design", lang),
+                (
+                    t("stratum", lang),
+                    t("population", lang),
+                    t("sampled", lang),
+                    t("respondents", lang),
+                    t("weighted_total", lang),
+                ),
+                tuple(rows),
+                (False, True, True, True, True),
+            )
+        )
+    dates = " – ".join(d for d in (meta.fieldwork_start, meta.fieldwork_end) if d) or given
+    blocks += [
+        Heading(t("fieldwork", lang)),
+        DefinitionList(((t("dates", lang), dates), ("Modes", meta.modes or given))),
+        Heading(t("response_rates", lang)),
+        DefinitionList(
+            tuple((r.name, pct(r.value, lang, 1)) for r in meta.response_rates)
+            or ((t("response_rates", lang), given),)
+        ),
+        Heading(t("weighting", lang)),
+        DefinitionList(
+            (
+                (t("weighting", lang), meta.weighting or given),
+                (t("deff", lang), number(w.deff_kish, lang, 2)),
+                (t("effective_n", lang), number(w.effective_n, lang)),
+                (
+                    t("weight_range", lang),
+                    f"{number(w.min_weight, lang, 1)} / "
+                    f"{number(w.max_weight, lang, 1)} ({number(w.ratio, lang, 1)})",
+                ),
+            )
+        ),
+        Heading(t("reading_ci", lang)),
+        Paragraph(t("reading_ci_text", lang)),
+    ]
+    return Section("methodology", t("methodology", lang), tuple(blocks))

@@ -1,0 +1,129 @@
+"""The codebook of a wave's exports, generated from the questionnaire (Markdown and HTML).
+
+It is also the single source of the variable and value labels the SPSS, Stata and Excel
+exports carry, so that the codebook and the files can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from barometre.report.i18n import check_lang, t
+from barometre.report.indicators import is_multiple, question_type
+
+DESIGN_VARIABLES: dict[str, tuple[str, str]] = {
+    "case_id": ("Identifiant pseudonyme de l'entreprise", "Pseudonymous company id"),
+    "stratum": ("Strate de tirage (taille|secteur)", "Sampling stratum (size|sector)"),
+    "design_weight": (
+        "Poids de sondage (1 / probabilité d'inclusion)",
+        "Design weight (1 / inclusion probability)",
+    ),
+    "weight": ("Poids final (non-réponse et calage)", "Final weight (non-response and raking)"),
+    "present": ("Présente sur au moins un réseau", "Present on at least one network"),
+}
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One column of the exports: name, label, type, and numeric codes with their labels."""
+
+    name: str
+    question_id: str
+    label: str
+    type: str
+    codes: tuple[tuple[int, str, str], ...]  # (numeric code, choice code, label)
+
+
+def variables(questionnaire: Any, lang: str = "fr") -> tuple[Variable, ...]:
+    """Every question column of the wave format, with labels in `lang`."""
+    check_lang(lang)
+    out: list[Variable] = []
+    for q in questionnaire.questions:
+        label = q.label_en if lang == "en" else q.label_fr
+        if is_multiple(q):
+            for c in q.choices:
+                choice = c.label_en if lang == "en" else c.label_fr
+                out.append(
+                    Variable(
+                        f"{q.id}__{c.code}",
+                        q.id,
+                        f"{label} — {choice}",
+                        "multiple",
+                        ((0, "0", t("not_chosen", lang)), (1, "1", t("chosen", lang))),
+                    )
+                )
+            continue
+        codes = tuple(
+            (k, c.code, c.label_en if lang == "en" else c.label_fr)
+            for k, c in enumerate(q.choices, start=1)
+        )
+        out.append(Variable(q.id, q.id, label, question_type(q), codes))
+    return tuple(out)
+
+
+def design_variables(lang: str) -> tuple[Variable, ...]:
+    """The design columns every export carries."""
+    return tuple(
+        Variable(name, "", fr if lang == "fr" else en, "design", ())
+        for name, (fr, en) in DESIGN_VARIABLES.items()
+    )
+
+
+def codebook_markdown(questionnaire: Any, lang: str = "fr") -> str:
+    """The codebook as Markdown: one table of variables, then each variable's codes."""
+    title = t("codebook", lang)
+    lines = [f"# {title} — {questionnaire.id} {getattr(questionnaire, 'version', '')}".rstrip(), ""]
+    lines += [
+        "| " + " | ".join(t(k, lang) for k in ("variable", "question", "type", "codes")) + " |",
+        "|---|---|---|---|",
+    ]
+    for v in (*design_variables(lang), *variables(questionnaire, lang)):
+        codes = "; ".join(f"{n} = `{code}` {label}" for n, code, label in v.codes)
+        lines.append(f"| `{v.name}` | {_md(v.label)} | {v.type} | {_md(codes)} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def codebook_html(questionnaire: Any, lang: str = "fr") -> str:
+    """The codebook as a self-contained HTML page."""
+    rows = []
+    for v in (*design_variables(lang), *variables(questionnaire, lang)):
+        codes = "<br>".join(
+            f"{n} = <code>{escape(code)}</code> {escape(label)}" for n, code, label in v.codes
+        )
+        rows.append(
+            f"<tr><th scope='row'><code>{escape(v.name)}</code></th><td>{escape(v.label)}</td>"
+            f"<td>{escape(v.type)}</td><td>{codes}</td></tr>"
+        )
+    title = escape(f"{t('codebook', lang)} — {questionnaire.id}")
+    head = "".join(
+        f"<th scope='col'>{escape(t(k, lang))}</th>"
+        for k in ("variable", "question", "type", "codes")
+    )
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title>"
+        "<style>body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:64rem;margin:auto;"
+        "padding:1rem}table{border-collapse:collapse;width:100%;font-size:.85rem}"
+        "th,td{border-bottom:1px solid #d9dee4;padding:.3rem;text-align:left;vertical-align:top}"
+        "</style></head><body>"
+        f"<h1>{title}</h1><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
+        "</tbody></table></body></html>"
+    )
+
+
+def write_codebook(questionnaire: Any, out_dir: Path, lang: str = "fr") -> tuple[Path, Path]:
+    """Write `codebook.md` and `codebook.html` into `out_dir`; return both paths."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md = out_dir / "codebook.md"
+    html = out_dir / "codebook.html"
+    md.write_text(codebook_markdown(questionnaire, lang), encoding="utf-8")
+    html.write_text(codebook_html(questionnaire, lang), encoding="utf-8")
+    return md, html

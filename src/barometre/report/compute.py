@@ -1,0 +1,156 @@
+"""Step 1 of the report: every number of a wave, computed once into `WaveResults`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+from barometre.report.errors import WaveFormatError
+from barometre.report.estimation import DesignInfo, ShareEstimator
+from barometre.report.indicators import BREAKDOWN_VARIABLES, catalogue, with_presence
+from barometre.report.published import changes, compare_published
+from barometre.report.results import (
+    Breakdown,
+    BreakdownCell,
+    Indicator,
+    StratumCount,
+    WaveResults,
+    WeightDiagnostics,
+)
+from barometre.report.segments import compute_drivers, compute_typology
+
+DEFAULT_MIN_BASE = 30
+
+# The indicators the report breaks down by size band, sector and market.
+KEY_INDICATORS: tuple[str, ...] = (
+    "presence_any",
+    "activity.active_or_tres_active",
+    "tempo.en_retard",
+    "strategy.yes",
+    "spend.10k_or_more",
+    "staff_trained.yes",
+    "obstacles.lack_time",
+    "competitive_edge.yes",
+)
+
+
+def compute_results(
+    wave_df: pl.DataFrame,
+    questionnaire: Any,
+    design_info: DesignInfo | None = None,
+    *,
+    wave: str = "",
+    min_base: int = DEFAULT_MIN_BASE,
+    previous: WaveResults | None = None,
+    breakdown_indicators: Sequence[str] = KEY_INDICATORS,
+    breakdown_variables: Sequence[str] = BREAKDOWN_VARIABLES,
+    with_typology: bool = True,
+    with_drivers: bool = True,
+) -> WaveResults:
+    """Compute every indicator, breakdown, typology, driver and comparison of a wave.
+
+    `min_base` is the smallest base (respondents) a published share may rest on; smaller cells
+    are suppressed and marked. `previous` (an earlier wave's results) adds the changes.
+    """
+    design = design_info or DesignInfo()
+    if wave_df.height == 0:
+        raise WaveFormatError("the wave has no respondents")
+    data = with_presence(wave_df)
+    specs = catalogue(questionnaire, data.columns)
+    if not specs:
+        raise WaveFormatError("no column of the wave matches a question of the questionnaire")
+    variables = [v for v in breakdown_variables if v in data.columns]
+    wanted = [s.id for s in specs if s.id in set(breakdown_indicators)]
+    estimator = ShareEstimator(data, specs, design, min_base)
+    shares = estimator.overall()
+    cells = estimator.by(variables, wanted)
+    indicators = tuple(
+        Indicator(
+            s.id,
+            s.question_id,
+            s.codes,
+            s.base,
+            s.label_fr,
+            s.label_en,
+            s.question_fr,
+            s.question_en,
+            shares[s.id],
+        )
+        for s in specs
+    )
+    breakdowns = tuple(_breakdown(questionnaire, v, data, cells[v]) for v in variables)
+    typology = compute_typology(data, questionnaire, design, min_base) if with_typology else None
+    drivers = compute_drivers(data, questionnaire, design) if with_drivers else None
+    return WaveResults(
+        wave=wave,
+        questionnaire_id=str(getattr(questionnaire, "id", "")),
+        n_respondents=data.height,
+        min_base=min_base,
+        indicators=indicators,
+        breakdowns=breakdowns,
+        weights=_weight_diagnostics(estimator.design.weight_diagnostics()),
+        strata=_strata(data, design),
+        typology=typology,
+        drivers=drivers,
+        published=compare_published(shares),
+        changes=changes({i.id: i.share for i in previous.indicators}, shares) if previous else (),
+        previous_wave=previous.wave if previous else None,
+    )
+
+
+def _breakdown(
+    questionnaire: Any, variable: str, data: pl.DataFrame, cells: dict[tuple[str, str], Any]
+) -> Breakdown:
+    present = {str(v) for v in data[variable].drop_nulls().unique().to_list()}
+    try:
+        q = questionnaire.question(variable)
+        order = [c for c in q.choices if c.code in present]
+        domains = tuple(c.code for c in order)
+        labels_fr = tuple(c.label_fr for c in order)
+        labels_en = tuple(c.label_en for c in order)
+        label_fr, label_en = q.label_fr, q.label_en
+    except (KeyError, LookupError, AttributeError):
+        domains = tuple(sorted(present))
+        labels_fr = labels_en = domains
+        label_fr = label_en = variable
+    domains_extra = tuple(sorted(present - set(domains)))
+    domains += domains_extra
+    labels_fr += domains_extra
+    labels_en += domains_extra
+    return Breakdown(
+        variable,
+        label_fr,
+        label_en,
+        domains,
+        labels_fr,
+        labels_en,
+        tuple(BreakdownCell(i, d, s) for (i, d), s in cells.items()),
+    )
+
+
+def _weight_diagnostics(d: Any) -> WeightDiagnostics:
+    return WeightDiagnostics(
+        n=int(d.n),
+        sum_weights=float(d.total),
+        deff_kish=float(d.kish_deff),
+        effective_n=float(d.effective_n),
+        min_weight=float(d.min),
+        max_weight=float(d.max),
+        ratio=float(d.ratio),
+    )
+
+
+def _strata(data: pl.DataFrame, design: DesignInfo) -> tuple[StratumCount, ...]:
+    if design.strata is None or design.strata not in data.columns:
+        return ()
+    table = (
+        data.group_by(design.strata)
+        .agg(pl.len().alias("n"), pl.col(design.weights).sum().alias("w"))
+        .sort(design.strata)
+    )
+    return tuple(
+        StratumCount(str(r[design.strata]), int(r["n"]), float(r["w"]))
+        for r in table.iter_rows(named=True)
+    )

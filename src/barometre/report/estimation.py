@@ -1,0 +1,168 @@
+"""Weighted shares of the indicators, overall and by domain, through `barometre.stats`.
+
+Each indicator is a 0/1 column over a base (see `indicators`); its share is a domain proportion
+of the survey design (the base as a domain, so that its size is random as it should be), with
+R's `svyciprop` logit interval. Bases and unweighted shares are plain counts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import polars as pl
+
+from barometre.report.errors import WaveFormatError
+from barometre.report.indicators import IndicatorSpec, indicator_columns
+from barometre.report.results import Share
+
+
+@dataclass(frozen=True)
+class DesignInfo:
+    """Which columns of the wave carry the design: final weights, strata, optional stratum sizes.
+
+    `stratum_population` (stratum -> number of firms in the frame) adds a finite population
+    correction; without it the design is treated as with replacement, as R does without `fpc`.
+    `singleton` is what a stratum with one respondent adds to variances (R's
+    `survey.lonely.psu`); "adjust" keeps a report from failing on a thin stratum.
+    """
+
+    weights: str = "weight"
+    strata: str | None = "stratum"
+    stratum_population: dict[str, float] = field(default_factory=dict)
+    singleton: Literal["fail", "certainty", "adjust", "average"] = "adjust"
+
+
+def _share(est: Any, n: int, unweighted: float | None, min_base: int) -> Share:
+    if n < min_base:
+        return Share(None, None, None, None, n, None, suppressed=True)
+    estimate, se = _finite(est.estimate), _finite(est.se)
+    if estimate is None:
+        return Share(None, None, None, None, n, unweighted, suppressed=True)
+    return Share(estimate, se, _finite(est.ci_low), _finite(est.ci_high), n, unweighted)
+
+
+def _finite(x: Any) -> float | None:
+    # JSON has no NaN, and a NaN interval (R's rule at p = 0 or 1) is better shown as absent.
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
+def _empty(n: int) -> Share:
+    return Share(None, None, None, None, n, None, suppressed=True)
+
+
+class ShareEstimator:
+    """Estimates the indicators of one wave, overall and in the domains of breakdown variables.
+
+    Each indicator becomes a 0/1 column, missing outside its base; `barometre.stats` leaves
+    missing values out as R's `na.rm` does, which is domain estimation over the base.
+    """
+
+    def __init__(
+        self,
+        wave: pl.DataFrame,
+        specs: Sequence[IndicatorSpec],
+        design: DesignInfo,
+        min_base: int,
+    ) -> None:
+        from barometre.stats import Design
+
+        for col in (design.weights, design.strata):
+            if col is not None and col not in wave.columns:
+                raise WaveFormatError(f"the wave has no design column {col!r}")
+        self.specs = tuple(specs)
+        self.min_base = min_base
+        values, bases = indicator_columns(wave, specs)
+        frame = wave.with_columns(values + bases).with_columns(
+            pl.when(pl.col(f"_d{i}")).then(pl.col(f"_y{i}")).otherwise(None).cast(pl.Float64)
+            for i in range(len(self.specs))
+        )
+        fpc: str | None = None
+        if design.strata is not None and design.stratum_population:
+            fpc = "_fpc"
+            frame = frame.with_columns(
+                pl.col(design.strata)
+                .replace_strict(design.stratum_population, return_dtype=pl.Float64)
+                .alias(fpc)
+            )
+        self.frame = frame
+        self.design = Design(
+            frame, weights=design.weights, strata=design.strata, fpc=fpc, singleton=design.singleton
+        )
+
+    def _estimate(
+        self, indices: Sequence[int], by: Sequence[str | None]
+    ) -> dict[tuple[int, str | None, str | None], Share]:
+        """{(indicator index, by variable, domain): Share} for the given indicators."""
+        counts = self._counts(indices, by)
+        ones = {i for i in indices if any(k > 0 for (j, _, _), (_, k) in counts.items() if j == i)}
+        # A level must occur to be asked for: an indicator never chosen is 1 - share of level 0.
+        asked = [(f"_y{i}", 1.0 if i in ones else 0.0) for i in indices]
+        rows = self.design.estimate_many(proportions=asked, by=list(by), ci="logit")
+        out: dict[tuple[int, str | None, str | None], Share] = {}
+        index = {f"_y{i}": i for i in indices}
+        for row in rows:
+            i = index[row.variable]
+            domain = None if row.by is None else str(row.domain)
+            n, k = counts.get((i, row.by, domain), (0, 0))
+            est = row.value if i in ones else _complement(row.value)
+            out[(i, row.by, domain)] = (
+                _empty(n) if n < max(self.min_base, 1) else _share(est, n, k / n, self.min_base)
+            )
+        for key, (n, _) in counts.items():
+            out.setdefault(key, _empty(n))
+        return out
+
+    def _counts(
+        self, indices: Sequence[int], by: Sequence[str | None]
+    ) -> dict[tuple[int, str | None, str | None], tuple[int, int]]:
+        out: dict[tuple[int, str | None, str | None], tuple[int, int]] = {}
+        aggs = [pl.col(f"_d{i}").sum().alias(f"n{i}") for i in indices] + [
+            pl.col(f"_y{i}").sum().alias(f"k{i}") for i in indices
+        ]
+        for b in by:
+            if b is None:
+                table = self.frame.select(aggs).with_columns(pl.lit(None).alias("_domain"))
+            else:
+                table = (
+                    self.frame.filter(pl.col(b).is_not_null())
+                    .group_by(pl.col(b).cast(pl.Utf8).alias("_domain"))
+                    .agg(aggs)
+                )
+            for r in table.iter_rows(named=True):
+                domain = None if b is None else str(r["_domain"])
+                for i in indices:
+                    out[(i, b, domain)] = (int(r[f"n{i}"] or 0), int(r[f"k{i}"] or 0))
+        return out
+
+    def overall(self) -> dict[str, Share]:
+        """Every indicator over its whole base: {indicator id: Share}."""
+        est = self._estimate(range(len(self.specs)), [None])
+        return {s.id: est[(i, None, None)] for i, s in enumerate(self.specs)}
+
+    def by(
+        self, variables: Sequence[str], indicator_ids: Sequence[str]
+    ) -> dict[str, dict[tuple[str, str], Share]]:
+        """The chosen indicators in each domain: {variable: {(indicator id, domain): Share}}."""
+        for v in variables:
+            if v not in self.frame.columns:
+                raise WaveFormatError(f"the wave has no breakdown column {v!r}")
+        wanted = set(indicator_ids)
+        indices = [i for i, s in enumerate(self.specs) if s.id in wanted]
+        out: dict[str, dict[tuple[str, str], Share]] = {v: {} for v in variables}
+        if not indices or not variables:
+            return out
+        for (i, b, domain), share in self._estimate(indices, list(variables)).items():
+            if b is not None and domain is not None and not self.specs[i].id.startswith(b + "."):
+                out[b][(self.specs[i].id, domain)] = share
+        return out
+
+
+def _complement(est: Any) -> Any:
+    # The logit interval is symmetric under p -> 1 - p, so the complement is exact.
+    from barometre.stats import Estimate
+
+    return Estimate(1 - est.estimate, est.se, 1 - est.ci_high, 1 - est.ci_low, est.df, est.n)

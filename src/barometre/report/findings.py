@@ -1,0 +1,130 @@
+"""Plain-language chart titles that state the finding, computed from the numbers.
+
+A title never claims more than the data show: "X is the first obstacle" only when X's share is
+the highest; "rises with size" only when the first and last domains' CIs do not overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from barometre.report.i18n import pct
+from barometre.report.results import Indicator, Segment, Share
+
+
+def _first(indicators: Sequence[Indicator]) -> Indicator | None:
+    shown = [i for i in indicators if i.share.shown and i.share.estimate is not None]
+    return max(shown, key=lambda i: i.share.estimate or 0.0) if shown else None
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def first_of(indicators: Sequence[Indicator], kind: str, lang: str) -> str:
+    """ "<label> is the first <kind> (<share>)", kind one of obstacle/action/objective/network."""
+    top = _first(indicators)
+    if top is None:
+        return {
+            "fr": "Chiffres non publiés (bases trop faibles)",
+            "en": "Figures not published (bases too small)",
+        }[lang]
+    share = pct(top.share.estimate, lang)
+    fr_kind = {
+        "obstacle": "premier frein",
+        "action": "action la plus répandue",
+        "objective": "premier objectif",
+        "network": "réseau le plus utilisé",
+    }
+    en_kind = {
+        "obstacle": "first obstacle",
+        "action": "most common action",
+        "objective": "first objective",
+        "network": "most used network",
+    }
+    if lang == "en":
+        return f"{top.label('en')} is the {en_kind[kind]} ({share})"
+    return f"« {top.label('fr')} » : {fr_kind[kind]} ({share})"
+
+
+def presence_title(share: Share, lang: str) -> str:
+    """How many firms in ten are present on at least one network."""
+    if not share.shown or share.estimate is None:
+        return {"fr": "Présence sur les réseaux", "en": "Presence on networks"}[lang]
+    tens = round(share.estimate * 10)
+    if lang == "en":
+        share_text = pct(share.estimate, lang)
+        return f"{tens} firms in 10 have an official account on a network ({share_text})"
+    return (
+        f"{tens} entreprises sur 10 ont un compte officiel sur un réseau "
+        f"({pct(share.estimate, lang)})"
+    )
+
+
+def distribution_title(
+    indicators: Sequence[Indicator], lang: str, topic_fr: str, topic_en: str
+) -> str:
+    """ "<topic>: <most frequent answer> comes first (<share>)"."""
+    top = _first(indicators)
+    if top is None:
+        return topic_en if lang == "en" else topic_fr
+    share = pct(top.share.estimate, lang)
+    if lang == "en":
+        return f'{topic_en}: "{top.label("en")}" comes first ({share})'
+    return f"{topic_fr} : « {_lower(top.label('fr'))} » en tête ({share})"
+
+
+def typology_title(segments: Sequence[Segment], lang: str) -> str:
+    """The largest segment and its share."""
+    shown = [s for s in segments if s.share.shown and s.share.estimate is not None]
+    if not shown:
+        return {"fr": "Typologie", "en": "Typology"}[lang]
+    top = max(shown, key=lambda s: s.share.estimate or 0.0)
+    share = pct(top.share.estimate, lang)
+    if lang == "en":
+        return f"The largest group: {top.label('en')} ({share})"
+    return f"Le groupe le plus nombreux : {top.label('fr')} ({share})"
+
+
+def breakdown_title(
+    indicator_label: str,
+    domains: Sequence[str],
+    shares: Sequence[Share],
+    by_fr: str,
+    by_en: str,
+    lang: str,
+) -> str:
+    """Which domain has the highest and the lowest share, and whether the gap is clear."""
+    pairs = [
+        (d, s) for d, s in zip(domains, shares, strict=True) if s.shown and s.estimate is not None
+    ]
+    if len(pairs) < 2:
+        return f"{indicator_label} — {by_en if lang == 'en' else by_fr}"
+    hi = max(pairs, key=lambda p: p[1].estimate or 0.0)
+    lo = min(pairs, key=lambda p: p[1].estimate or 0.0)
+    clear = (lo[1].ci_high or 1.0) < (hi[1].ci_low or 0.0)
+    a, b = pct(hi[1].estimate, lang), pct(lo[1].estimate, lang)
+    if lang == "en":
+        verdict = "a clear gap" if clear else "a gap within the margin of error"
+        return f"{indicator_label}: from {b} ({lo[0]}) to {a} ({hi[0]}), {verdict}"
+    verdict = "un écart net" if clear else "un écart dans la marge d'erreur"
+    return f"{indicator_label} : de {b} ({lo[0]}) à {a} ({hi[0]}), {verdict}"
+
+
+def drivers_title(group_label: str | None, lang: str) -> str:
+    """The driver group that weighs most."""
+    if group_label is None:
+        return {"fr": "Facteurs de l'activité", "en": "Drivers of activity"}[lang]
+    if lang == "en":
+        return f"{group_label} weighs most in a company's activity"
+    return f"{group_label} : le facteur qui pèse le plus sur l'activité"
+
+
+def trend_title(n_significant: int, n_total: int, previous: str, lang: str) -> str:
+    """How many indicators changed significantly since the earlier wave."""
+    if lang == "en":
+        return f"{n_significant} of {n_total} key indicators changed significantly since {previous}"
+    return (
+        f"{n_significant} indicateurs clés sur {n_total} ont changé significativement "
+        f"depuis {previous}"
+    )

@@ -1,0 +1,185 @@
+"""The report's fixed text in French and English, and number formatting for each language."""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+
+from barometre.report.errors import ReportError
+
+LANGS = ("fr", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # key: (French, English)
+    "title": ("Baromètre des PME-ETI et des réseaux sociaux", "SMEs and social networks barometer"),
+    "subtitle": ("Résultats pondérés de la vague {wave}", "Weighted results of wave {wave}"),
+    "generated": ("{n} entreprises répondantes", "{n} responding companies"),
+    "contents": ("Sommaire", "Contents"),
+    "key_figures": ("Chiffres clés", "Key figures"),
+    "key_figures_intro": (
+        "Estimations pondérées pour l'ensemble des entreprises du champ, avec leur intervalle de "
+        "confiance à 95 % et la base (n) de répondants.",
+        "Weighted estimates for all companies in scope, with their 95 % confidence interval and "
+        "the base (n) of respondents.",
+    ),
+    "presence": ("Présence sur les réseaux", "Presence on networks"),
+    "activity": ("Activité", "Activity"),
+    "tempo": ("Tempo", "Tempo"),
+    "spend": ("Budget annuel", "Yearly spend"),
+    "obstacles": ("Freins", "Obstacles"),
+    "networks": ("Réseaux utilisés", "Networks used"),
+    "networks_intro": (
+        "Parmi les entreprises présentes sur au moins un réseau.",
+        "Among companies present on at least one network.",
+    ),
+    "organisation": ("Organisation", "Organisation"),
+    "actions_objectives": ("Actions et objectifs", "Actions and objectives"),
+    "actions": ("Actions menées", "Actions carried out"),
+    "objectives": ("Objectifs poursuivis", "Objectives pursued"),
+    "typology": ("Typologie : quatre comportements", "Typology: four behaviours"),
+    "typology_intro": (
+        "Croisement de l'activité (inactive ou peu active / active ou très active) et du tempo "
+        "ressenti (en retard / dans le bon tempo ou en avance). {nc} répondants non classés "
+        "(une des deux questions sans réponse).",
+        "Activity (inactive or barely active / active or very active) crossed with the felt "
+        "tempo (late / on time or ahead). {nc} respondents not classified (one of the two "
+        "questions unanswered).",
+    ),
+    "profile": ("Profil", "Profile"),
+    "over": ("sur-représenté", "over-represented"),
+    "under": ("sous-représenté", "under-represented"),
+    "in_segment": ("Dans le segment", "In the segment"),
+    "overall": ("Ensemble", "Overall"),
+    "breakdowns": ("Selon la taille, le secteur et la clientèle", "By size, sector and market"),
+    "drivers": ("Ce qui fait l'activité", "What drives activity"),
+    "drivers_intro": (
+        "Régression logistique pondérée de « active ou très active » (n = {n}). Un rapport de "
+        "cotes supérieur à 1 signifie une activité plus fréquente, toutes choses égales par "
+        "ailleurs.",
+        'Weighted logistic regression of "active or very active" (n = {n}). An odds ratio '
+        "above 1 means activity is more frequent, other things being equal.",
+    ),
+    "importance": ("Poids relatif de chaque facteur", "Relative weight of each factor"),
+    "factor": ("Facteur", "Factor"),
+    "odds_ratio": ("Rapport de cotes", "Odds ratio"),
+    "comparison": ("Comparaison avec l'étude de 2018", "Comparison with the 2018 study"),
+    "comparison_intro": (
+        "L'étude de 2018 publiait des parts brutes de répondants, sans pondération ni marge "
+        "d'erreur ; l'écart est dit significatif quand il dépasse l'incertitude des deux "
+        "chiffres (2018 traité comme un sondage simple de 1 657 répondants).",
+        "The 2018 study published raw shares of respondents, without weighting or margin of "
+        "error; a gap is called significant when it exceeds the uncertainty of both figures "
+        "(2018 treated as a simple random sample of 1,657 respondents).",
+    ),
+    "published_2018": ("2018 publié", "2018 published"),
+    "this_wave": ("Cette vague", "This wave"),
+    "difference": ("Écart (points)", "Difference (points)"),
+    "significant": ("Significatif", "Significant"),
+    "yes": ("oui", "yes"),
+    "no": ("non", "no"),
+    "trends": ("Évolutions depuis la vague {wave}", "Changes since wave {wave}"),
+    "trends_intro": (
+        "Différence entre les deux vagues (échantillons indépendants), avec son intervalle de "
+        "confiance à 95 %.",
+        "Difference between the two waves (independent samples), with its 95 % confidence "
+        "interval.",
+    ),
+    "previous": ("Vague précédente", "Previous wave"),
+    "indicator": ("Indicateur", "Indicator"),
+    "estimate": ("Estimation", "Estimate"),
+    "ci95": ("IC 95 %", "95 % CI"),
+    "base_n": ("Base (n)", "Base (n)"),
+    "unweighted": ("Part brute", "Raw share"),
+    "suppressed": ("effectif trop faible", "base too small"),
+    "suppressed_note": (
+        "« — » : base de moins de {m} répondants, chiffre non publié.",
+        '"—": base under {m} respondents, figure not published.',
+    ),
+    "methodology": ("Annexe méthodologique", "Methodology annex"),
+    "frame": ("Base de sondage", "Sampling frame"),
+    "sample_design": ("Plan de sondage et allocation", "Sample design and allocation"),
+    "fieldwork": ("Collecte", "Fieldwork"),
+    "response_rates": ("Taux de réponse (AAPOR)", "Response rates (AAPOR)"),
+    "weighting": ("Pondération", "Weighting"),
+    "reading_ci": ("Lire un intervalle de confiance", "How to read a confidence interval"),
+    "reading_ci_text": (
+        "Chaque pourcentage est une estimation : une autre tirage d'entreprises aurait donné un "
+        "chiffre un peu différent. L'intervalle de confiance à 95 % contient la vraie valeur "
+        "pour l'ensemble des entreprises du champ dans 95 tirages sur 100. Deux chiffres dont "
+        "les intervalles se chevauchent largement ne sont pas nettement différents. Plus la "
+        "base (n) est petite, plus l'intervalle est large.",
+        "Each percentage is an estimate: another draw of companies would have given a slightly "
+        "different figure. The 95 % confidence interval contains the true value for all "
+        "companies in scope in 95 draws out of 100. Two figures whose intervals overlap widely "
+        "are not clearly different. The smaller the base (n), the wider the interval.",
+    ),
+    "stratum": ("Strate", "Stratum"),
+    "respondents": ("Répondants", "Respondents"),
+    "weighted_total": ("Total pondéré", "Weighted total"),
+    "sampled": ("Tirés", "Sampled"),
+    "population": ("Population", "Population"),
+    "deff": ("Effet de plan de la pondération (Kish)", "Design effect of weighting (Kish)"),
+    "effective_n": ("Taille d'échantillon effective", "Effective sample size"),
+    "weight_range": ("Poids min. / max. (rapport)", "Weight min / max (ratio)"),
+    "n_respondents": ("Répondants", "Respondents"),
+    "dates": ("Dates", "Dates"),
+    "not_given": ("non renseigné", "not given"),
+    "codebook": ("Dictionnaire des variables", "Codebook"),
+    "variable": ("Variable", "Variable"),
+    "question": ("Question", "Question"),
+    "type": ("Type", "Type"),
+    "codes": ("Codes", "Codes"),
+    "chosen": ("Choisi", "Chosen"),
+    "not_chosen": ("Non choisi", "Not chosen"),
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return `lang` if the report speaks it, else raise ReportError."""
+    if lang not in LANGS:
+        raise ReportError(f"unknown report language {lang!r}; use 'fr' or 'en'")
+    return lang
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The fixed text `key` in `lang`, with `{placeholders}` filled."""
+    fr, en = TEXT[key]
+    text = en if lang == "en" else fr
+    return text.format(**values) if values else text
+
+
+def pct(share: float | None, lang: str, digits: int = 0) -> str:
+    """A share (0..1) as a percentage: "84 %" in French, "84%" in English; "—" when absent."""
+    if share is None:
+        return "—"
+    number = format_decimal(
+        round(share * 100, digits),
+        format=f"0.{'0' * digits}" if digits else "0",
+        locale="fr_FR" if lang == "fr" else "en_GB",
+    )
+    return f"{number}\u202f%" if lang == "fr" else f"{number}%"
+
+
+def points(diff: float | None, lang: str) -> str:
+    """A difference of shares in percentage points, signed, e.g. "+3,2"."""
+    if diff is None:
+        return "—"
+    number = format_decimal(
+        round(diff * 100, 1), format="+0.0;-0.0", locale="fr_FR" if lang == "fr" else "en_GB"
+    )
+    return number.replace("-", "\u2212")
+
+
+def number(x: float | None, lang: str, digits: int = 0) -> str:
+    """A number with the language's separators ("1 657" / "1,657")."""
+    if x is None:
+        return "—"
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(x, format=fmt, locale="fr_FR" if lang == "fr" else "en_GB")
+
+
+def ci(low: float | None, high: float | None, lang: str) -> str:
+    """A 95 % CI as "[80 ; 88]" (fr) or "[80–88]" (en), in percent."""
+    if low is None or high is None:
+        return "—"
+    lo, hi = round(low * 100), round(high * 100)
+    return f"[{lo}\u00a0; {hi}]" if lang == "fr" else f"[{lo}–{hi}]"

@@ -1,0 +1,256 @@
+"""The typed results of one wave: what the report, results.json and the trends are made of.
+
+Everything here is a frozen dataclass holding plain numbers and labels, so a wave's results can
+be written to JSON, read back (to compare with a later wave) and rendered without recomputing.
+Shares are fractions in [0, 1]; a suppressed cell keeps its base but loses its numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Share:
+    """A weighted share with its 95 % CI, base and unweighted share (None when suppressed)."""
+
+    estimate: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    unweighted: float | None
+    suppressed: bool = False
+
+    @property
+    def shown(self) -> bool:
+        """True when the share may be published (base large enough and estimable)."""
+        return not self.suppressed and self.estimate is not None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of the wave: a code (or group of codes) of a question, over its base."""
+
+    id: str
+    question_id: str
+    codes: tuple[str, ...]
+    base: str  # "answered" (non-missing answers) or "present" (firms on at least one network)
+    label_fr: str
+    label_en: str
+    question_fr: str
+    question_en: str
+    share: Share
+
+    def label(self, lang: str) -> str:
+        """The indicator's label in French or English."""
+        return self.label_en if lang == "en" else self.label_fr
+
+    def question(self, lang: str) -> str:
+        """The question's label in French or English."""
+        return self.question_en if lang == "en" else self.question_fr
+
+
+@dataclass(frozen=True)
+class BreakdownCell:
+    """One indicator in one domain of a breakdown variable (a size band, a sector...)."""
+
+    indicator_id: str
+    domain: str
+    share: Share
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Indicators by the levels of one breakdown variable, in questionnaire order."""
+
+    variable: str
+    label_fr: str
+    label_en: str
+    domains: tuple[str, ...]
+    domain_labels_fr: tuple[str, ...]
+    domain_labels_en: tuple[str, ...]
+    cells: tuple[BreakdownCell, ...]
+
+    def cell(self, indicator_id: str, domain: str) -> BreakdownCell | None:
+        """The cell of one indicator in one domain, if computed."""
+        for c in self.cells:
+            if c.indicator_id == indicator_id and c.domain == domain:
+                return c
+        return None
+
+    def domain_label(self, domain: str, lang: str) -> str:
+        """The label of a domain in French or English."""
+        labels = self.domain_labels_en if lang == "en" else self.domain_labels_fr
+        return labels[self.domains.index(domain)]
+
+
+@dataclass(frozen=True)
+class ProfileItem:
+    """A category's share inside a segment against the whole wave, with its over/under flag."""
+
+    variable: str
+    code: str
+    label_fr: str
+    label_en: str
+    share_in_segment: float
+    share_overall: float
+    flag: str  # "over", "under" or "" (not significantly different)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One cell of the rule typology: its weighted share and profile."""
+
+    code: str
+    label_fr: str
+    label_en: str
+    description_fr: str
+    description_en: str
+    share: Share
+    profile: tuple[ProfileItem, ...] = ()
+
+    def label(self, lang: str) -> str:
+        """The segment's name in French or English."""
+        return self.label_en if lang == "en" else self.label_fr
+
+
+@dataclass(frozen=True)
+class Typology:
+    """The 2x2 rule typology of the wave; `not_classified` counts respondents left out."""
+
+    segments: tuple[Segment, ...]
+    n_classified: int
+    not_classified: int
+
+
+@dataclass(frozen=True)
+class DriverTerm:
+    """One term of the drivers model: odds ratio with its 95 % CI."""
+
+    term: str
+    group: str
+    label_fr: str
+    label_en: str
+    odds_ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+
+
+@dataclass(frozen=True)
+class DriverGroup:
+    """The relative importance of a group of terms (share of the explained fit), with its CI."""
+
+    group: str
+    label_fr: str
+    label_en: str
+    importance: float
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """What drives "active or très active": odds ratios and the importance of each group."""
+
+    outcome: str
+    n: int
+    terms: tuple[DriverTerm, ...]
+    groups: tuple[DriverGroup, ...]
+
+
+@dataclass(frozen=True)
+class WeightDiagnostics:
+    """How much weighting costs in precision: Kish design effect and effective sample size."""
+
+    n: int
+    sum_weights: float
+    deff_kish: float
+    effective_n: float
+    min_weight: float
+    max_weight: float
+    ratio: float
+
+
+@dataclass(frozen=True)
+class PublishedComparison:
+    """A wave indicator against the figure the 2018 study published (a raw share)."""
+
+    indicator_id: str
+    published: float
+    share: Share
+    difference: float | None
+    significant: bool | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change of an indicator since an earlier wave, independent samples, 95 % CI."""
+
+    indicator_id: str
+    previous: Share
+    current: Share
+    difference: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+
+    @property
+    def significant(self) -> bool:
+        """True when the 95 % CI of the difference excludes zero."""
+        return self.p_value is not None and self.p_value < 0.05
+
+
+@dataclass(frozen=True)
+class StratumCount:
+    """Respondents and weighted total of one stratum (for the methodology annex)."""
+
+    stratum: str
+    respondents: int
+    weighted: float
+
+
+@dataclass(frozen=True)
+class WaveResults:
+    """Every number the report shows, computed once from a wave."""
+
+    wave: str
+    questionnaire_id: str
+    n_respondents: int
+    min_base: int
+    indicators: tuple[Indicator, ...]
+    breakdowns: tuple[Breakdown, ...]
+    weights: WeightDiagnostics
+    strata: tuple[StratumCount, ...]
+    typology: Typology | None = None
+    drivers: Drivers | None = None
+    published: tuple[PublishedComparison, ...] = ()
+    changes: tuple[Change, ...] = ()
+    previous_wave: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; KeyError names it when absent."""
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(f"no indicator {indicator_id!r} in the results of wave {self.wave!r}")
+
+    def of_question(self, question_id: str, base: str | None = None) -> tuple[Indicator, ...]:
+        """The indicators of one question (optionally of one base), in questionnaire order."""
+        return tuple(
+            i
+            for i in self.indicators
+            if i.question_id == question_id and (base is None or i.base == base)
+        )
+
+    def breakdown(self, variable: str) -> Breakdown | None:
+        """The breakdown by one variable, if computed."""
+        for b in self.breakdowns:
+            if b.variable == variable:
+                return b
+        return None

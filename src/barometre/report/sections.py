@@ -1,0 +1,315 @@
+"""The report's sections, built from `WaveResults` alone (no data, no statistics here)."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from barometre.report import charts, findings
+from barometre.report.i18n import ci, number, pct, points, t
+from barometre.report.results import Breakdown, Indicator, Share, WaveResults
+from barometre.report.view import (
+    Block,
+    Cards,
+    Chart,
+    Section,
+    Table,
+    card,
+    indicator_table,
+    share_cells,
+)
+
+KEY_CARDS = (
+    "presence_any",
+    "activity.active_or_tres_active",
+    "tempo.en_retard",
+    "spend.under_10k",
+    "obstacles.lack_time",
+)
+ORGANISATION = (
+    "strategy.yes",
+    "staff_trained.yes",
+    "marketing_team.yes",
+    "competitive_edge.yes",
+    "managed_by.leader@all",
+    "leader_activity.inactive_or_peu_active",
+)
+BREAKDOWN_CHART = ("presence_any", "activity.active_or_tres_active", "strategy.yes")
+TREND_KEYS = (
+    "presence_any",
+    "activity.active_or_tres_active",
+    "tempo.en_retard",
+    "strategy.yes",
+    "spend.zero",
+    "spend.10k_or_more",
+    "staff_trained.yes",
+    "obstacles.lack_time",
+    "competitive_edge.yes",
+)
+
+
+def _have(results: WaveResults, ids: tuple[str, ...]) -> list[Indicator]:
+    known = {i.id: i for i in results.indicators}
+    return [known[i] for i in ids if i in known]
+
+
+def _bars(indicators: list[Indicator], lang: str, sort: bool = False) -> list[charts.Bar]:
+    items = sorted(indicators, key=lambda i: -(i.share.estimate or 0.0)) if sort else indicators
+    return [charts.Bar(i.label(lang), i.share) for i in items]
+
+
+def _svg(text: str) -> Markup:
+    return Markup(text)  # matplotlib's own SVG output, with our escaped title only
+
+
+def _distribution(results: WaveResults, qid: str, lang: str, topic: str) -> list[Block]:
+    plain = [i for i in results.of_question(qid, "answered") if len(i.codes) == 1]
+    if not plain:
+        return []
+    title = findings.distribution_title(plain, lang, t(topic, "fr"), t(topic, "en"))
+    return [
+        Chart(title, _svg(charts.bar_chart(_bars(plain, lang), title, lang))),
+        indicator_table(
+            plain[0].question(lang), results.of_question(qid, "answered"), lang, results.min_base
+        ),
+    ]
+
+
+def _multiple(results: WaveResults, qid: str, kind: str, lang: str) -> list[Block]:
+    items = [i for i in results.of_question(qid, "answered") if len(i.codes) == 1]
+    if not items:
+        return []
+    title = findings.first_of(items, kind, lang)
+    ordered = sorted(items, key=lambda i: -(i.share.estimate or 0.0))
+    return [
+        Chart(title, _svg(charts.bar_chart(_bars(ordered, lang), title, lang))),
+        indicator_table(items[0].question(lang), ordered, lang, results.min_base),
+    ]
+
+
+def key_figures(results: WaveResults, lang: str) -> Section:
+    """Presence, activity, tempo, spend and obstacles up front, with CIs and bases."""
+    blocks: list[Block] = [Cards(tuple(card(i, lang) for i in _have(results, KEY_CARDS)))]
+    presence = _have(results, ("presence_any",))
+    if presence:
+        title = findings.presence_title(presence[0].share, lang)
+        blocks.append(Chart(title, _svg(charts.bar_chart(_bars(presence, lang), title, lang))))
+    blocks += _distribution(results, "activity", lang, "activity")
+    blocks += _distribution(results, "tempo", lang, "tempo")
+    blocks += _distribution(results, "spend", lang, "spend")
+    blocks += _multiple(results, "obstacles", "obstacle", lang)
+    return Section("key-figures", t("key_figures", lang), tuple(blocks))
+
+
+def networks(results: WaveResults, lang: str) -> Section:
+    """Each network's share among firms present on at least one."""
+    nets = [i for i in results.indicators if i.base == "present"]
+    blocks: list[Block] = []
+    if nets:
+        title = findings.first_of(nets, "network", lang)
+        ordered = sorted(nets, key=lambda i: -(i.share.estimate or 0.0))
+        blocks += [
+            Chart(title, _svg(charts.bar_chart(_bars(ordered, lang), title, lang))),
+            indicator_table(t("networks_intro", lang), ordered, lang, results.min_base),
+        ]
+    return Section("networks", t("networks", lang), tuple(blocks))
+
+
+def organisation(results: WaveResults, lang: str) -> Section:
+    """Strategy, training, marketing team, who publishes, the leader's own activity."""
+    items = _have(results, ORGANISATION)
+    blocks: list[Block] = []
+    if items:
+        labelled = [(i, i.label(lang)) for i in items]
+        bars = [charts.Bar(label, i.share) for i, label in labelled]
+        top = max(items, key=lambda i: i.share.estimate or 0.0)
+        title = (
+            f"{dict(labelled)[top]} : {pct(top.share.estimate, lang)}"
+            if lang == "fr"
+            else (f"{dict(labelled)[top]}: {pct(top.share.estimate, lang)}")
+        )
+        blocks.append(Chart(title, _svg(charts.bar_chart(bars, title, lang))))
+        rows = tuple((label, *_cells(i, lang)) for i, label in labelled)
+        blocks.append(Table(t("organisation", lang), _share_headers(lang), rows, _NUMERIC))
+    blocks += _multiple(results, "managed_by", "action", lang)[1:]
+    return Section("organisation", t("organisation", lang), tuple(blocks))
+
+
+def actions_objectives(results: WaveResults, lang: str) -> Section:
+    """What present firms do on networks and what for."""
+    blocks = _multiple(results, "actions", "action", lang) + _multiple(
+        results, "objectives", "objective", lang
+    )
+    return Section("actions", t("actions_objectives", lang), tuple(blocks))
+
+
+_NUMERIC = (False, True, True, True, True)
+
+
+def _share_headers(lang: str) -> tuple[str, ...]:
+    return (
+        t("indicator", lang),
+        t("estimate", lang),
+        t("ci95", lang),
+        t("base_n", lang),
+        t("unweighted", lang),
+    )
+
+
+def _cells(i: Indicator, lang: str) -> tuple[str, ...]:
+    return share_cells(i.share, lang)
+
+
+def breakdowns(results: WaveResults, lang: str) -> Section:
+    """Key indicators by size band, sector and market, each cell with its base."""
+    blocks: list[Block] = []
+    known = {i.id: i for i in results.indicators}
+    for b in results.breakdowns:
+        labels = [b.domain_label(d, lang) for d in b.domains]
+        by = b.label_en if lang == "en" else b.label_fr
+        ids = [i for i in dict.fromkeys(c.indicator_id for c in b.cells) if i in known]
+        series = []
+        for ind_id in [i for i in BREAKDOWN_CHART if i in ids]:
+            shares = tuple(_cell_share(b, ind_id, d) for d in b.domains)
+            series.append(charts.Series(known[ind_id].label(lang), shares))
+        if series:
+            title = findings.breakdown_title(
+                series[min(1, len(series) - 1)].label,
+                labels,
+                series[min(1, len(series) - 1)].shares,
+                by,
+                by,
+                lang,
+            )
+            blocks.append(Chart(title, _svg(charts.dot_plot(labels, series, title, lang))))
+        headers = (t("indicator", lang), *labels)
+        rows = []
+        for ind_id in ids:
+            cells = []
+            for d in b.domains:
+                s = _cell_share(b, ind_id, d)
+                cells.append(f"{pct(s.estimate, lang) if s.shown else '—'} (n={s.n})")
+            rows.append((known[ind_id].label(lang), *cells))
+        blocks.append(
+            Table(
+                by,
+                headers,
+                tuple(rows),
+                (False, *[True] * len(labels)),
+                t("suppressed_note", lang, m=results.min_base),
+            )
+        )
+    return Section("breakdowns", t("breakdowns", lang), tuple(blocks))
+
+
+def _cell_share(b: Breakdown, ind_id: str, domain: str) -> Share:
+    c = b.cell(ind_id, domain)
+    return c.share if c is not None else Share(None, None, None, None, 0, None, True)
+
+
+def comparison(results: WaveResults, lang: str) -> Section | None:
+    """This wave against the 2018 published figures."""
+    if not results.published:
+        return None
+    known = {i.id: i for i in results.indicators}
+    rows = []
+    for c in results.published:
+        ind = known[c.indicator_id]
+        sig = "—" if c.significant is None else t("yes" if c.significant else "no", lang)
+        rows.append(
+            (
+                ind.label(lang),
+                pct(c.published, lang),
+                pct(c.share.estimate, lang) if c.share.shown else "—",
+                ci(c.share.ci_low, c.share.ci_high, lang),
+                number(c.share.n, lang),
+                points(c.difference, lang),
+                sig,
+            )
+        )
+    labels = [r[0] for r in rows]
+    prev = [Share(c.published, None, None, None, 1657, c.published) for c in results.published]
+    cur = [c.share for c in results.published]
+    n_sig = sum(bool(c.significant) for c in results.published)
+    title = (
+        f"{n_sig} chiffres sur {len(rows)} s'écartent nettement de ceux publiés en 2018"
+        if lang == "fr"
+        else f"{n_sig} of {len(rows)} figures differ clearly from those published in 2018"
+    )
+    names = (t("published_2018", lang), t("this_wave", lang))
+    return Section(
+        "comparison",
+        t("comparison", lang),
+        (
+            Chart(title, _svg(charts.trend_chart(labels, prev, cur, names, title, lang))),
+            Table(
+                t("comparison_intro", lang),
+                (
+                    t("indicator", lang),
+                    t("published_2018", lang),
+                    t("this_wave", lang),
+                    t("ci95", lang),
+                    t("base_n", lang),
+                    t("difference", lang),
+                    t("significant", lang),
+                ),
+                tuple(rows),
+                (False, True, True, True, True, True, False),
+            ),
+        ),
+    )
+
+
+def trends(results: WaveResults, lang: str) -> Section | None:
+    """Every indicator's change since the earlier wave, key ones charted."""
+    if not results.changes:
+        return None
+    known = {i.id: i for i in results.indicators}
+    previous = results.previous_wave or t("previous", lang)
+    key = [c for c in results.changes if c.indicator_id in TREND_KEYS]
+    n_sig = sum(c.significant for c in key)
+    title = findings.trend_title(n_sig, len(key), previous, lang)
+    blocks: list[Block] = []
+    if key:
+        svg = charts.trend_chart(
+            [known[c.indicator_id].label(lang) for c in key],
+            [c.previous for c in key],
+            [c.current for c in key],
+            (previous, results.wave or t("this_wave", lang)),
+            title,
+            lang,
+        )
+        blocks.append(Chart(title, _svg(svg)))
+    rows = tuple(
+        (
+            _long_label(known[c.indicator_id], lang),
+            pct(c.previous.estimate, lang) if c.previous.shown else "—",
+            pct(c.current.estimate, lang) if c.current.shown else "—",
+            number(c.current.n, lang),
+            points(c.difference, lang),
+            ci(c.ci_low, c.ci_high, lang),
+            "—" if c.p_value is None else t("yes" if c.significant else "no", lang),
+        )
+        for c in results.changes
+    )
+    blocks.append(
+        Table(
+            t("trends_intro", lang),
+            (
+                t("indicator", lang),
+                previous,
+                results.wave or t("this_wave", lang),
+                t("base_n", lang),
+                t("difference", lang),
+                t("ci95", lang),
+                t("significant", lang),
+            ),
+            rows,
+            (False, True, True, True, True, True, False),
+        )
+    )
+    return Section("trends", t("trends", lang, wave=previous), tuple(blocks))
+
+
+def _long_label(ind: Indicator, lang: str) -> str:
+    # In the full list of changes a choice label alone ("Oui", "Rien") is ambiguous.
+    return f"{ind.label(lang)} ({ind.question(lang)})"
