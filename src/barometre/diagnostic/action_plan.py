@@ -4,7 +4,8 @@ Each candidate step names the gap that calls for it (a condition on the answers)
 dimension it improves and a weight taken from the study's findings on what drives activity
 (a strategy first, then the leader's appetite, trained staff and a marketing team). Steps
 whose gap is present are ranked by ``weight x (100 - dimension score)``: the weaker the
-dimension, the earlier the step. Market steps follow the study's advice: B2B firms gain from
+dimension, the earlier the step; the best step specific to the firm's market always stays
+in. Market steps follow the study's advice: B2B firms gain from
 prospecting, recruitment and employer branding and sector watch on LinkedIn; B2C firms from
 community and customer service on the networks their customers use.
 """
@@ -262,6 +263,10 @@ def action_plan(answers: Answers, score: MaturityScore) -> ActionPlan:
         ]
     ranked.sort(key=lambda item: (-item[0], item[1]))
     chosen_steps = [c for rank, _, c in ranked if rank > 0][:MAX_STEPS]
+    # The plan always speaks to the firm's market: keep its best market step in the plan.
+    market_steps = [c for _, _, c in ranked if c.markets != ALL_MARKETS]
+    if market_steps and not any(c in market_steps for c in chosen_steps):
+        chosen_steps = [*chosen_steps[: MAX_STEPS - 1], market_steps[0]]
     if len(chosen_steps) < MIN_STEPS:
         rest = [c for _, _, c in ranked if c not in chosen_steps]
         chosen_steps += rest[: MIN_STEPS - len(chosen_steps)]

@@ -27,7 +27,7 @@ from barometre.diagnostic.benchmark import (
 from barometre.diagnostic.errors import WaveDatasetError
 from barometre.diagnostic.indicators import INDICATORS
 from barometre.diagnostic.scoring import maturity_score
-from barometre.diagnostic.segment import SEGMENT_CODES, segment_of
+from barometre.diagnostic.segment import segment_codes, segment_of
 
 DEFAULT_MIN_N = 30
 """Fewest respondents a peer group needs to be shown (below, it is suppressed)."""
@@ -63,7 +63,7 @@ def wave_answers(row: Mapping[str, Any]) -> dict[str, AnswerValue]:
 def _indicator_columns(wave_df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
     """Add a yes/no column per indicator and per segment, and the maturity score per firm."""
     flags: dict[str, list[str]] = {i.code: [] for i in INDICATORS}
-    flags.update({SEGMENT_PREFIX + s: [] for s in SEGMENT_CODES})
+    flags.update({SEGMENT_PREFIX + s: [] for s in segment_codes()})
     scores: list[float] = []
     for row in wave_df.iter_rows(named=True):
         answers = wave_answers(row)
@@ -71,7 +71,7 @@ def _indicator_columns(wave_df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, s
             # An unanswered question counts as "no": shares are of all firms in the group.
             flags[indicator.code].append("1" if indicator.holds(answers) else "0")
         segment = segment_of(answers)
-        for s in SEGMENT_CODES:
+        for s in segment_codes():
             flags[SEGMENT_PREFIX + s].append("1" if segment and segment.code == s else "0")
         scores.append(float(maturity_score(answers).overall))
     columns = {code: f"_ind{i}" for i, code in enumerate([*flags, SCORE_INDICATOR])}

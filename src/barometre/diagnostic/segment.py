@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from barometre.diagnostic._text import Text
 from barometre.diagnostic.answers import Answers, code
+from barometre.typology.rules import RuleTypology, assign_segment, load_typology
 
 
 @dataclass(frozen=True)
@@ -17,25 +19,24 @@ class Segment:
     description: Text
 
 
-# TEMPORARY until barometre.typology exposes its rule typology.
-_SEGMENTS = {
-    ("low", "late"): Segment(
-        "masse_silencieuse", Text("Masse silencieuse", "Silent majority"), Text("", "")
-    ),
-    ("high", "late"): Segment("combatives", Text("Combatives", "Fighters"), Text("", "")),
-    ("low", "ok"): Segment("desinvoltes", Text("Désinvoltes", "Easy-going"), Text("", "")),
-    ("high", "ok"): Segment("pionnieres", Text("Pionnières", "Pioneers"), Text("", "")),
-}
+@cache
+def _typology() -> RuleTypology:
+    return load_typology()
 
 
 def segment_of(answers: Answers) -> Segment | None:
-    """The firm's segment, None when activity or tempo is unanswered."""
-    activity, tempo = code(answers, "activity"), code(answers, "tempo")
-    if activity is None or tempo is None:
+    """The firm's segment in the built-in typology, None when an axis question is unanswered."""
+    typology = _typology()
+    found = assign_segment({q: code(answers, q) for q in typology.questions}, typology)
+    if found is None:
         return None
-    a = "high" if activity in {"active", "tres_active"} else "low"
-    t = "late" if tempo == "en_retard" else "ok"
-    return _SEGMENTS[(a, t)]
+    return Segment(
+        found.id,
+        Text(found.name_fr, found.name_en),
+        Text(found.description_fr, found.description_en),
+    )
 
 
-SEGMENT_CODES: tuple[str, ...] = tuple(s.code for s in _SEGMENTS.values())
+def segment_codes() -> tuple[str, ...]:
+    """The codes of the built-in typology's segments."""
+    return tuple(s.id for s in _typology().segments)

@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -137,8 +137,8 @@ def create_app(store: str | Store | None = None, settings: WebSettings | None = 
                 headers=getattr(exc, "headers", None),
             )
         if exc.status_code == 404:
-            return app.state.web.message(request, "site_title", "not_found", 404)
-        return HTMLResponse(
+            return web(request).message(request, "site_title", "not_found", 404)
+        return PlainTextResponse(
             str(exc.detail), status_code=exc.status_code, headers=getattr(exc, "headers", None)
         )
 

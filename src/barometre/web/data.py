@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from barometre.diagnostic import BenchmarkRow, BenchmarkTable
 from barometre.questionnaire import Questionnaire, diagnostic_subset, load_builtin
@@ -72,12 +71,13 @@ def load_benchmark(store: Store) -> BenchmarkTable | None:
     if wave is None:
         return None
     try:
-        rows: Any = store.benchmark(wave.id)
+        rows = store.benchmark(wave.id)
     except NotFoundError:
         return None
     if not rows:
         return None
-    min_n = min((r.n for r in rows if not r.suppressed), default=0)
+    stored_min_n = next((r.min_n for r in rows if r.min_n is not None), None)
+    min_n = stored_min_n if stored_min_n is not None else min(r.n for r in rows if not r.suppressed)
     return BenchmarkTable.from_rows(
         wave.name,
         (

@@ -139,6 +139,18 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Cette enquête n'accepte plus de réponses en ligne. Merci de votre intérêt.",
         "This survey no longer accepts answers online. Thank you for your interest.",
     ),
+    "opt_out_title": ("Ne plus être sollicité", "Stop receiving invitations"),
+    "opt_out_text": (
+        "Confirmez-vous que votre entreprise ne souhaite plus recevoir d'invitation ni de "
+        "relance pour cette enquête ?",
+        "Do you confirm that your company no longer wishes to receive invitations or "
+        "reminders for this survey?",
+    ),
+    "opt_out_submit": ("Confirmer", "Confirm"),
+    "opt_out_done": (
+        "C'est noté : vous ne recevrez plus de message pour cette enquête.",
+        "Done: you will receive no further messages about this survey.",
+    ),
     "locked": (
         "Vos réponses ont été envoyées et ne peuvent plus être modifiées.",
         "Your answers have been sent and can no longer be changed.",

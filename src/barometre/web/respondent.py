@@ -19,6 +19,8 @@ from barometre.web.security import CSRF_FIELD, csrf_valid
 
 router = APIRouter(include_in_schema=False)
 CASE_KEY = "case"
+# AAPOR refusal, the code the campaign records for an opt-out (barometre.campaign.storage).
+OPT_OUT_CODE = "2.111"
 
 
 def client_key(request: Request) -> str:
@@ -326,3 +328,34 @@ async def page_relevance(request: Request, section_id: str) -> Response:
     answers = merge(stored.answers if stored else {}, read_answers(form, section.questions))
     asked = relevance(questionnaire, answers)
     return JSONResponse({"relevant": {q.id: asked[q.id] for q in section.questions}})
+
+
+# --- opting out of further invitations -------------------------------------------------------
+
+
+@router.get("/opt-out/{token}")
+def opt_out_form(request: Request, token: str) -> Response:
+    """Ask for confirmation (a mail scanner fetching the link must not opt anyone out)."""
+    app = web(request)
+    if app.store.find_invitation_by_token(token) is None:
+        return app.message(request, "site_title", "link_unknown", 404)
+    return app.render(request, "opt_out.html", token=token, done=False)
+
+
+@router.post("/opt-out/{token}")
+async def opt_out(request: Request, token: str) -> Response:
+    """Stop invitations and reminders for this company (form, or RFC 8058 one-click POST)."""
+    app = web(request)
+    form = await request.form()
+    one_click = form.get("List-Unsubscribe") == "One-Click"
+    if not one_click and not csrf_valid(request.session, form.get(CSRF_FIELD)):
+        return app.message(request, "site_title", "csrf_failed", 403)
+    invitation = app.store.find_invitation_by_token(token)
+    if invitation is None:
+        return app.message(request, "site_title", "link_unknown", 404)
+    if invitation.opted_out_at is None:
+        app.store.opt_out(invitation.wave_id, invitation.case_id)
+        app.store.record_disposition(
+            invitation.wave_id, invitation.case_id, OPT_OUT_CODE, "opted out", recorded_by="web"
+        )
+    return app.render(request, "opt_out.html", token=token, done=True)
