@@ -149,29 +149,43 @@ def bounded_raked_weights(
         x[np.arange(cells.shape[0]), offset + rest % s] = 1.0
         rest //= s
     target = np.concatenate([m.targets for m in margins])
-    lam = np.zeros(x.shape[1])
+    log_lo = np.log(lo) if lo > 0 else -np.inf
+    log_hi = np.log(hi)
+
+    def g_of(lam: FloatArray) -> FloatArray:
+        out: FloatArray = np.clip(np.exp(np.minimum(x @ lam, 700.0)), lo, hi)
+        return out
+
+    def objective(lam: FloatArray) -> float:
+        # Convex dual of bounded raking: sum w Phi(x'lambda) - lambda'T, with
+        # Phi' = clip(exp, lo, hi); its minimum meets every margin.
+        u = x @ lam
+        inside = np.exp(np.clip(u, log_lo, log_hi))
+        phi = inside + hi * np.maximum(u - log_hi, 0.0) + lo * np.minimum(u - log_lo, 0.0)
+        return float(w_cell @ phi - lam @ target)
 
     def gap_of(g: FloatArray) -> float:
         return float(np.max(np.abs(x.T @ (w_cell * g) - target) / target))
 
-    g = np.ones(cells.shape[0])
+    lam = np.zeros(x.shape[1])
+    g = g_of(lam)
     iteration = 0
     while iteration < max_iter:
         iteration += 1
-        eta = x @ lam
-        g = np.clip(np.exp(eta), lo, hi)
-        gap = gap_of(g)
-        if gap < tol:
+        g = g_of(lam)
+        if gap_of(g) < tol:
             out: FloatArray = weights * g[cell_of_row]
             return out
-        slope = np.where((np.exp(eta) > lo) & (np.exp(eta) < hi), np.exp(eta), 0.0)
-        jac = x.T @ (x * (w_cell * slope)[:, None])
-        step = np.linalg.lstsq(jac, target - x.T @ (w_cell * g), rcond=None)[0]
-        t = 1.0
-        while t > 1e-8 and gap_of(np.clip(np.exp(x @ (lam + t * step)), lo, hi)) >= gap:
+        u = x @ lam
+        slope = np.where((u > log_lo) & (u < log_hi), np.exp(np.minimum(u, 700.0)), 0.0)
+        hess = x.T @ (x * (w_cell * slope)[:, None])
+        grad = x.T @ (w_cell * g) - target
+        # Ridge keeps the step defined when whole levels sit on a bound.
+        ridge = 1e-10 * max(float(np.trace(hess)), 1.0) * np.eye(hess.shape[0])
+        step = -np.linalg.lstsq(hess + ridge, grad, rcond=None)[0]
+        f0, t = objective(lam), 1.0
+        while t > 1e-12 and objective(lam + t * step) > f0 + 1e-4 * t * float(grad @ step):
             t /= 2
-        if t <= 1e-8:
-            break
         lam = lam + t * step
     gap = gap_of(g)
     raise RakingDidNotConvergeError(
