@@ -13,6 +13,8 @@ from barometre.questionnaire._data import (
     questionnaire_to_dict,
     questionnaire_to_json,
     questionnaire_to_yaml,
+    read_questionnaire_file,
+    write_questionnaire_file,
 )
 from barometre.questionnaire._errors import (
     ExpressionError,
@@ -67,8 +69,10 @@ __all__ = [
     "questionnaire_to_dict",
     "questionnaire_to_json",
     "questionnaire_to_yaml",
+    "read_questionnaire_file",
     "read_xlsform",
     "relevance",
     "validate",
+    "write_questionnaire_file",
     "write_xlsform",
 ]

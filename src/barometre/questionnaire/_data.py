@@ -11,6 +11,7 @@ import functools
 import json
 from collections.abc import Mapping
 from importlib import resources
+from pathlib import Path
 from typing import Any, Final
 
 import yaml
@@ -24,6 +25,8 @@ from barometre.questionnaire._model import (
     QuestionType,
     Section,
 )
+from barometre.questionnaire._xlsform_read import read_xlsform
+from barometre.questionnaire._xlsform_write import write_xlsform
 
 _QUESTIONNAIRE_KEYS: Final = {
     "id",
@@ -260,3 +263,40 @@ def diagnostic_subset(questionnaire: Questionnaire) -> Questionnaire:
     suffix = "-diagnostic"
     short_id = questionnaire.id if questionnaire.id.endswith(suffix) else questionnaire.id + suffix
     return questionnaire.subset(questionnaire.diagnostic_questions, id=short_id)
+
+
+_TEXT_SUFFIXES: Final = (".yaml", ".yml", ".json")
+
+
+def read_questionnaire_file(path: str | Path) -> Questionnaire:
+    """Read a questionnaire from the file named: XLSForm (.xlsx), YAML or JSON by suffix."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return read_xlsform(path)
+    if suffix not in _TEXT_SUFFIXES:
+        raise QuestionnaireError(f"{path}: unknown questionnaire format; use .xlsx, .yaml or .json")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise QuestionnaireError(f"{path}: cannot be read ({error.strerror})") from error
+    try:
+        return parse_questionnaire_yaml(text)
+    except QuestionnaireError as error:
+        raise QuestionnaireError(
+            f"{path}: {error}", question_id=error.question_id, field=error.field
+        ) from error
+
+
+def write_questionnaire_file(questionnaire: Questionnaire, path: str | Path) -> None:
+    """Write a questionnaire to the file named: XLSForm (.xlsx), YAML or JSON by suffix."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        write_xlsform(questionnaire, path)
+    elif suffix == ".json":
+        path.write_text(questionnaire_to_json(questionnaire), encoding="utf-8")
+    elif suffix in (".yaml", ".yml"):
+        path.write_text(questionnaire_to_yaml(questionnaire), encoding="utf-8")
+    else:
+        raise QuestionnaireError(f"{path}: unknown questionnaire format; use .xlsx, .yaml or .json")

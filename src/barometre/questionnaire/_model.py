@@ -400,6 +400,7 @@ class Questionnaire:
                 section_of[question.id] = section
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_section_of", section_of)
+        self._check_unambiguous(section_ids)
         if not isinstance(self.diagnostic_questions, tuple):
             raise QuestionnaireError(
                 "diagnostic_questions must be a tuple of question ids", field="diagnostic_questions"
@@ -415,6 +416,26 @@ class Questionnaire:
             raise QuestionnaireError(
                 "diagnostic_questions lists a question twice", field="diagnostic_questions"
             )
+
+    def _check_unambiguous(self, section_ids: set[str]) -> None:
+        # A section may share its id with a question (section `activity` holds question
+        # `activity`), but XLSForm tools then refuse `${activity}` as ambiguous.
+        checks: list[tuple[str, str, ex.Expr | None, str | None, str | None]] = [
+            (f"section {s.id!r}", "relevant", s.relevant_expr, None, s.id) for s in self.sections
+        ]
+        for q in self.questions:
+            checks.append((f"question {q.id!r}", "relevant", q.relevant_expr, q.id, None))
+            checks.append((f"question {q.id!r}", "constraint", q.constraint_expr, q.id, None))
+        for what, name, expr, question_id, section_id in checks:
+            clash = sorted(ex.references(expr) & section_ids) if expr is not None else []
+            if clash:
+                raise QuestionnaireError(
+                    f"{what}: {name} refers to ${{{clash[0]}}}, which is also a section id; "
+                    "XLSForm tools would find it ambiguous, rename the section",
+                    question_id=question_id,
+                    field=name,
+                    section_id=section_id,
+                )
 
     @property
     def questions(self) -> tuple[Question, ...]:

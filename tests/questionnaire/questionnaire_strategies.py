@@ -1,0 +1,68 @@
+"""Hypothesis strategies for random valid questionnaires, shared by the XLSForm tests."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from barometre.questionnaire import Choice, Question, Questionnaire, QuestionType, Section
+
+_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs", "S")),
+    min_size=1,
+    max_size=20,
+).filter(lambda t: t == t.strip())
+_CODE = st.from_regex(r"[a-z0-9_+\-]{1,6}", fullmatch=True)
+_NUMBER = st.one_of(
+    st.integers(-1000, 1000), st.floats(-1000, 1000, allow_nan=False).map(lambda x: round(x, 3))
+)
+
+
+@st.composite
+def questionnaires(draw: st.DrawFn) -> Questionnaire:
+    """Random valid questionnaires mixing every type, bounds, hints and skip logic."""
+    questions: list[Question] = []
+    for index in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(list(QuestionType)))
+        qid = f"q{index}"
+        choices: tuple[Choice, ...] = ()
+        if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.SCALE4):
+            size = 4 if kind is QuestionType.SCALE4 else draw(st.integers(2, 4))
+            codes = draw(st.lists(_CODE, min_size=size, max_size=size, unique=True))
+            choices = tuple(Choice(c, draw(_TEXT), draw(_TEXT)) for c in codes)
+        number: dict[str, object] = {}
+        if kind is QuestionType.NUMBER:
+            low, high = sorted([draw(_NUMBER), draw(_NUMBER)])
+            number = {
+                "minimum": draw(st.sampled_from([None, low])),
+                "maximum": draw(st.sampled_from([None, high])),
+                "unit": draw(st.none() | _TEXT),
+                "integer": draw(st.booleans()),
+                "constraint": draw(st.sampled_from([None, ". != 7"])),
+            }
+        earlier_yes_no = [q.id for q in questions if q.type is QuestionType.YES_NO]
+        relevant = None
+        if earlier_yes_no and draw(st.booleans()):
+            relevant = f"${{{draw(st.sampled_from(earlier_yes_no))}}} = 'yes'"
+        hint = draw(st.none() | _TEXT)
+        questions.append(
+            Question(
+                qid,
+                kind,
+                draw(_TEXT),
+                draw(_TEXT),
+                choices,
+                hint_fr=hint,
+                hint_en=hint,
+                required=draw(st.booleans()),
+                relevant=relevant,
+                **number,  # type: ignore[arg-type]
+            )
+        )
+    split = draw(st.integers(1, len(questions)))
+    parts = [p for p in (questions[:split], questions[split:]) if p]
+    sections = tuple(
+        Section(f"s{i}", draw(_TEXT), draw(_TEXT), tuple(p)) for i, p in enumerate(parts)
+    )
+    return Questionnaire(
+        "rand", draw(st.sampled_from(["1", "2018.1", "v2"])), draw(_TEXT), draw(_TEXT), sections
+    )
