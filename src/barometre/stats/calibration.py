@@ -184,6 +184,11 @@ def bounded_raked_weights(
         ridge = 1e-10 * max(float(np.trace(hess)), 1.0) * np.eye(hess.shape[0])
         step = -np.linalg.lstsq(hess + ridge, grad, rcond=None)[0]
         f0, t = objective(lam), 1.0
+        # Near the solution the objective stops changing in floating point:
+        # a full Newton step that shrinks the gap is then taken as is.
+        if gap_of(g_of(lam + step)) < gap_of(g):
+            lam = lam + step
+            continue
         while t > 1e-12 and objective(lam + t * step) > f0 + 1e-4 * t * float(grad @ step):
             t /= 2
         lam = lam + t * step
