@@ -163,11 +163,11 @@ def mca(
     values, vectors = np.linalg.eigh((cross + cross.T) / 2)
     order = np.argsort(values)[::-1]
     values, vectors = values[order], vectors[:, order]
+    # FactoMineR lists min(n - 1, J - Q) eigenvalues, numerical zeros included
     rank = min(n - 1, n_cat - q)
-    positive = values > _ZERO_EIGENVALUE * max(values[0], 1e-300)
-    rank = min(rank, int(positive.sum()))
-    eigenvalues = np.asarray(values[:rank], dtype=np.float64)
-    kept = min(n_components, rank)
+    eigenvalues = np.asarray(np.maximum(values[:rank], 0.0), dtype=np.float64)
+    positive = int((eigenvalues > _ZERO_EIGENVALUE * max(eigenvalues[0], 1e-300)).sum())
+    kept = min(n_components, positive)
     lam = eigenvalues[:kept]
     v = _fix_signs(vectors[:, :kept])
 

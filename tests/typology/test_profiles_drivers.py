@@ -1,0 +1,99 @@
+"""Segment shares, profiles and drivers of activity, computed through barometre.stats."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from barometre.typology.drivers import DRIVERS, activity_drivers
+from barometre.typology.profiles import segment_profiles, segment_shares
+from barometre.typology.rules import assign_segments
+
+from ._wave import wave
+
+
+@pytest.fixture(scope="module")
+def survey() -> pl.DataFrame:
+    return wave()
+
+
+def test_shares_are_weighted_among_classified(survey: pl.DataFrame) -> None:
+    """Each share is the weighted share among classified rows, inside its CI; shares sum to 1."""
+    shares = segment_shares(survey)
+    seg = assign_segments(survey).segments
+    frame = survey.with_columns(seg.alias("seg")).filter(pl.col("seg") != "not_classified")
+    total = frame["weight"].sum()
+    for share in shares.shares:
+        by_hand = frame.filter(pl.col("seg") == share.segment.id)["weight"].sum() / total
+        assert share.estimate.estimate == pytest.approx(by_hand, abs=1e-12)
+        assert share.estimate.ci_low < share.estimate.estimate < share.estimate.ci_high
+    assert sum(s.estimate.estimate for s in shares.shares) == pytest.approx(1.0)
+
+
+def test_not_classified_are_counted_and_weighted(survey: pl.DataFrame) -> None:
+    """Rows missing activity or tempo are counted, with their weighted share reported."""
+    shares = segment_shares(survey)
+    missing = survey.filter(pl.col("activity").is_null() | pl.col("tempo").is_null())
+    assert shares.n_not_classified == missing.height > 0
+    assert shares.not_classified_share is not None
+    assert shares.not_classified_share.estimate == pytest.approx(
+        missing["weight"].sum() / survey["weight"].sum(), abs=1e-12
+    )
+    assert sum(c.n for c in shares.counts) == survey.height
+
+
+def test_profiles_flag_the_leader_s_activity(survey: pl.DataFrame) -> None:
+    """Inactive leaders are over-represented in the silent majority, very active in pioneers."""
+    profiles = {p.segment.id: p for p in segment_profiles(survey)}
+    silent = {(c.variable, c.level): c for c in profiles["masse_silencieuse"].significant()}
+    pioneers = {(c.variable, c.level): c for c in profiles["pionnieres"].significant()}
+    assert silent[("leader_activity", "inactive")].over_represented
+    assert pioneers[("leader_activity", "tres_active")].over_represented
+    assert pioneers[("leader_activity", "inactive")].under_represented
+
+
+def test_profile_shares_are_weighted_within_segment(survey: pl.DataFrame) -> None:
+    """A profile's in-segment share equals the weighted share computed by hand."""
+    profile = next(
+        p for p in segment_profiles(survey, variables=["market"]) if p.segment.id == "combatives"
+    )
+    seg = assign_segments(survey).segments
+    inside = survey.with_columns(seg.alias("seg")).filter(pl.col("seg") == "combatives")
+    for cat in profile.categories:
+        by_hand = (
+            inside.filter(pl.col("market") == cat.level)["weight"].sum() / inside["weight"].sum()
+        )
+        assert cat.in_segment.estimate == pytest.approx(by_hand, abs=1e-12)
+
+
+@pytest.fixture(scope="module")
+def drivers(survey: pl.DataFrame):
+    return activity_drivers(survey, replicates=8, seed=3)
+
+
+def test_leader_appetite_weighs_most(drivers) -> None:
+    """In a wave built so, the leader's own activity is the heaviest driver, ranked first."""
+    top = drivers.ranked()[0]
+    assert top.group == "leader_activity"
+    assert top.rank_first == 1.0
+    assert top.ci_low > max(d.delta_r2 for d in drivers.ranked()[1:])
+    assert {d.group for d in drivers.importance} == set(DRIVERS)
+    assert sum(d.share for d in drivers.importance) == pytest.approx(1.0)
+
+
+def test_odds_ratios_with_intervals(drivers) -> None:
+    """Every term has an odds ratio inside its CI; trained staff raises the odds of activity."""
+    for term in drivers.terms:
+        assert term.ci_low < term.odds_ratio < term.ci_high
+        assert term.odds_ratio == pytest.approx(np.exp(term.coefficient))
+    trained = next(t for t in drivers.terms if t.term == "staff_trainedyes")
+    assert trained.group == "staff_trained" and trained.level == "yes"
+    assert trained.ci_low > 1
+
+
+def test_drivers_use_complete_cases(drivers, survey: pl.DataFrame) -> None:
+    """Respondents without an activity answer are left out of every model."""
+    assert drivers.n == survey.filter(pl.col("activity").is_not_null()).height
+    assert 0 < drivers.pseudo_r2 < 1
+    assert drivers.replicates == 8
