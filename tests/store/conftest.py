@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from argon2 import PasswordHasher
 
 from barometre.store import NewInvitation, Store, open_store
 
@@ -40,6 +41,9 @@ COMPLETE_ANSWERS: dict[str, object] = {
     "comment": "Très utile",
 }
 
+# Cheap argon2 parameters keep the tests fast; test_team.py checks the production ones.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
 FIRST_PAGES = {k: COMPLETE_ANSWERS[k] for k in ("website", "net_facebook", "net_linkedin")}
 
 FRAME = [
@@ -68,7 +72,7 @@ class OpenWave:
 @pytest.fixture
 def store(database_url: str) -> Iterator[Store]:
     """A freshly migrated store on an empty database."""
-    s = open_store(database_url)
+    s = open_store(database_url, password_hasher=FAST_HASHER)
     yield s
     s.close()
 

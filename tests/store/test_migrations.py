@@ -69,3 +69,32 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path) -> N
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         store.close()
+
+
+def test_upgrade_from_first_revision_keeps_data(database_url: str) -> None:
+    """A database at revision 0001 with data upgrades to head and keeps its rows."""
+    from barometre.store import Store
+    from barometre.store._engine import create_store_engine
+    from barometre.store.migrate import upgrade
+
+    engine = create_store_engine(database_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO waves (name, questionnaire_id, questionnaire_version, frame_description,"
+            " status, created_at) VALUES ('2018', 'bpi2018', '2018.1', '', 'closed',"
+            " '2018-06-30 12:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO benchmarks (wave_id, peer_cell, indicator, estimate, n, suppressed)"
+            " VALUES (1, 'all', 'present', 0.7, 1657, false)"
+        )
+    store = Store(engine)
+    try:
+        store.upgrade()
+        assert store.info().up_to_date
+        assert store.wave_by_name("2018").status == "closed"
+        (row,) = store.benchmark(1)
+        assert (row.n, row.min_n) == (1657, None)
+    finally:
+        store.close()

@@ -7,12 +7,22 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
 from barometre.store import schema as t
 from barometre.store._engine import WRITE
 from barometre.store._questionnaire import QuestionnaireCatalog
-from barometre.store.errors import NotFoundError, WriteFailed
+from barometre.store._types import utcnow
+from barometre.store.errors import NotFoundError, WaveStatusError, WriteFailed
+
+# Allowed moves; "published" is final because published results are served as they are.
+_TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"open"}),
+    "open": frozenset({"closed"}),
+    "closed": frozenset({"open", "published"}),
+    "published": frozenset(),
+}
 
 
 def pairs(result: Any) -> dict[Any, Any]:
@@ -23,9 +33,16 @@ def pairs(result: Any) -> dict[Any, Any]:
 class StoreBase:
     """The engine and the transaction helpers the repositories use."""
 
-    def __init__(self, engine: Engine, catalog: QuestionnaireCatalog | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        catalog: QuestionnaireCatalog | None = None,
+        password_hasher: PasswordHasher | None = None,
+    ) -> None:
         self._engine = engine
         self._catalog = catalog or QuestionnaireCatalog()
+        # argon2-cffi's defaults (RFC 9106 low-memory profile: argon2id, 64 MiB, t=3).
+        self._hasher = password_hasher or PasswordHasher()
 
     @property
     def engine(self) -> Engine:
@@ -68,3 +85,12 @@ class StoreBase:
         if row is None:
             raise NotFoundError(f"wave {wave_id} has no case {case_id!r} in its sample")
         return row
+
+    def _change_status(self, conn: sa.Connection, wave_id: int, status: str) -> None:
+        current = self._wave_row(conn, wave_id).status
+        if status != current and status not in _TRANSITIONS[current]:
+            raise WaveStatusError(f"wave {wave_id} cannot go from {current!r} to {status!r}")
+        values: dict[str, Any] = {"status": status}
+        if status == "published" and current != "published":
+            values["published_at"] = utcnow()
+        conn.execute(sa.update(t.waves).where(t.waves.c.id == wave_id).values(**values))

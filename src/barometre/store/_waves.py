@@ -10,16 +10,8 @@ import sqlalchemy as sa
 from barometre.store import schema as t
 from barometre.store._base import StoreBase
 from barometre.store._types import utcnow
-from barometre.store.errors import DuplicateError, InputError, NotFoundError, WaveStatusError
+from barometre.store.errors import DuplicateError, InputError, NotFoundError
 from barometre.store.records import Wave, WaveStatus
-
-# Allowed moves; "published" is final because published results are served as they are.
-_TRANSITIONS: dict[str, frozenset[str]] = {
-    "draft": frozenset({"open"}),
-    "open": frozenset({"closed"}),
-    "closed": frozenset({"open", "published"}),
-    "published": frozenset(),
-}
 
 
 def wave_from_row(row: Any) -> Wave:
@@ -122,12 +114,3 @@ class WaveRepository(StoreBase):
         with self._write() as conn:
             self._change_status(conn, wave_id, status)
         return self.wave(wave_id)
-
-    def _change_status(self, conn: sa.Connection, wave_id: int, status: str) -> None:
-        current = self._wave_row(conn, wave_id).status
-        if status != current and status not in _TRANSITIONS[current]:
-            raise WaveStatusError(f"wave {wave_id} cannot go from {current!r} to {status!r}")
-        values: dict[str, Any] = {"status": status}
-        if status == "published" and current != "published":
-            values["published_at"] = utcnow()
-        conn.execute(sa.update(t.waves).where(t.waves.c.id == wave_id).values(**values))

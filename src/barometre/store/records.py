@@ -167,6 +167,7 @@ class BenchmarkRow:
     ci_high: float | None
     n: int
     suppressed: bool
+    min_n: int | None = None
 
 
 @dataclass(frozen=True)

@@ -237,6 +237,8 @@ benchmarks = sa.Table(
     sa.Column("ci_high", sa.Float),
     sa.Column("n", sa.Integer, nullable=False),
     sa.Column("suppressed", sa.Boolean, nullable=False),
+    # The smallest cell size the table shows (the same on every row of a wave's table).
+    sa.Column("min_n", sa.Integer),
     sa.UniqueConstraint("wave_id", "peer_cell", "indicator"),
 )
 

@@ -6,16 +6,21 @@ import os
 from types import TracebackType
 
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
 from barometre.store import migrate
 from barometre.store import schema as t
+from barometre.store._dataset import DatasetRepository
 from barometre.store._dispositions import DispositionRepository
 from barometre.store._engine import DEFAULT_BUSY_TIMEOUT_MS, create_store_engine
 from barometre.store._frame import FrameRepository
+from barometre.store._gdpr import GdprRepository
 from barometre.store._invitations import InvitationRepository
+from barometre.store._published import PublishedRepository
 from barometre.store._questionnaire import QuestionnaireCatalog
 from barometre.store._responses import ResponseRepository
+from barometre.store._team import TeamRepository
 from barometre.store._waves import WaveRepository
 from barometre.store.records import StoreInfo
 
@@ -34,11 +39,20 @@ class Store(
     InvitationRepository,
     ResponseRepository,
     DispositionRepository,
+    DatasetRepository,
+    PublishedRepository,
+    TeamRepository,
+    GdprRepository,
 ):
     """A barometer's database: waves, frame, sample, invitations, responses and results."""
 
-    def __init__(self, engine: Engine, catalog: QuestionnaireCatalog | None = None) -> None:
-        super().__init__(engine, catalog)
+    def __init__(
+        self,
+        engine: Engine,
+        catalog: QuestionnaireCatalog | None = None,
+        password_hasher: PasswordHasher | None = None,
+    ) -> None:
+        super().__init__(engine, catalog, password_hasher)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest revision (a no-op when it already is)."""
@@ -83,9 +97,15 @@ def open_store(
     *,
     upgrade: bool = True,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    password_hasher: PasswordHasher | None = None,
 ) -> Store:
-    """Open (and by default migrate) the store at `url` (default: `default_url()`)."""
-    store = Store(create_store_engine(url or default_url(), busy_timeout_ms=busy_timeout_ms))
+    """Open (and by default migrate) the store at `url` (default: `default_url()`).
+
+    `password_hasher` overrides argon2's parameters for study-team passwords (tests use
+    cheap ones; users hashed with other parameters are re-hashed at their next login).
+    """
+    engine = create_store_engine(url or default_url(), busy_timeout_ms=busy_timeout_ms)
+    store = Store(engine, password_hasher=password_hasher)
     if upgrade:
         store.upgrade()
     return store

@@ -1,0 +1,187 @@
+"""What a wave publishes: final weights, the results document and the benchmark table.
+
+The web app serves these as stored: a self-diagnostic request never recomputes statistics.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+
+from barometre.store import schema as t
+from barometre.store._base import StoreBase, pairs
+from barometre.store._types import utcnow
+from barometre.store.errors import DuplicateError, InputError
+from barometre.store.records import BenchmarkRow, PublishedResults
+
+_BENCHMARK_FIELDS = ("peer_cell", "indicator", "estimate", "ci_low", "ci_high", "n", "suppressed")
+
+
+def _benchmark_dicts(rows: Any) -> list[dict[str, Any]]:
+    """Benchmark rows as dicts, from records with those attributes, mappings or a DataFrame."""
+    if isinstance(rows, pl.DataFrame):
+        rows = rows.to_dicts()
+    result = []
+    for i, row in enumerate(rows, start=1):
+        get = row.get if isinstance(row, Mapping) else lambda name, r=row: getattr(r, name, None)
+        values = {name: get(name) for name in _BENCHMARK_FIELDS}
+        if not values["peer_cell"] or not values["indicator"]:
+            raise InputError(f"benchmark row {i}: peer_cell and indicator are required")
+        if values["n"] is None or int(values["n"]) < 0:
+            raise InputError(f"benchmark row {i}: n must be a count, got {values['n']!r}")
+        for name in ("estimate", "ci_low", "ci_high"):
+            value = values[name]
+            if value is not None and not math.isfinite(float(value)):
+                raise InputError(f"benchmark row {i}: {name} is not a finite number ({value!r})")
+            values[name] = None if value is None else float(value)
+        values["n"], values["suppressed"] = int(values["n"]), bool(values["suppressed"])
+        result.append(values)
+    return result
+
+
+class PublishedRepository(StoreBase):
+    """Weights, results and benchmark tables of waves."""
+
+    def store_weights(
+        self, wave_id: int, weights: Mapping[str, float] | pl.DataFrame, *, method: str = ""
+    ) -> int:
+        """Replace the wave's final weights (case id -> weight); returns how many."""
+        if isinstance(weights, pl.DataFrame):
+            missing = {"case_id", "weight"} - set(weights.columns)
+            if missing:
+                raise InputError(f"weights: missing column(s) {sorted(missing)}")
+            weights = dict(zip(weights["case_id"], weights["weight"], strict=True))
+        now = utcnow()
+        with self._write() as conn:
+            self._wave_row(conn, wave_id)
+            sample_ids = pairs(
+                conn.execute(
+                    sa.select(t.samples.c.case_id, t.samples.c.id).where(
+                        t.samples.c.wave_id == wave_id
+                    )
+                )
+            )
+            rows = []
+            for case_id, weight in weights.items():
+                if case_id not in sample_ids:
+                    raise InputError(f"weights: {case_id!r} is not a case of wave {wave_id}")
+                if weight is None or not math.isfinite(weight) or weight <= 0:
+                    raise InputError(f"weights: case {case_id!r} has weight {weight!r}")
+                rows.append(
+                    {
+                        "sample_id": sample_ids[case_id],
+                        "wave_id": wave_id,
+                        "weight": float(weight),
+                        "method": method,
+                        "stored_at": now,
+                    }
+                )
+            conn.execute(sa.delete(t.weights).where(t.weights.c.wave_id == wave_id))
+            if rows:
+                conn.execute(sa.insert(t.weights), rows)
+        return len(rows)
+
+    def weights(self, wave_id: int) -> dict[str, float]:
+        """The wave's stored final weights by case id (empty before weighting)."""
+        with self._read() as conn:
+            return pairs(
+                conn.execute(
+                    sa.select(t.samples.c.case_id, t.weights.c.weight)
+                    .join(t.samples, t.samples.c.id == t.weights.c.sample_id)
+                    .where(t.weights.c.wave_id == wave_id)
+                    .order_by(t.samples.c.case_id)
+                )
+            )
+
+    def store_results(self, wave_id: int, results: Mapping[str, Any] | str) -> PublishedResults:
+        """Store (or replace) the wave's results document (JSON-serialisable, or JSON text)."""
+        with self._write() as conn:
+            self._wave_row(conn, wave_id)
+            self._put_results(conn, wave_id, results)
+        found = self.wave_results(wave_id)
+        assert found is not None
+        return found
+
+    def _put_results(
+        self, conn: sa.Connection, wave_id: int, results: Mapping[str, Any] | str
+    ) -> None:
+        try:
+            text = results if isinstance(results, str) else json.dumps(results, ensure_ascii=False)
+            json.loads(text)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"wave {wave_id}: results are not valid JSON ({exc})") from exc
+        conn.execute(sa.delete(t.wave_results).where(t.wave_results.c.wave_id == wave_id))
+        conn.execute(
+            sa.insert(t.wave_results).values(wave_id=wave_id, results_json=text, stored_at=utcnow())
+        )
+
+    def wave_results(self, wave_id: int) -> PublishedResults | None:
+        """The wave's stored results document, or None before it is computed."""
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(t.wave_results).where(t.wave_results.c.wave_id == wave_id)
+            ).first()
+        if row is None:
+            return None
+        return PublishedResults(
+            wave_id=wave_id, results=json.loads(row.results_json), stored_at=row.stored_at
+        )
+
+    def store_benchmark(
+        self, wave_id: int, rows: Iterable[Any] | pl.DataFrame, *, min_n: int | None = None
+    ) -> int:
+        """Replace the wave's benchmark table; returns how many rows.
+
+        Rows: records or mappings with peer_cell, indicator, estimate, ci_low, ci_high, n,
+        suppressed; `min_n` is the smallest cell the table shows (kept with each row).
+        """
+        with self._write() as conn:
+            self._wave_row(conn, wave_id)
+            return self._put_benchmark(conn, wave_id, rows, min_n)
+
+    def _put_benchmark(
+        self, conn: sa.Connection, wave_id: int, rows: Any, min_n: int | None
+    ) -> int:
+        values = [{**r, "wave_id": wave_id, "min_n": min_n} for r in _benchmark_dicts(rows)]
+        conn.execute(sa.delete(t.benchmarks).where(t.benchmarks.c.wave_id == wave_id))
+        if values:
+            try:
+                conn.execute(sa.insert(t.benchmarks), values)
+            except sa.exc.IntegrityError as exc:
+                raise DuplicateError(
+                    f"wave {wave_id}: the benchmark table has a peer cell and indicator twice"
+                ) from exc
+        return len(values)
+
+    def benchmark(self, wave_id: int, peer_cell: str | None = None) -> tuple[BenchmarkRow, ...]:
+        """The wave's stored benchmark rows (of one peer cell if given), by cell and indicator."""
+        query = sa.select(t.benchmarks).where(t.benchmarks.c.wave_id == wave_id)
+        if peer_cell is not None:
+            query = query.where(t.benchmarks.c.peer_cell == peer_cell)
+        with self._read() as conn:
+            rows = conn.execute(
+                query.order_by(t.benchmarks.c.peer_cell, t.benchmarks.c.indicator)
+            ).all()
+        return tuple(
+            BenchmarkRow(**{name: getattr(r, name) for name in (*_BENCHMARK_FIELDS, "min_n")})
+            for r in rows
+        )
+
+    def publish_wave(
+        self,
+        wave_id: int,
+        results: Mapping[str, Any] | str,
+        benchmark: Iterable[Any] | pl.DataFrame,
+        *,
+        min_n: int | None = None,
+    ) -> None:
+        """Store results and benchmark table and mark the wave published, in one transaction."""
+        with self._write() as conn:
+            self._put_results(conn, wave_id, results)
+            self._put_benchmark(conn, wave_id, benchmark, min_n)
+            self._change_status(conn, wave_id, "published")
