@@ -8,17 +8,10 @@ a form is never imported with parts silently dropped. Columns whose header start
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final
-
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from barometre.questionnaire import _xlsform_common as xc
 from barometre.questionnaire._errors import QuestionnaireError, XLSFormError
@@ -31,8 +24,13 @@ from barometre.questionnaire._model import (
     QuestionType,
     Section,
 )
-
-Cell = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
+from barometre.questionnaire._xlsform_sheets import (
+    Columns,
+    Row,
+    Table,
+    language_of,
+    load_tables,
+)
 
 SURVEY_PLAIN: Final = frozenset({"type", "name", "required", "relevant", "constraint"})
 SURVEY_EXTENSIONS: Final = frozenset({xc.UNIT, xc.MINIMUM, xc.MAXIMUM})
@@ -40,25 +38,6 @@ CHOICES_PLAIN: Final = frozenset({"list_name", "name"})
 SETTINGS_PLAIN: Final = frozenset(
     {"form_title", "form_id", "version", "default_language", xc.TITLE_EN, xc.DIAGNOSTIC}
 )
-
-UNSUPPORTED_COLUMNS: Final = {
-    "choice_filter": "cascading selects (choice_filter) are not supported",
-    "calculation": "calculations are not supported",
-    "repeat_count": "repeat groups are not supported",
-    "default": "default answers are not supported",
-    "appearance": "appearances are not supported",
-    "read_only": "read-only questions are not supported",
-    "required_message": "custom required messages are not supported (messages are built in)",
-    "trigger": "triggers are not supported",
-    "parameters": "question parameters are not supported",
-    "image": "media are not supported",
-    "media": "media are not supported",
-    "audio": "media are not supported",
-    "video": "media are not supported",
-    "guidance_hint": "guidance hints are not supported",
-    "instance_name": "instance names are not supported",
-    "style": "form styles are not supported",
-}
 
 UNSUPPORTED_TYPES: Final = {
     "note": "notes are not supported; put the text in a question's hint",
@@ -81,236 +60,27 @@ TYPE_ALIASES: Final = {
     "string": "text",
 }
 
-_LANG_RE: Final = re.compile(r"\(\s*([A-Za-z]{2,3})\s*\)\s*\Z")
-_LANG_WORDS: Final[dict[str, Lang]] = {
-    "fr": "fr",
-    "french": "fr",
-    "français": "fr",
-    "francais": "fr",
-    "en": "en",
-    "english": "en",
-    "anglais": "en",
-}
-
-
-def language_of(spec: str) -> Lang | None:
-    """The language of a header suffix or default_language: "French (fr)", "fr", "English"..."""
-    match = _LANG_RE.search(spec)
-    word = match.group(1) if match else spec.strip()
-    return _LANG_WORDS.get(word.lower())
-
-
-@dataclass
-class _Table:
-    """One sheet: its headers (normalised) and its non-empty rows with their row numbers."""
-
-    sheet: str
-    headers: list[str]
-    rows: list[tuple[int, dict[str, Cell]]] = field(default_factory=list)
-
-    def fail(self, message: str, row: int | None = None, column: str | None = None) -> XLSFormError:
-        return XLSFormError(message, sheet=self.sheet, row=row, column=column)
-
-
-def _normalise_header(value: Cell) -> str:
-    if value is None:
-        return ""
-    text = re.sub(r"\s*::\s*", "::", str(value).strip())
-    base, sep, rest = text.partition("::")
-    return base.lower() + sep + rest
-
-
-def _table(sheet_name: str, rows: Iterator[tuple[Cell, ...]]) -> _Table:
-    table = _Table(sheet_name, [])
-    for number, values in enumerate(rows, start=1):
-        if number == 1:
-            table.headers = [_normalise_header(v) for v in values]
-            seen: set[str] = set()
-            for index, header in enumerate(table.headers):
-                if header and header in seen:
-                    raise table.fail(
-                        f"column {header!r} appears twice", 1, get_column_letter(index + 1)
-                    )
-                seen.add(header)
-            continue
-        cells: dict[str, Cell] = {}
-        for index, value in enumerate(values):
-            if value is None or (isinstance(value, str) and not value.strip()):
-                continue
-            header = table.headers[index] if index < len(table.headers) else ""
-            if not header:
-                raise table.fail(
-                    f"a value ({value!r}) under a column without a header",
-                    number,
-                    get_column_letter(index + 1),
-                )
-            if header.startswith("$"):
-                continue  # KoboToolbox bookkeeping ($kuid, $autoname...), not form content
-            cells[header] = value
-        if cells:
-            table.rows.append((number, cells))
-    return table
-
-
-def _load_tables(source: str | Path | IO[bytes]) -> dict[str, _Table]:
-    try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise XLSFormError(f"not a readable .xlsx workbook ({error})", sheet=None) from error
-    try:
-        tables: dict[str, _Table] = {}
-        for worksheet in workbook.worksheets:
-            name = worksheet.title.strip().lower()
-            table = _table(worksheet.title, worksheet.iter_rows(values_only=True))
-            if name in ("survey", "choices", "settings"):
-                tables[name] = table
-            elif table.rows:
-                raise XLSFormError(
-                    "only the survey, choices and settings sheets are supported",
-                    sheet=worksheet.title,
-                )
-        return tables
-    finally:
-        workbook.close()
-
-
-class _Columns:
-    """Which header holds which field of a sheet, languages resolved."""
-
-    def __init__(self, table: _Table, plain: frozenset[str], default_lang: Lang | None) -> None:
-        self.table = table
-        self.plain = {h for h in table.headers if h in plain}
-        self.translated: dict[tuple[str, Lang], str] = {}
-        for header in table.headers:
-            if not header or header in plain or header.startswith("$"):
-                continue
-            base, _, spec = header.partition("::")
-            if base in xc.TRANSLATED and table.sheet.lower() != "settings":
-                self._add_translated(header, base, spec, default_lang)
-            else:
-                self._refuse_if_used(header, UNSUPPORTED_COLUMNS.get(base))
-
-    def _add_translated(self, header: str, base: str, spec: str, default_lang: Lang | None) -> None:
-        if spec:
-            lang = language_of(spec)
-            if lang is None:
-                reason = f"language {spec!r} is not supported (French and English only)"
-                self._refuse_if_used(header, reason)
-                return
-        elif default_lang is None:
-            self._refuse_if_used(
-                header,
-                f"column {header!r} has no language: name it {xc.translated(base, 'fr')!r} "
-                "or set default_language in the settings sheet",
-            )
-            return
-        else:
-            lang = default_lang
-        if (base, lang) in self.translated:
-            raise self.table.fail(
-                f"two {base} columns for language {lang!r}: "
-                f"{self.translated[(base, lang)]!r} and {header!r}",
-                1,
-                header,
-            )
-        self.translated[(base, lang)] = header
-
-    def _refuse_if_used(self, header: str, reason: str | None) -> None:
-        for number, cells in self.table.rows:
-            if header in cells:
-                raise self.table.fail(
-                    reason or f"column {header!r} is not supported", number, header
-                )
-
-    def require(self, *names: str) -> None:
-        for name in names:
-            if name not in self.plain:
-                raise self.table.fail(f"the column {name!r} is missing", 1)
-        for base in ("label",):
-            for lang in LANGS:
-                if (base, lang) not in self.translated:
-                    raise self.table.fail(f"the column {xc.translated(base, lang)!r} is missing", 1)
-
-    def header(self, name: str, lang: Lang | None = None) -> str:
-        if lang is None:
-            return name
-        return self.translated.get((name, lang), xc.translated(name, lang))
-
-
-class _Row:
-    """One row of a sheet, with typed accessors that fail at the right cell."""
-
-    def __init__(self, columns: _Columns, number: int, cells: dict[str, Cell]) -> None:
-        self.columns = columns
-        self.number = number
-        self.cells = cells
-
-    def fail(self, message: str, column: str | None = None) -> XLSFormError:
-        return self.columns.table.fail(message, self.number, column)
-
-    def text(self, name: str, lang: Lang | None = None) -> str | None:
-        header = self.columns.header(name, lang)
-        value = self.cells.get(header)
-        if value is None:
-            return None
-        if isinstance(value, bool | dt.date | dt.time | dt.timedelta):
-            raise self.fail(f"expected a text, found {value!r}", header)
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value).strip()
-
-    def numeric(self, name: str) -> int | float | None:
-        value = self.cells.get(name)
-        if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
-            return value
-        if isinstance(value, str):
-            try:
-                number = float(value.strip())
-            except ValueError:
-                pass
-            else:
-                return int(number) if number.is_integer() and "." not in value else number
-        raise self.fail(f"expected a number, found {value!r}", name)
-
-    def flag(self, name: str) -> bool:
-        value = self.cells.get(name)
-        if value is None or value is False:
-            return False
-        if value is True:
-            return True
-        text = str(value).strip().lower()
-        if text in ("yes", "true", "true()", "1"):
-            return True
-        if text in ("no", "false", "false()", "0"):
-            return False
-        raise self.fail(f"expected yes or no, found {value!r}", name)
-
-    def refuse_other_than(self, allowed: set[str], what: str) -> None:
-        for header in self.cells:
-            if header not in allowed:
-                raise self.fail(f"{what} cannot have a value in this column", header)
-
 
 @dataclass
 class _OpenSection:
-    row: _Row
+    row: Row
     id: str
     questions: list[Question] = field(default_factory=list)
 
 
-def _settings(tables: dict[str, _Table]) -> tuple[dict[str, str | None], int]:
+def _settings(tables: dict[str, Table]) -> tuple[dict[str, str | None], int]:
     table = tables.get("settings")
     if table is None:
         raise XLSFormError(
             "the settings sheet is missing (it gives form_id and version)", sheet="settings"
         )
-    columns = _Columns(table, SETTINGS_PLAIN, None)
+    columns = Columns(table, SETTINGS_PLAIN, None)
     if not table.rows:
         raise table.fail("the settings sheet has no row of values", 2)
     if len(table.rows) > 1:
         raise table.fail("the settings sheet has more than one row of values", table.rows[1][0])
     number, cells = table.rows[0]
-    row = _Row(columns, number, cells)
+    row = Row(columns, number, cells)
     values = {name: row.text(name) for name in SETTINGS_PLAIN}
     for name in ("form_id", "version"):
         if not values[name]:
@@ -318,16 +88,16 @@ def _settings(tables: dict[str, _Table]) -> tuple[dict[str, str | None], int]:
     return values, number
 
 
-def _choice_lists(tables: dict[str, _Table], default_lang: Lang | None) -> dict[str, list[Choice]]:
+def _choice_lists(tables: dict[str, Table], default_lang: Lang | None) -> dict[str, list[Choice]]:
     table = tables.get("choices")
     if table is None:
         return {}
-    columns = _Columns(table, CHOICES_PLAIN, default_lang)
+    columns = Columns(table, CHOICES_PLAIN, default_lang)
     if table.rows:
         columns.require("list_name", "name")
     lists: dict[str, list[Choice]] = {}
     for number, cells in table.rows:
-        row = _Row(columns, number, cells)
+        row = Row(columns, number, cells)
         list_name, code = row.text("list_name"), row.text("name")
         if not list_name:
             raise row.fail("list_name is missing", "list_name")
@@ -360,7 +130,7 @@ _QUESTION_FIELDS: Final = {
 }
 
 
-def _field_column(columns: _Columns, name: str | None) -> str | None:
+def _field_column(columns: Columns, name: str | None) -> str | None:
     """The header holding a model field, for locating model errors in the sheet."""
     if name is None:
         return None
@@ -374,18 +144,18 @@ def _field_column(columns: _Columns, name: str | None) -> str | None:
 class _SurveyReader:
     """Turns survey rows into sections of questions."""
 
-    def __init__(self, table: _Table, lists: dict[str, list[Choice]], default_lang: Lang | None):
-        self.columns = _Columns(table, SURVEY_PLAIN | SURVEY_EXTENSIONS, default_lang)
+    def __init__(self, table: Table, lists: dict[str, list[Choice]], default_lang: Lang | None):
+        self.columns = Columns(table, SURVEY_PLAIN | SURVEY_EXTENSIONS, default_lang)
         self.columns.require("type", "name")
         self.lists = lists
         self.sections: list[Section] = []
-        self.question_rows: dict[str, _Row] = {}
-        self.section_rows: dict[str, _Row] = {}
+        self.question_rows: dict[str, Row] = {}
+        self.section_rows: dict[str, Row] = {}
         self.open: _OpenSection | None = None
 
     def read(self) -> tuple[Section, ...]:
         for number, cells in self.columns.table.rows:
-            self.row(_Row(self.columns, number, cells))
+            self.row(Row(self.columns, number, cells))
         if self.open is not None:
             raise self.open.row.fail(
                 f"group {self.open.id!r} is never closed by an 'end group' row", "type"
@@ -394,7 +164,7 @@ class _SurveyReader:
             raise self.columns.table.fail("the survey has no group of questions", 2)
         return tuple(self.sections)
 
-    def row(self, row: _Row) -> None:
+    def row(self, row: Row) -> None:
         raw_type = row.text("type")
         if not raw_type:
             raise row.fail("the type is missing", "type")
@@ -420,7 +190,7 @@ class _SurveyReader:
                 f"question type {raw_type!r} is not supported (supported: {supported})", "type"
             )
 
-    def begin_group(self, row: _Row, words: list[str]) -> None:
+    def begin_group(self, row: Row, words: list[str]) -> None:
         if len(words) > 1:
             raise row.fail(f"unexpected {' '.join(words[1:])!r} after 'begin group'", "type")
         if self.open is not None:
@@ -440,7 +210,7 @@ class _SurveyReader:
         self.open = _OpenSection(row, name)
         self.section_rows[name] = row
 
-    def end_group(self, row: _Row) -> None:
+    def end_group(self, row: Row) -> None:
         if self.open is None:
             raise row.fail("'end group' without a matching 'begin group'", "type")
         row.refuse_other_than({"type", "name"}, "an 'end group' row")
@@ -461,7 +231,7 @@ class _SurveyReader:
             raise start.fail(str(error), _field_column(self.columns, error.field)) from error
         self.sections.append(section)
 
-    def question(self, row: _Row, head: str, words: list[str]) -> None:
+    def question(self, row: Row, head: str, words: list[str]) -> None:
         if self.open is None:
             raise row.fail(
                 "questions must be inside a group ('begin group' ... 'end group'): "
@@ -512,7 +282,7 @@ class _SurveyReader:
         self.question_rows[name] = row
 
     def kind(
-        self, row: _Row, head: str, words: list[str]
+        self, row: Row, head: str, words: list[str]
     ) -> tuple[QuestionType, tuple[Choice, ...], bool]:
         if head in ("integer", "decimal", "text"):
             if len(words) > 1:
@@ -556,7 +326,7 @@ def read_xlsform(source: str | Path | IO[bytes]) -> Questionnaire:
 
     Raises XLSFormError naming the sheet, row and column of the first problem found.
     """
-    tables = _load_tables(source)
+    tables = load_tables(source)
     settings, settings_row = _settings(tables)
     default_spec = settings["default_language"]
     default_lang = language_of(default_spec) if default_spec else None
