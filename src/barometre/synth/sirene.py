@@ -396,7 +396,7 @@ def write_units(
         )
         first = True
         for units in blocks:
-            block_bad = {u: k for u, k in bad.items() if u in _index_set(units)} if bad else {}
+            block_bad = _bad_in(units, bad) if bad else {}
             broken, done = _break_rows(units, block_bad)
             rows = unites_legales(broken)
             if any(kind == "quoting" for _, kind, _ in done):
@@ -437,9 +437,9 @@ def write_units(
     )
 
 
-def _index_set(units: pl.DataFrame) -> range:
-    first = int(units["unit_index"][0])
-    return range(first, first + units.height)
+def _bad_in(units: pl.DataFrame, bad: Mapping[int, str]) -> dict[int, str]:
+    present = set(units["unit_index"].to_list())
+    return {unit: kind for unit, kind in bad.items() if unit in present}
 
 
 def plan_bad_rows(n_units: int, count: int, seed: int) -> dict[int, str]:
