@@ -136,6 +136,8 @@ class Question:
     integer: bool = False
     relevant_expr: ex.Expr | None = field(default=None, init=False, compare=False, repr=False)
     constraint_expr: ex.Expr | None = field(default=None, init=False, compare=False, repr=False)
+    # The choice codes in order; precomputed because validation looks them up constantly.
+    codes: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         qid = self.id
@@ -167,6 +169,7 @@ class Question:
                 field="required",
             )
         self._check_choices()
+        object.__setattr__(self, "codes", tuple(choice.code for choice in self.choices))
         self._check_number()
         if (self.constraint_message_fr is None) != (self.constraint_message_en is None):
             raise QuestionnaireError(
@@ -287,11 +290,6 @@ class Question:
         return (
             self.constraint_message_fr if check_lang(lang) == "fr" else self.constraint_message_en
         )
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        """The choice codes, in order."""
-        return tuple(choice.code for choice in self.choices)
 
     def choice(self, code: str) -> Choice:
         """The choice with this code; QuestionnaireError if there is none."""

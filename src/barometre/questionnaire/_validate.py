@@ -142,11 +142,12 @@ def _check_answer(question: Question, value: object) -> list[Problem]:
 
 
 def _unknown_codes(question: Question, codes: list[str]) -> list[Problem]:
+    unknown = [code for code in codes if code not in question.codes]
+    if not unknown:
+        return []
     allowed = ", ".join(question.codes)
     return [
-        make_problem(ProblemCode.UNKNOWN_CHOICE, question.id, code, allowed)
-        for code in codes
-        if code not in question.codes
+        make_problem(ProblemCode.UNKNOWN_CHOICE, question.id, code, allowed) for code in unknown
     ]
 
 
