@@ -22,6 +22,7 @@ import numpy.typing as npt
 from barometre.stats._projections import Projection, project
 from barometre.stats._variance import (
     BLOCK,
+    CELLS_PER_BLOCK,
     FloatArray,
     IntArray,
     SampleStructure,
@@ -68,12 +69,23 @@ class Engine:
         n = np.empty(k, dtype=np.int64)
         nonzero = np.empty(k, dtype=np.int64)
         w = self.weights[:, None]
-        for start in range(0, k, BLOCK):
-            chunk = requests[start : start + BLOCK]
-            mask = np.column_stack([r.mask for r in chunk])
-            values = np.column_stack([r.values for r in chunk])
-            mask &= ~np.isnan(values)
-            y = np.where(mask, values, 0.0)
+        n_rows = self.weights.shape[0]
+        # Wide blocks amortize per-block costs; ~4e6 cells keep memory in check.
+        block = max(BLOCK, CELLS_PER_BLOCK // max(n_rows, 1))
+        for start in range(0, k, block):
+            chunk = requests[start : start + block]
+            mask = np.empty((n_rows, len(chunk)), dtype=bool, order="F")
+            values = np.empty((n_rows, len(chunk)), order="F")
+            for j, r in enumerate(chunk):
+                mask[:, j] = r.mask
+                values[:, j] = r.values
+            missing = np.isnan(values)
+            if missing.any():
+                mask &= ~missing
+                values[missing] = 0.0
+            y = values
+            y *= mask
+            nonzero[start : start + len(chunk)] = np.count_nonzero(y, axis=0)
             wm = w * mask
             sl = slice(start, start + len(chunk))
             if statistic == "total":
@@ -83,13 +95,15 @@ class Engine:
                 wsum = wm.sum(axis=0)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     mean = (wm * y).sum(axis=0) / wsum
-                    z = wm * (y - mean) / wsum
+                    y -= mean
+                    y *= wm
+                    y /= wsum
+                    z = y
                 z[:, wsum == 0] = 0.0
                 est[sl] = mean
             var[sl] = variances(self.structure, project(self.projections, z))
             df[sl] = domain_df(self.structure, mask)
             n[sl] = mask.sum(axis=0)
-            nonzero[sl] = (mask & (y != 0)).sum(axis=0)
         return Linearized(
             estimate=est, se=np.sqrt(np.maximum(var, 0.0)), df=df, n=n, nonzero=nonzero
         )

@@ -9,7 +9,8 @@ adjustments were made (R keeps a list ``design$postStrata``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,21 +50,39 @@ class Raking:
     margins: tuple[IntArray, ...]
     sizes: tuple[int, ...]
     weights: FloatArray
+    hot: sp.csr_matrix = field(init=False)
+    cross: FloatArray = field(init=False)
+    counts: FloatArray = field(init=False)
+    offsets: tuple[int, ...] = field(init=False)
+    codes: IntArray = field(init=False)
+
+    def __post_init__(self) -> None:
+        offsets = tuple(int(x) for x in np.cumsum((0, *self.sizes)))
+        hot = sp.vstack(
+            [one_hot(c, s) for c, s in zip(self.margins, self.sizes, strict=True)]
+        ).tocsr()
+        set_ = object.__setattr__
+        set_(self, "offsets", offsets)
+        set_(self, "hot", hot.multiply(1.0 / self.weights[None, :]).tocsr())
+        set_(self, "cross", (hot @ hot.T).toarray())
+        set_(self, "counts", np.asarray(hot.sum(axis=1)).reshape(-1))
+        # Row -> stacked level index, one column per margin, for the final shift.
+        set_(self, "codes", np.column_stack([c + o for c, o in zip(self.margins, offsets, strict=False)]))
 
     def apply(self, z: FloatArray) -> FloatArray:
         """Residual of ``z`` (n x k) after raking."""
-        hot = [one_hot(c, s) for c, s in zip(self.margins, self.sizes, strict=True)]
-        ratio = z / self.weights[:, None]
-        level_sums = [np.asarray(h @ ratio) for h in hot]
-        counts = [np.asarray(h.sum(axis=1)).reshape(-1) for h in hot]
-        cross = [[(hm @ hn.T).toarray() for hn in hot] for hm in hot]
-        coef = [np.zeros((s, z.shape[1])) for s in self.sizes]
+        level_sums = np.asarray(self.hot @ z)  # sum of z / w in each level
+        coef = np.zeros_like(level_sums)
         for _ in range(R_RAKING_SWEEPS):
-            for m in range(len(hot)):
-                fitted = sum(cross[m][j] @ coef[j] for j in range(len(hot)))
-                coef[m] = coef[m] + (level_sums[m] - fitted) / counts[m][:, None]
-        shift = sum(c[codes] for c, codes in zip(coef, self.margins, strict=True))
-        return z - self.weights[:, None] * shift
+            for lo, hi in itertools.pairwise(self.offsets):
+                fitted = self.cross[lo:hi] @ coef
+                coef[lo:hi] += (level_sums[lo:hi] - fitted) / self.counts[lo:hi, None]
+        shift = coef[self.codes[:, 0]]
+        for m in range(1, self.codes.shape[1]):
+            shift += coef[self.codes[:, m]]
+        shift *= self.weights[:, None]
+        out: FloatArray = z - shift
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,8 @@ SINGLETON_POLICIES: tuple[str, ...] = ("fail", "certainty", "adjust", "average")
 
 # Columns per block: bounds peak memory at n x 64 doubles (512 MB at 10^6).
 BLOCK = 64
+# Rows x columns of one block of influence values in the estimators (32 MB).
+CELLS_PER_BLOCK = 4_000_000
 
 
 def one_hot(codes: IntArray, n_levels: int) -> sp.csr_matrix:
