@@ -63,6 +63,28 @@ run_case <- function(name, data, active, sup, row.w) {
     }
   }
   save(data.frame(k = k), paste0(name, "_hcpc_k.csv"))
+  # cluster description of the consolidated partition: catdes on the original
+  # levels (HCPC runs the same catdes on MCA's call$X, whose levels may be prefixed)
+  h <- HCPC(res, nb.clust = -1, consol = TRUE, graph = FALSE)
+  dc <- cbind.data.frame(data[, c(active, sup)], clust = h$data.clust$clust)
+  cd <- catdes(dc, ncol(dc), proba = 0.05, row.w = row.w)
+  cats <- do.call(rbind, lapply(names(cd$category), function(j) {
+    t <- cd$category[[j]]
+    if (is.null(t) || nrow(t) == 0) return(NULL)
+    data.frame(cluster = as.integer(j), label = rownames(t), cla_mod = t[, 1], mod_cla = t[, 2],
+               global = t[, 3], p_value = t[, 4], v_test = t[, 5], stringsAsFactors = FALSE)
+  }))
+  save(cats, paste0(name, "_hcpc_categories.csv"))
+  para <- do.call(rbind, lapply(seq_along(h$desc.ind$para), function(j) {
+    p <- h$desc.ind$para[[j]]
+    data.frame(cluster = j, row = as.integer(names(p)), distance = as.numeric(p))
+  }))
+  save(para, paste0(name, "_hcpc_paragons.csv"))
+  spec <- do.call(rbind, lapply(seq_along(h$desc.ind$dist), function(j) {
+    p <- h$desc.ind$dist[[j]]
+    data.frame(cluster = j, row = as.integer(names(p)), distance = as.numeric(p))
+  }))
+  save(spec, paste0(name, "_hcpc_specific.csv"))
   save(data.frame(consolidated = parts$consolidated, ward = parts$ward), paste0(name, "_hcpc_partition.csv"))
   # a forced k, to test the cut independently of the rule
   h4 <- HCPC(res, nb.clust = 4, consol = FALSE, graph = FALSE)

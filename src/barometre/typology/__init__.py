@@ -1,5 +1,10 @@
 """Typology: the 2x2 rule typology, weighted MCA, HCPC clustering, drivers of activity."""
 
+from barometre.typology.describe import (
+    CharacteristicCategory,
+    ClusterDescription,
+    describe_clusters,
+)
 from barometre.typology.drivers import (
     DRIVERS,
     DriverImportance,
@@ -48,6 +53,8 @@ __all__ = [
     "Axis",
     "Category",
     "CategoryProfile",
+    "CharacteristicCategory",
+    "ClusterDescription",
     "ColumnError",
     "DesignSpec",
     "DriverImportance",
@@ -71,6 +78,7 @@ __all__ = [
     "activity_drivers",
     "assign_segment",
     "assign_segments",
+    "describe_clusters",
     "hcpc",
     "load_typology",
     "mca",
