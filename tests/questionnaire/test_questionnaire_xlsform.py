@@ -128,6 +128,7 @@ def test_kobo_style_variants_are_accepted() -> None:
         ["begin_group", "s", "S", "S", None, "k1"],
         ["select_one region", "region", "Région", "Region", True, "k2"],
         ["decimal", "share", "Part", "Share", "false()", "k3"],
+        ["select one region", "hq", "Siège", "Head office", "no", "k5"],
         ["end_group", None, None, None, None, "k4"],
     ]
     choices = [
@@ -139,6 +140,7 @@ def test_kobo_style_variants_are_accepted() -> None:
     assert q.question("region").codes == ("11", "24")
     assert q.question("region").required
     assert q.question("share").type is QuestionType.NUMBER and not q.question("share").integer
+    assert q.question("hq").type is QuestionType.SINGLE and not q.question("hq").required
 
 
 def test_label_without_language_uses_default_language() -> None:

@@ -145,6 +145,10 @@ class _Parser:
         self.index += 1
         return token
 
+    def at(self, kind: str) -> bool:
+        token = self.peek()
+        return token is not None and token.kind == kind
+
     def is_keyword(self, word: str) -> bool:
         token = self.peek()
         return token is not None and token.kind == "name" and token.text == word
@@ -233,9 +237,9 @@ class _Parser:
             )
         self.take()
         args: list[Expr] = []
-        if self.peek() is not None and self.peek().kind != ")":  # type: ignore[union-attr]
+        if not self.at(")"):
             args.append(self.parse_or())
-            while self.peek() is not None and self.peek().kind == ",":  # type: ignore[union-attr]
+            while self.at(","):
                 self.take()
                 args.append(self.parse_or())
         self.expect(")")

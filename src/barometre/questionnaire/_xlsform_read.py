@@ -169,11 +169,12 @@ class _SurveyReader:
         if not raw_type:
             raise row.fail("the type is missing", "type")
         words = raw_type.split()
-        head = TYPE_ALIASES.get(words[0].lower(), words[0].lower())
-        if len(words) >= 2 and words[0].lower() in ("begin", "end"):
-            head = f"{words[0].lower()} {words[1].lower()}"
-            words = [head, *words[2:]]
-        head = TYPE_ALIASES.get(head, head)
+        first = words[0].lower()
+        if len(words) >= 2 and first in ("begin", "end", "select"):
+            first = f"{first} {words[1].lower()}"  # "begin group", "select one"...
+            words = words[1:]
+        head = TYPE_ALIASES.get(first, first)
+        words[0] = head
         if head in UNSUPPORTED_TYPES:
             raise row.fail(UNSUPPORTED_TYPES[head], "type")
         if head == "begin group":
