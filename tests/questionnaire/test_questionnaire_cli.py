@@ -128,6 +128,9 @@ def test_import_reports_located_errors(tmp_path: Path) -> None:
     assert "sheet 'survey', row 2, column 'type': repeat groups are not supported" in flat(
         result.stderr
     )
+    checked = run("validate", "--file", str(path))
+    assert checked.exit_code == 1
+    assert f"{path}: sheet 'survey', row 2, column 'type'" in flat(checked.stderr)
     missing = run("import", str(tmp_path / "nope.xlsx"))
     assert missing.exit_code == 1 and "not a readable .xlsx workbook" in flat(missing.stderr)
 

@@ -31,7 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # whole lines: easy to grep and copy
 
 IdOption = Annotated[
     str,
@@ -67,7 +67,10 @@ def _load(builtin: str, path: Path | None, diagnostic: bool = False) -> Question
         questionnaire = read_questionnaire_file(path) if path else load_builtin(builtin)
         return diagnostic_subset(questionnaire) if diagnostic else questionnaire
     except QuestionnaireError as error:
-        raise _fail(str(error)) from error
+        message = str(error)
+        if path is not None and not message.startswith(str(path)):
+            message = f"{path}: {message}"
+        raise _fail(message) from error
 
 
 @app.command()
