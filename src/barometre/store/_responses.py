@@ -14,6 +14,7 @@ from barometre.store._questionnaire import normalise_answer, validate_answers
 from barometre.store._types import utcnow
 from barometre.store.errors import (
     InputError,
+    NotFoundError,
     ResponseInvalid,
     ResponseLocked,
     WaveStatusError,
@@ -33,6 +34,58 @@ _ACCEPTING = {"web": {"open"}, "paper": {"open", "closed"}, "import": {"open", "
 _ATTEMPTS = 3
 
 
+# Statements built once: the save path runs for every page a respondent submits.
+_s, _r, _w = t.samples.c, t.responses.c, t.waves.c
+# One round trip finds the case, its wave and its response. The case's sample row is
+# locked (PostgreSQL) so that concurrent saves of one case queue up instead of racing;
+# SQLite's BEGIN IMMEDIATE already serialises writers.
+_LOOKUP = (
+    sa.select(
+        _s.id.label("sample_id"),
+        _w.status.label("wave_status"),
+        _w.questionnaire_id.label("wave_qid"),
+        _w.questionnaire_version.label("wave_qversion"),
+        _r.id.label("response_id"),
+        _r.status,
+        _r.source,
+        _r.questionnaire_id,
+        _r.questionnaire_version,
+        _r.last_page,
+        _r.started_at,
+        _r.updated_at,
+        _r.submitted_at,
+    )
+    .select_from(t.samples)
+    .join(t.waves, _w.id == _s.wave_id)
+    .outerjoin(t.responses, _r.sample_id == _s.id)
+    .where(_s.wave_id == sa.bindparam("wave_id"), _s.case_id == sa.bindparam("case_id"))
+    .with_for_update(of=t.samples)
+)
+_ANSWERS_OF = (
+    sa.select(t.answers.c.question_id, t.answers.c.value_json)
+    .where(t.answers.c.response_id == sa.bindparam("response_id"))
+    .order_by(t.answers.c.id)
+)
+_INSERT_RESPONSE = sa.insert(t.responses).returning(_r.id)
+_UPDATED_COLUMNS = ("status", "source", "last_page", "updated_at", "submitted_at")
+_UPDATE_RESPONSE = (
+    sa.update(t.responses)
+    .where(_r.id == sa.bindparam("b_id"))
+    .values({name: sa.bindparam(f"b_{name}") for name in _UPDATED_COLUMNS})
+)
+_INSERT_ANSWERS = sa.insert(t.answers)
+_DELETE_ANSWERS = sa.delete(t.answers).where(
+    t.answers.c.response_id == sa.bindparam("b_id"),
+    t.answers.c.question_id.in_(sa.bindparam("b_qids", expanding=True)),
+)
+_INSERT_DISPOSITION = sa.insert(t.dispositions)
+_RESPONSE_OF_CASE = (
+    sa.select(t.responses, _s.case_id)
+    .join(t.samples, _s.id == _r.sample_id)
+    .where(_r.wave_id == sa.bindparam("wave_id"), _s.case_id == sa.bindparam("case_id"))
+)
+
+
 def encode_answer(value: AnswerValue) -> str:
     """JSON text of an answer (stable: sorted keys, no ASCII escaping of French text)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -44,11 +97,10 @@ def decode_answer(text: str) -> AnswerValue:
     return value
 
 
-def response_from_row(row: Any, answers: Mapping[str, AnswerValue]) -> Response:
-    """A `Response` record from a `responses` row joined with its case id."""
+def _response(wave_id: int, case_id: str, row: Any, answers: Mapping[str, AnswerValue]) -> Response:
     return Response(
-        wave_id=row.wave_id,
-        case_id=row.case_id,
+        wave_id=wave_id,
+        case_id=case_id,
         status=row.status,
         source=row.source,
         questionnaire_id=row.questionnaire_id,
@@ -61,6 +113,11 @@ def response_from_row(row: Any, answers: Mapping[str, AnswerValue]) -> Response:
     )
 
 
+def response_from_row(row: Any, answers: Mapping[str, AnswerValue]) -> Response:
+    """A `Response` record from a `responses` row joined with its case id."""
+    return _response(row.wave_id, row.case_id, row, answers)
+
+
 def _response_query() -> sa.Select[Any]:
     return sa.select(t.responses, t.samples.c.case_id).join(
         t.samples, t.samples.c.id == t.responses.c.sample_id
@@ -68,12 +125,27 @@ def _response_query() -> sa.Select[Any]:
 
 
 def _stored_answers(conn: sa.Connection, response_id: int) -> dict[str, AnswerValue]:
-    rows = conn.execute(
-        sa.select(t.answers.c.question_id, t.answers.c.value_json)
-        .where(t.answers.c.response_id == response_id)
-        .order_by(t.answers.c.id)
-    )
+    rows = conn.execute(_ANSWERS_OF, {"response_id": response_id})
     return {qid: decode_answer(text) for qid, text in rows}
+
+
+def _write_answers(
+    conn: sa.Connection,
+    response_id: int,
+    stored: Mapping[str, AnswerValue],
+    merged: Mapping[str, AnswerValue],
+) -> None:
+    # Only the answers that changed are touched: a page save rewrites one page.
+    changed = [qid for qid in stored if qid not in merged or merged[qid] != stored[qid]]
+    if changed:
+        conn.execute(_DELETE_ANSWERS, {"b_id": response_id, "b_qids": changed})
+    new = [
+        {"response_id": response_id, "question_id": qid, "value_json": encode_answer(value)}
+        for qid, value in merged.items()
+        if qid not in stored or stored[qid] != value
+    ]
+    if new:
+        conn.execute(_INSERT_ANSWERS, new)
 
 
 class ResponseRepository(StoreBase):
@@ -128,104 +200,72 @@ class ResponseRepository(StoreBase):
         page: str | None,
         recorded_by: str | None,
     ) -> Response:
-        wave = self._wave_row(conn, wave_id)
-        if wave.status not in _ACCEPTING[source]:
+        found = conn.execute(_LOOKUP, {"wave_id": wave_id, "case_id": case_id}).first()
+        if found is None:
+            self._wave_row(conn, wave_id)  # a clear error when the wave itself is unknown
+            raise NotFoundError(f"wave {wave_id} has no case {case_id!r} in its sample")
+        if found.wave_status not in _ACCEPTING[source]:
             raise WaveStatusError(
-                f"wave {wave_id} is {wave.status}: it accepts no {source} answers"
+                f"wave {wave_id} is {found.wave_status}: it accepts no {source} answers"
             )
-        case = self._case_row(conn, wave_id, case_id)
-        existing = conn.execute(
-            _response_query()
-            .where(t.responses.c.wave_id == wave_id, t.responses.c.sample_id == case.id)
-            .with_for_update()
-        ).first()
-        stored = _stored_answers(conn, existing.id) if existing else {}
+        existing = found if found.response_id is not None else None
+        stored = _stored_answers(conn, found.response_id) if existing else {}
         given = {qid: normalise_answer(value) for qid, value in answers.items()}
         merged: dict[str, AnswerValue] = {
             qid: value for qid, value in {**stored, **given}.items() if value is not None
         }
         if existing is not None and existing.status == "complete":
             if merged == stored:
-                return response_from_row(existing, stored)
+                return _response(wave_id, case_id, existing, stored)
             raise ResponseLocked(case_id)
 
-        questionnaire = self._catalog.get(wave.questionnaire_id, wave.questionnaire_version)
+        questionnaire = self._catalog.get(found.wave_qid, found.wave_qversion)
         problems = validate_answers(questionnaire, merged, partial=status == "partial")
         if problems:
             raise ResponseInvalid(case_id, problems)
 
         now = utcnow()
-        values: dict[str, Any] = {
+        row = {
             "status": status,
             "source": source,
+            "questionnaire_id": existing.questionnaire_id if existing else found.wave_qid,
+            "questionnaire_version": (
+                existing.questionnaire_version if existing else found.wave_qversion
+            ),
             "last_page": page if page is not None else (existing.last_page if existing else None),
+            "started_at": existing.started_at if existing else now,
             "updated_at": now,
             "submitted_at": now if status == "complete" else None,
         }
         if existing is None:
             response_id = conn.execute(
-                sa.insert(t.responses)
-                .values(
-                    wave_id=wave_id,
-                    sample_id=case.id,
-                    questionnaire_id=wave.questionnaire_id,
-                    questionnaire_version=wave.questionnaire_version,
-                    started_at=now,
-                    **values,
-                )
-                .returning(t.responses.c.id)
+                _INSERT_RESPONSE, {**row, "wave_id": wave_id, "sample_id": found.sample_id}
             ).scalar_one()
         else:
-            response_id = existing.id
+            response_id = found.response_id
             conn.execute(
-                sa.update(t.responses).where(t.responses.c.id == response_id).values(**values)
+                _UPDATE_RESPONSE,
+                {"b_id": response_id, **{f"b_{k}": row[k] for k in _UPDATED_COLUMNS}},
             )
-        self._write_answers(conn, response_id, stored, merged)
+        _write_answers(conn, response_id, stored, merged)
         if existing is None or existing.status != status:
             conn.execute(
-                sa.insert(t.dispositions).values(
-                    wave_id=wave_id,
-                    sample_id=case.id,
-                    code=AAPOR_COMPLETE if status == "complete" else AAPOR_PARTIAL,
-                    note=f"{status} response ({source})",
-                    recorded_at=now,
-                    recorded_by=recorded_by or source,
-                )
+                _INSERT_DISPOSITION,
+                {
+                    "wave_id": wave_id,
+                    "sample_id": found.sample_id,
+                    "code": AAPOR_COMPLETE if status == "complete" else AAPOR_PARTIAL,
+                    "note": f"{status} response ({source})",
+                    "recorded_at": now,
+                    "recorded_by": recorded_by or source,
+                },
             )
-        row = conn.execute(_response_query().where(t.responses.c.id == response_id)).one()
-        return response_from_row(row, merged)
-
-    @staticmethod
-    def _write_answers(
-        conn: sa.Connection,
-        response_id: int,
-        stored: Mapping[str, AnswerValue],
-        merged: Mapping[str, AnswerValue],
-    ) -> None:
-        # Only the answers that changed are touched: a page save rewrites one page.
-        changed = [qid for qid in stored if qid not in merged or merged[qid] != stored[qid]]
-        if changed:
-            conn.execute(
-                sa.delete(t.answers).where(
-                    t.answers.c.response_id == response_id, t.answers.c.question_id.in_(changed)
-                )
-            )
-        new = [
-            {"response_id": response_id, "question_id": qid, "value_json": encode_answer(value)}
-            for qid, value in merged.items()
-            if qid not in stored or stored[qid] != value
-        ]
-        if new:
-            conn.execute(sa.insert(t.answers), new)
+        return Response(wave_id=wave_id, case_id=case_id, answers=merged, **row)
 
     def response(self, wave_id: int, case_id: str) -> Response | None:
         """A case's response with its answers, or None if it has not answered."""
         with self._read() as conn:
-            row = conn.execute(
-                _response_query().where(
-                    t.responses.c.wave_id == wave_id, t.samples.c.case_id == case_id
-                )
-            ).first()
+            row = conn.execute(_RESPONSE_OF_CASE, {"wave_id": wave_id, "case_id": case_id}).first()
             if row is None:
                 return None
             return response_from_row(row, _stored_answers(conn, row.id))
