@@ -64,5 +64,9 @@ def questionnaires(draw: st.DrawFn) -> Questionnaire:
         Section(f"s{i}", draw(_TEXT), draw(_TEXT), tuple(p)) for i, p in enumerate(parts)
     )
     return Questionnaire(
-        "rand", draw(st.sampled_from(["1", "2018.1", "v2"])), draw(_TEXT), draw(_TEXT), sections
+        "rand",
+        draw(st.sampled_from(["1", "2018.1", "v2 (2026-01-05)"])),
+        draw(_TEXT),
+        draw(_TEXT),
+        sections,
     )

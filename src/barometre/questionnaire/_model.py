@@ -362,9 +362,11 @@ class Questionnaire:
             raise QuestionnaireError(
                 f"questionnaire id {self.id!r} must be letters, digits, '_', '.' or '-'", field="id"
             )
-        if not isinstance(self.version, str) or not self.version.strip() or " " in self.version:
+        version = self.version
+        if not isinstance(version, str) or not version.strip() or version != version.strip():
             raise QuestionnaireError(
-                f"questionnaire {self.id!r}: version must be a non-empty text without spaces",
+                f"questionnaire {self.id!r}: version must be a non-empty text without "
+                "surrounding spaces",
                 field="version",
             )
         _require_text(self.title_fr, f"questionnaire {self.id!r}", None, "title_fr")
