@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,17 @@ from barometre.synth import (
     answer_sets,
     generate_population,
     population_truth,
+    read_population,
+    write_population,
 )
+from barometre.synth.calibration import (
+    REFERENCE_SEED,
+    calibration_pass,
+    frozen_parameters,
+    parameter_distance,
+    reference_frame,
+)
+from barometre.synth.model import simulate
 from barometre.synth.targets import ASSUMED, PUBLISHED, Target
 from barometre.synth.truth import PopulationTruth
 
@@ -199,3 +210,22 @@ def test_truth_unknown_indicator_raises(truth: PopulationTruth) -> None:
     """Asking for an indicator that does not exist raises KeyError naming it."""
     with pytest.raises(KeyError, match="nope"):
         truth.share("activity", "nope")
+
+
+def test_write_population_saves_truth_beside_registry(tmp_path: Path) -> None:
+    """write_population leaves the SIRENE files, the answers and the truth JSON together."""
+    written = write_population(tmp_path, 3000, seed=4)
+    assert written.registry.unites_legales.exists()
+    assert PopulationTruth.read_json(written.truth_path) == written.truth
+    assert read_population(tmp_path).equals(generate_population(3000, seed=4))
+
+
+def test_frozen_calibration_is_a_fixed_point() -> None:
+    """One more calibration pass from the shipped parameters moves none by over 0.01."""
+    frame = reference_frame()
+    frozen = frozen_parameters()
+    updated = calibration_pass(frozen, simulate(frame, frozen, REFERENCE_SEED))
+    assert (
+        parameter_distance(updated, replace(frozen, response_by_size=updated.response_by_size))
+        < 0.01
+    )

@@ -5,7 +5,8 @@
 - `generate_population`: in-scope firms with their answers to the 2018 instrument,
   whose population truth (`population_truth`) reproduces the published figures;
 - `to_sirene`: the population's registry files (plus out-of-scope units);
-- `response_propensity`, `simulate_returns`: who answers once invited.
+- `response_propensity`, `simulate_returns`: who answers once invited;
+- `write_population`: all of it on disk (registry files, answers, truth JSON).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from barometre.synth.sirene import (
     write_sirene_stock,
 )
 from barometre.synth.truth import IndicatorTruth, PopulationTruth, population_truth
+from barometre.synth.writer import SyntheticPopulation, read_population, write_population
 
 __all__ = [
     "ANSWER_COLUMNS",
@@ -37,13 +39,16 @@ __all__ = [
     "PopulationMismatchError",
     "PopulationTruth",
     "SireneFiles",
+    "SyntheticPopulation",
     "answer_sets",
     "generate_population",
     "is_valid_siren",
     "is_valid_siret",
     "population_truth",
+    "read_population",
     "response_propensity",
     "simulate_returns",
     "to_sirene",
+    "write_population",
     "write_sirene_stock",
 ]

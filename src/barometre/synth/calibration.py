@@ -74,7 +74,8 @@ def _quantiles(latent: np.ndarray, cumulative: tuple[float, ...]) -> tuple[float
     return tuple(float(q) for q in np.quantile(latent, np.clip(cumulative, 1e-6, 1 - 1e-6)))
 
 
-def _update(p: Parameters, sim: Simulated) -> Parameters:
+def calibration_pass(p: Parameters, sim: Simulated) -> Parameters:
+    """One update of every intercept and threshold towards the targets."""
     present = sim.present
     p_share = float(present.mean())
     cum_spend = np.cumsum(_SPEND_SHARES)[:-1]
@@ -140,7 +141,8 @@ def _update(p: Parameters, sim: Simulated) -> Parameters:
     )
 
 
-def _distance(a: Parameters, b: Parameters) -> float:
+def parameter_distance(a: Parameters, b: Parameters) -> float:
+    """The largest absolute difference between two parameter sets."""
     va = np.concatenate([np.atleast_1d(np.asarray(v, dtype=float)) for v in asdict(a).values()])
     vb = np.concatenate([np.atleast_1d(np.asarray(v, dtype=float)) for v in asdict(b).values()])
     return float(np.max(np.abs(va - vb)))
@@ -153,8 +155,8 @@ def calibrate(
     frame = reference_frame(n_units, seed)
     params = _initial()
     for passes in range(max_passes):
-        new = _update(params, model.simulate(frame, params, seed))
-        moved = _distance(new, params)
+        new = calibration_pass(params, model.simulate(frame, params, seed))
+        moved = parameter_distance(new, params)
         # Half steps after the first passes: with common random numbers a share is a
         # step function of its intercept, and full steps can cycle between two values.
         params = new if passes < 8 else _blend(params, new)

@@ -210,7 +210,9 @@ def draw_units(
             "unit_index": unit_index,
             "siren": pl.Series(sirens_for(unit_index)).cast(pl.Utf8).str.zfill(9),
             "scope": _codes(SCOPES, scope),
-            "sector": sectors.zip_with(pl.Series(~excluded), pl.Series([None] * n, dtype=pl.Utf8)),
+            "sector": sectors.zip_with(
+                pl.Series(~excluded), pl.repeat(None, n, dtype=pl.Utf8, eager=True)
+            ),
             "naf": _codes(_NAF_CODES, naf),
             "size_band": _codes(mixes.SIZE_BANDS, size),
             "tranche": _codes(_TRANCHE_CODES, tranche),
@@ -222,7 +224,7 @@ def draw_units(
             "market": _codes(mixes.MARKETS, market),
             "legal_category": _codes(_LEGAL_CODES, legal_category),
             "category": _codes(("PME", "ETI", "GE"), _category(employees, turnover)),
-            "state": pl.Series(np.where(scope == SCOPES.index("ceased"), "C", "A")),
+            "state": _codes(("A", "C"), (scope == SCOPES.index("ceased")).astype(np.int64)),
             "turnover": turnover,
             "creation_date": pl.Series(creation_days, dtype=pl.Int32).cast(pl.Date).cast(pl.Utf8),
             "sole_trader": sole_trader,

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 
 from barometre.synth import mixes
 
@@ -364,18 +365,30 @@ def simulate(frame: FrameCodes, params: Parameters, seed: int) -> Simulated:
     )
 
 
+def code_index(values: npt.ArrayLike | pl.Series, codes: tuple[str, ...]) -> Ints:
+    """Position of each value in `codes`, -1 for a value outside them (or missing)."""
+    series = values if isinstance(values, pl.Series) else pl.Series(np.asarray(values))
+    mapping = {code: i for i, code in enumerate(codes)}
+    return (
+        series.cast(pl.Utf8)
+        .replace_strict(mapping, default=-1, return_dtype=pl.Int64)
+        .fill_null(-1)
+        .to_numpy()
+    )
+
+
 def frame_codes(
-    size_band: npt.ArrayLike, sector: npt.ArrayLike, market: npt.ArrayLike, employees: npt.ArrayLike
+    size_band: npt.ArrayLike | pl.Series,
+    sector: npt.ArrayLike | pl.Series,
+    market: npt.ArrayLike | pl.Series,
+    employees: npt.ArrayLike | pl.Series,
 ) -> FrameCodes:
     """Integer codes of frame attributes given as vocabulary codes."""
 
-    def index(values: npt.ArrayLike, codes: tuple[str, ...], name: str) -> Ints:
-        arr = np.asarray(values).astype(str)
-        lookup = {code: i for i, code in enumerate(codes)}
-        out = np.fromiter((lookup.get(v, -1) for v in arr), dtype=np.int64, count=arr.shape[0])
+    def index(values: npt.ArrayLike | pl.Series, codes: tuple[str, ...], name: str) -> Ints:
+        out = code_index(values, codes)
         if (out < 0).any():
-            bad = sorted(set(arr[out < 0].tolist()))[:5]
-            raise ValueError(f"unknown {name} codes {bad}; expected one of {codes}")
+            raise ValueError(f"unknown or missing {name} codes; expected one of {codes}")
         return out
 
     return FrameCodes(

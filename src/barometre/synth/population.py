@@ -66,7 +66,7 @@ class PopulationMismatchError(ValueError):
 
 
 def _yes_no(flags: np.ndarray) -> pl.Series:
-    return pl.Series(np.where(flags, "yes", "no"))
+    return _codes(("no", "yes"), flags.astype(np.int64))
 
 
 def _codes(table: tuple[str, ...], index: np.ndarray) -> pl.Series:
@@ -100,17 +100,18 @@ def _answers(sim: Simulated, units: pl.DataFrame) -> dict[str, pl.Series]:
     columns["leader_activity"] = _codes(model.SCALE4, sim.leader_activity)
     for name in ("size_band", "sector", "market", "region"):
         columns[name] = units[name]
-    columns["employee_age"] = pl.Series(np.where(sim.under40, "under_40", "40_plus"))
+    columns["employee_age"] = _codes(("40_plus", "under_40"), sim.under40.astype(np.int64))
     columns["leader_age"] = _codes(model.LEADER_AGE, sim.leader_age)
     columns["growth"] = _codes(model.GROWTH, sim.growth)
     columns["headcount"] = (
         units["employees"]
         .cast(pl.Float64)
         .zip_with(
-            pl.Series(sim.headcount_answered), pl.Series([None] * units.height, dtype=pl.Float64)
+            pl.Series(sim.headcount_answered),
+            pl.repeat(None, units.height, dtype=pl.Float64, eager=True),
         )
     )
-    columns["comment"] = pl.Series([None] * units.height, dtype=pl.Utf8)
+    columns["comment"] = pl.repeat(None, units.height, dtype=pl.Utf8, eager=True)
     columns["present"] = _yes_no(present)
     return columns
 
@@ -120,7 +121,7 @@ def _multiple(question: str, flags: np.ndarray, asked: pl.Series | None) -> dict
     for k, code in enumerate(MULTIPLE[question]):
         values = pl.Series(flags[:, k].astype(np.int8))
         if asked is not None:
-            values = values.zip_with(asked, pl.Series([None] * len(values), dtype=pl.Int8))
+            values = values.zip_with(asked, pl.repeat(None, len(values), dtype=pl.Int8, eager=True))
         out[f"{question}__{code}"] = values
     return out
 

@@ -18,14 +18,6 @@ from barometre.synth.calibration import frozen_parameters
 from barometre.synth.population import ANSWER_COLUMNS, PopulationMismatchError
 
 
-def _index(values: pl.Series, codes: tuple[str, ...]) -> npt.NDArray[np.int64]:
-    lookup = pl.DataFrame({"code": list(codes), "i": np.arange(len(codes), dtype=np.int64)})
-    joined = pl.DataFrame({"code": values.cast(pl.Utf8)}).join(
-        lookup, on="code", how="left", maintain_order="left"
-    )
-    return joined["i"].fill_null(-1).to_numpy()
-
-
 def response_propensity(units: pl.DataFrame) -> npt.NDArray[np.float64]:
     """Probability that each firm returns the questionnaire once invited.
 
@@ -34,12 +26,14 @@ def response_propensity(units: pl.DataFrame) -> npt.NDArray[np.float64]:
     """
     if "size_band" not in units.columns:
         raise ValueError("response_propensity needs a `size_band` column")
-    size = _index(units["size_band"], mixes.SIZE_BANDS)
+    size = model.code_index(units["size_band"], mixes.SIZE_BANDS)
     if (size < 0).any():
         bad = units["size_band"].filter(pl.Series(size < 0)).unique().to_list()[:5]
         raise ValueError(f"unknown size_band codes {bad}; expected one of {mixes.SIZE_BANDS}")
-    sector = _index(units["sector"], mixes.SECTORS) if "sector" in units.columns else None
-    activity = _index(units["activity"], model.SCALE4) if "activity" in units.columns else None
+    sector = model.code_index(units["sector"], mixes.SECTORS) if "sector" in units.columns else None
+    activity = (
+        model.code_index(units["activity"], model.SCALE4) if "activity" in units.columns else None
+    )
     base = np.asarray(frozen_parameters().response_by_size)[size]
     return np.clip(base * model.response_multiplier(sector, activity, units.height), 0.0, 1.0)
 
