@@ -60,8 +60,13 @@ def questionnaires(draw: st.DrawFn) -> Questionnaire:
         )
     split = draw(st.integers(1, len(questions)))
     parts = [p for p in (questions[:split], questions[split:]) if p]
+    first_yes_no = [q.id for q in parts[0] if q.type is QuestionType.YES_NO]
+    section_relevant = None
+    if len(parts) > 1 and first_yes_no and draw(st.booleans()):
+        section_relevant = f"${{{first_yes_no[0]}}} = 'no'"
     sections = tuple(
-        Section(f"s{i}", draw(_TEXT), draw(_TEXT), tuple(p)) for i, p in enumerate(parts)
+        Section(f"s{i}", draw(_TEXT), draw(_TEXT), tuple(p), section_relevant if i == 1 else None)
+        for i, p in enumerate(parts)
     )
     return Questionnaire(
         "rand",
