@@ -119,6 +119,8 @@ ref$strat_rake <- battery(rake(dstrat, list(~sch.wide, ~awards),
                                list(data.frame(sch.wide = c("No", "Yes"), Freq = c(1100, 5094)),
                                     data.frame(awards = c("No", "Yes"), Freq = c(2300, 3894))),
                                control = tight))
+ref$strat_post <- battery(postStratify(dstrat, ~awards,
+                                       data.frame(awards = c("No", "Yes"), Freq = c(2300, 3894))))
 # Raking with the adjustment factor g = new / old weight bounded: one calibration step.
 ref$clus1_rake_bounded <- battery(calibrate(
   dclus1, ~stype + sch.wide, c(6194, 755, 1018, 5122), calfun = "raking",

@@ -44,6 +44,7 @@ DESIGNS: dict[str, Callable[[], Design]] = {
     "clus2": lambda: Design(api("apiclus2"), weights="pw", psu="dnum"),
     "stratclus": lambda: Design(api("apistrat"), weights="pw", strata="stype", psu="dnum"),
     "clus1_post": lambda: _clus1().poststratify("stype", TYPES),
+    "strat_post": lambda: _strat().poststratify("awards", {"No": 2300, "Yes": 3894}),
     "clus1_rake": lambda: _clus1().rake({"stype": TYPES, "sch.wide": SCHWIDE}),
     "strat_rake": lambda: _strat().rake(
         {"sch.wide": {"No": 1100, "Yes": 5094}, "awards": {"No": 2300, "Yes": 3894}}

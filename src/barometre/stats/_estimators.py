@@ -17,20 +17,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from barometre.stats._projections import Projection, project
 from barometre.stats._variance import (
-    BLOCK,
     CELLS_PER_BLOCK,
+    MIN_BLOCK,
+    BoolArray,
     FloatArray,
     IntArray,
     SampleStructure,
     domain_df,
     variances,
 )
-
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,42 +66,63 @@ class Engine:
         df = np.empty(k, dtype=np.int64)
         n = np.empty(k, dtype=np.int64)
         nonzero = np.empty(k, dtype=np.int64)
-        w = self.weights[:, None]
+        w = self.weights[None, :]
         n_rows = self.weights.shape[0]
-        # Wide blocks amortize per-block costs; ~4e6 cells keep memory in check.
-        block = max(BLOCK, CELLS_PER_BLOCK // max(n_rows, 1))
+        # Domains shared by many requests (a breakdown) get their df once.
+        df_of_mask: dict[int, int] = {}
+        block = max(MIN_BLOCK, CELLS_PER_BLOCK // max(n_rows, 1))
         for start in range(0, k, block):
             chunk = requests[start : start + block]
-            mask = np.empty((n_rows, len(chunk)), dtype=bool, order="F")
-            values = np.empty((n_rows, len(chunk)), order="F")
+            sl = slice(start, start + len(chunk))
+            mask = np.empty((len(chunk), n_rows), dtype=bool)
+            y = np.empty((len(chunk), n_rows))
             for j, r in enumerate(chunk):
-                mask[:, j] = r.mask
-                values[:, j] = r.values
-            missing = np.isnan(values)
+                mask[j] = r.mask
+                y[j] = r.values
+            missing = np.isnan(y)
+            has_missing: BoolArray = np.asarray((missing & mask).any(axis=1))
             if missing.any():
                 mask &= ~missing
-                values[missing] = 0.0
-            y = values
+                y[missing] = 0.0
             y *= mask
-            nonzero[start : start + len(chunk)] = np.count_nonzero(y, axis=0)
-            wm = w * mask
-            sl = slice(start, start + len(chunk))
+            nonzero[sl] = np.count_nonzero(y, axis=1)
+            n[sl] = np.count_nonzero(mask, axis=1)
+            df[sl] = self._df(chunk, mask, has_missing, df_of_mask)
+            wm = mask * w
             if statistic == "total":
-                z = wm * y
-                est[sl] = z.sum(axis=0)
+                y *= wm
+                est[sl] = y.sum(axis=1)
             else:
-                wsum = wm.sum(axis=0)
+                wsum = wm.sum(axis=1)
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    mean = (wm * y).sum(axis=0) / wsum
-                    y -= mean
+                    mean = np.einsum("kn,kn->k", wm, y) / wsum
+                    y -= mean[:, None]
                     y *= wm
-                    y /= wsum
-                    z = y
-                z[:, wsum == 0] = 0.0
+                    y /= wsum[:, None]
+                y[wsum == 0] = 0.0
                 est[sl] = mean
-            var[sl] = variances(self.structure, project(self.projections, z))
-            df[sl] = domain_df(self.structure, mask)
-            n[sl] = mask.sum(axis=0)
+            var[sl] = variances(self.structure, project(self.projections, y))
         return Linearized(
             estimate=est, se=np.sqrt(np.maximum(var, 0.0)), df=df, n=n, nonzero=nonzero
         )
+
+    def _df(
+        self,
+        chunk: Sequence[Request],
+        mask: BoolArray,
+        has_missing: BoolArray,
+        cache: dict[int, int],
+    ) -> IntArray:
+        out = np.empty(len(chunk), dtype=np.int64)
+        todo = [j for j in range(len(chunk)) if has_missing[j] or id(chunk[j].mask) not in cache]
+        pending = set(todo)
+        if todo:
+            computed = domain_df(self.structure, mask[todo])
+            for j, value in zip(todo, computed, strict=True):
+                out[j] = value
+                if not has_missing[j]:
+                    cache[id(chunk[j].mask)] = int(value)
+        for j in range(len(chunk)):
+            if j not in pending:
+                out[j] = cache[id(chunk[j].mask)]
+        return out

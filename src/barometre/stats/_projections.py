@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from barometre.stats._variance import FloatArray, IntArray, one_hot
+from barometre.stats._variance import FloatArray, IntArray, level_sums, one_hot
 
 # R's svyrecvar runs the raking projections for exactly ten sweeps.
 R_RAKING_SWEEPS = 10
@@ -31,11 +31,15 @@ class PostStratification:
     old_weights: FloatArray
 
     def apply(self, z: FloatArray) -> FloatArray:
-        """Residual of ``z`` (n x k) after post-stratification."""
-        g = one_hot(self.codes, self.n_levels)
-        num = np.asarray(g @ (z * (self.old_weights / self.new_weights)[:, None]))
+        """Residual of ``z`` (k x n) after post-stratification."""
+        num = level_sums(z * (self.old_weights / self.new_weights)[None, :], self.hot())
         den = np.bincount(self.codes, weights=self.old_weights, minlength=self.n_levels)
-        return z - self.new_weights[:, None] * (num / den[:, None])[self.codes]
+        out: FloatArray = z - self.new_weights[None, :] * (num / den[None, :])[:, self.codes]
+        return out
+
+    def hot(self) -> sp.csr_matrix:
+        """Level x row indicator matrix."""
+        return one_hot(self.codes, self.n_levels)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,31 +62,34 @@ class Raking:
 
     def __post_init__(self) -> None:
         offsets = tuple(int(x) for x in np.cumsum((0, *self.sizes)))
-        hot = sp.vstack(
-            [one_hot(c, s) for c, s in zip(self.margins, self.sizes, strict=True)]
-        ).tocsr()
+        hot = stacked_one_hot(self.margins, self.sizes)
         set_ = object.__setattr__
         set_(self, "offsets", offsets)
         set_(self, "hot", hot.multiply(1.0 / self.weights[None, :]).tocsr())
         set_(self, "cross", (hot @ hot.T).toarray())
         set_(self, "counts", np.asarray(hot.sum(axis=1)).reshape(-1))
-        # Row -> stacked level index, one column per margin, for the final shift.
-        set_(self, "codes", np.column_stack([c + o for c, o in zip(self.margins, offsets, strict=False)]))
+        stacked = [c + o for c, o in zip(self.margins, offsets, strict=False)]
+        set_(self, "codes", np.column_stack(stacked))
 
     def apply(self, z: FloatArray) -> FloatArray:
-        """Residual of ``z`` (n x k) after raking."""
-        level_sums = np.asarray(self.hot @ z)  # sum of z / w in each level
-        coef = np.zeros_like(level_sums)
+        """Residual of ``z`` (k x n) after raking."""
+        sums = level_sums(z, self.hot)  # sum of z / w in each level
+        coef = np.zeros_like(sums)
         for _ in range(R_RAKING_SWEEPS):
             for lo, hi in itertools.pairwise(self.offsets):
-                fitted = self.cross[lo:hi] @ coef
-                coef[lo:hi] += (level_sums[lo:hi] - fitted) / self.counts[lo:hi, None]
-        shift = coef[self.codes[:, 0]]
+                fitted = coef @ self.cross[lo:hi].T
+                coef[:, lo:hi] += (sums[:, lo:hi] - fitted) / self.counts[None, lo:hi]
+        shift = coef[:, self.codes[:, 0]]
         for m in range(1, self.codes.shape[1]):
-            shift += coef[self.codes[:, m]]
-        shift *= self.weights[:, None]
+            shift += coef[:, self.codes[:, m]]
+        shift *= self.weights[None, :]
         out: FloatArray = z - shift
         return out
+
+
+def stacked_one_hot(margins: tuple[IntArray, ...], sizes: tuple[int, ...]) -> sp.csr_matrix:
+    """Indicators of every margin's levels, stacked: (sum of levels) x rows."""
+    return sp.vstack([one_hot(c, s) for c, s in zip(margins, sizes, strict=True)]).tocsr()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +102,15 @@ class GregCalibration:
     new_weights: FloatArray
 
     def apply(self, z: FloatArray) -> FloatArray:
-        """Residual of ``z`` (n x k) after calibration on the margins' indicators."""
-        x = sp.vstack(
-            [one_hot(c, s) for c, s in zip(self.margins, self.sizes, strict=True)]
-        ).tocsr()  # levels x rows
+        """Residual of ``z`` (k x n) after calibration on the margins' indicators."""
+        x = stacked_one_hot(self.margins, self.sizes)  # levels x rows
         gram = (x.multiply(self.old_weights[None, :]) @ x.T).toarray()
-        rhs = np.asarray(x @ (z * (self.old_weights / self.new_weights)[:, None]))
+        rhs = level_sums(z * (self.old_weights / self.new_weights)[None, :], x)
         # The one-hot blocks are collinear (each sums to 1): the pseudo-inverse
         # gives the same projection as R's intercept-plus-dummies QR.
-        b = np.linalg.pinv(gram) @ rhs
-        out: FloatArray = z - self.new_weights[:, None] * np.asarray(x.T @ b)
+        b = rhs @ np.linalg.pinv(gram).T
+        fitted = np.asarray(x.T @ np.ascontiguousarray(b.T)).T
+        out: FloatArray = z - self.new_weights[None, :] * fitted
         return out
 
 

@@ -9,8 +9,11 @@ under a stratified (cluster) design without replacement is
 with t_hj the PSU totals of z, n_h the PSUs of stratum h in the whole sample
 and f_h = n_h / N_h. Calibration (post-stratification, raking, bounded
 raking) enters by replacing z with its residual from the calibration model
-before this sum (see ``_calibration_projection``). Columns of z are processed
-together, so thousands of estimates cost a few passes over the data.
+before this sum (see ``_projections``).
+
+Layout: influence values are a (k estimates x n rows) array, and the design
+keeps its rows sorted by stratum then PSU, so PSU and stratum totals are
+contiguous segment sums (``np.add.reduceat``) over a whole block of estimates.
 """
 
 from __future__ import annotations
@@ -27,13 +30,13 @@ from barometre.stats.errors import DesignVariableError, SingletonStratumError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 SingletonPolicy = Literal["fail", "certainty", "adjust", "average"]
 SINGLETON_POLICIES: tuple[str, ...] = ("fail", "certainty", "adjust", "average")
 
-# Columns per block: bounds peak memory at n x 64 doubles (512 MB at 10^6).
-BLOCK = 64
-# Rows x columns of one block of influence values in the estimators (32 MB).
+# Estimates per block: bounds peak memory at ~CELLS_PER_BLOCK doubles per array.
 CELLS_PER_BLOCK = 4_000_000
+MIN_BLOCK = 16
 
 
 def one_hot(codes: IntArray, n_levels: int) -> sp.csr_matrix:
@@ -42,33 +45,48 @@ def one_hot(codes: IntArray, n_levels: int) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_levels, n), dtype=np.float64)
 
 
+def level_sums(z: FloatArray, hot: sp.csr_matrix) -> FloatArray:
+    """Sums of each row of ``z`` (k x n) within levels: (k x levels)."""
+    out: FloatArray = np.asarray(hot @ np.ascontiguousarray(z.T)).T
+    return out
+
+
+def segment_sums(z: FloatArray, starts: IntArray) -> FloatArray:
+    """Sums of contiguous column segments of ``z`` (k x n) beginning at ``starts``."""
+    out: FloatArray = np.add.reduceat(z, starts, axis=1)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class SampleStructure:
-    """Strata, PSUs and finite-population corrections of a sample."""
+    """Strata, PSUs and finite-population corrections of a row-sorted sample."""
 
-    stratum: IntArray  # stratum code of each row
-    psu: IntArray | None  # PSU code of each row (None: each row is its own PSU)
+    n_rows: int
+    psu_starts: IntArray | None  # first row of each PSU (None: each row is a PSU)
+    stratum_starts: IntArray  # first PSU of each stratum (in PSU order)
     psu_stratum: IntArray  # stratum code of each PSU
     n_psu: FloatArray  # PSUs per stratum in the whole sample
     scale: FloatArray  # per stratum: (1 - f) n / (n - 1), or the singleton rule's factor
-    centre: npt.NDArray[np.bool_]  # per stratum: centre PSU totals on the stratum mean
-    drop_average: bool  # "average" policy with singletons present
+    centre: BoolArray  # per stratum: centre PSU totals on the stratum mean
+    average_factor: float  # "average" policy: H / (H - singletons), else 1
     n_strata: int
-    n_singletons: int
     stratum_labels: tuple[str, ...]
-    psu_matrix: sp.csr_matrix | None  # PSU x rows
-    stratum_matrix: sp.csr_matrix  # strata x rows
-    psu_to_stratum: sp.csr_matrix  # strata x PSUs
-
-    @property
-    def n_rows(self) -> int:
-        """Number of respondents."""
-        return int(self.stratum.shape[0])
 
     @property
     def n_psus(self) -> int:
         """Number of PSUs in the whole sample."""
         return int(self.psu_stratum.shape[0])
+
+    def psu_totals(self, z: FloatArray) -> FloatArray:
+        """PSU totals of each row of ``z`` (k x n) -> (k x PSUs)."""
+        return z if self.psu_starts is None else segment_sums(z, self.psu_starts)
+
+
+def sort_order(stratum: IntArray, psu: IntArray | None) -> IntArray:
+    """Row order grouping rows by stratum, then PSU (stable)."""
+    keys = (stratum,) if psu is None else (psu, stratum)
+    order: IntArray = np.lexsort(keys).astype(np.int64)
+    return order
 
 
 def build_structure(
@@ -78,21 +96,21 @@ def build_structure(
     fpc: FloatArray | None,
     singleton: SingletonPolicy,
 ) -> SampleStructure:
-    """Derive per-stratum PSU counts, fpc factors and singleton handling."""
+    """Per-stratum PSU counts, fpc factors and singleton rule of rows sorted by ``sort_order``."""
+    n = stratum.shape[0]
     n_strata = len(stratum_labels)
     if psu is None:
+        psu_starts = None
         psu_stratum = stratum
-        psu_matrix = None
     else:
-        # PSU ids are nested in strata (R's nest=TRUE): recode (stratum, psu) pairs.
-        pairs = stratum.astype(np.int64) * (int(psu.max()) + 1) + psu
-        uniq, inverse = np.unique(pairs, return_inverse=True)
-        psu = inverse.astype(np.int64).reshape(-1)
-        first_row = np.zeros(uniq.shape[0], dtype=np.int64)
-        first_row[psu[::-1]] = np.arange(psu.shape[0])[::-1]
-        psu_stratum = stratum[first_row]
-        psu_matrix = one_hot(psu, int(uniq.shape[0]))
+        # PSU ids are nested in strata (R's nest=TRUE): a new PSU starts where
+        # the (stratum, psu) pair changes.
+        change = np.ones(n, dtype=bool)
+        change[1:] = (stratum[1:] != stratum[:-1]) | (psu[1:] != psu[:-1])
+        psu_starts = np.flatnonzero(change).astype(np.int64)
+        psu_stratum = stratum[psu_starts]
     n_psu = np.bincount(psu_stratum, minlength=n_strata).astype(np.float64)
+    stratum_starts = np.concatenate(([0], np.cumsum(n_psu)[:-1])).astype(np.int64)
     if fpc is None:
         f = np.ones(n_strata)
     else:
@@ -114,29 +132,26 @@ def build_structure(
             "'adjust' or 'average', or give the stratum's population size as fpc "
             "if it was taken whole."
         )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(n_psu > 1, f * n_psu / np.maximum(n_psu - 1, 1), f)
+    scale = np.where(n_psu > 1, f * n_psu / np.maximum(n_psu - 1, 1), f)
     centre = np.ones(n_strata, dtype=bool)
-    if singleton == "certainty":
+    factor = 1.0
+    if singleton in ("certainty", "average"):
         scale = np.where(lonely, 0.0, scale)
-    elif singleton == "adjust":
+    if singleton == "adjust":
         centre = ~lonely  # deviation from the grand mean, not the stratum's
-    elif singleton == "average":
-        scale = np.where(lonely, 0.0, scale)
+    if singleton == "average" and np.any(lonely):
+        factor = n_strata / (n_strata - int(np.sum(lonely)))
     return SampleStructure(
-        stratum=stratum,
-        psu=psu,
+        n_rows=n,
+        psu_starts=psu_starts,
+        stratum_starts=stratum_starts,
         psu_stratum=psu_stratum,
         n_psu=n_psu,
         scale=scale,
         centre=centre,
-        drop_average=bool(singleton == "average" and np.any(lonely)),
+        average_factor=factor,
         n_strata=n_strata,
-        n_singletons=int(np.sum(lonely)),
         stratum_labels=tuple(stratum_labels),
-        psu_matrix=psu_matrix,
-        stratum_matrix=one_hot(stratum, n_strata),
-        psu_to_stratum=one_hot(psu_stratum, n_strata),
     )
 
 
@@ -154,48 +169,33 @@ def _stratum_constant(
     return lo
 
 
-def psu_totals(s: SampleStructure, z: FloatArray) -> FloatArray:
-    """PSU totals of the influence columns (rows already are PSUs without clusters)."""
-    if s.psu_matrix is None:
-        return z
-    return np.asarray(s.psu_matrix @ z)
-
-
 def _centred_psu_totals(s: SampleStructure, z: FloatArray) -> FloatArray:
-    t = psu_totals(s, z)
-    sums = np.asarray(s.psu_to_stratum @ t)
-    mean = sums / np.maximum(s.n_psu, 1.0)[:, None]
-    mean[~s.centre] = 0.0
-    return t - mean[s.psu_stratum]
-
-
-def _average_factor(s: SampleStructure) -> float:
-    if not s.drop_average:
-        return 1.0
-    return s.n_strata / (s.n_strata - s.n_singletons)
+    t = s.psu_totals(z)
+    mean = segment_sums(t, s.stratum_starts) / s.n_psu[None, :]
+    mean[:, ~s.centre] = 0.0
+    out: FloatArray = t - np.repeat(mean, s.n_psu.astype(np.int64), axis=1)
+    return out
 
 
 def variances(s: SampleStructure, z: FloatArray) -> FloatArray:
-    """Variance of the total of each column of ``z`` (n x k) -> (k,)."""
-    out = np.empty(z.shape[1])
-    w = s.scale[s.psu_stratum][:, None]
-    for start in range(0, z.shape[1], BLOCK):
-        tc = _centred_psu_totals(s, z[:, start : start + BLOCK])
-        out[start : start + BLOCK] = np.einsum("ij,ij->j", tc * w, tc)
-    return out * _average_factor(s)
+    """Variance of the total of each row of ``z`` (k x n) -> (k,)."""
+    tc = _centred_psu_totals(s, z)
+    w = s.scale[s.psu_stratum]
+    out: FloatArray = np.einsum("kj,kj,j->k", tc, tc, w) * s.average_factor
+    return out
 
 
 def covariance(s: SampleStructure, z: FloatArray) -> FloatArray:
-    """Full covariance matrix of the totals of the columns of ``z`` (k x k)."""
-    tc = _centred_psu_totals(s, z)
-    root = tc * np.sqrt(s.scale[s.psu_stratum])[:, None]
-    return np.asarray(root.T @ root) * _average_factor(s)
+    """Full covariance matrix of the totals of the rows of ``z`` (k x n) -> (k x k)."""
+    tc = _centred_psu_totals(s, z) * np.sqrt(s.scale[s.psu_stratum])[None, :]
+    out: FloatArray = (tc @ tc.T) * s.average_factor
+    return out
 
 
-def domain_df(s: SampleStructure, mask: npt.NDArray[np.bool_]) -> IntArray:
-    """R's degf of a subset, per column of ``mask``: PSUs in it minus strata in it."""
+def domain_df(s: SampleStructure, mask: BoolArray) -> IntArray:
+    """R's degf of a subset, per row of ``mask`` (k x n): PSUs in it minus strata in it."""
     m = mask.astype(np.float64)
-    psu_hits = psu_totals(s, m) > 0
-    strata_hits = np.asarray(s.stratum_matrix @ m) > 0
-    df: IntArray = (psu_hits.sum(axis=0) - strata_hits.sum(axis=0)).astype(np.int64)
+    psu_hit = (s.psu_totals(m) > 0).astype(np.float64)
+    strata_hit = segment_sums(psu_hit, s.stratum_starts) > 0
+    df: IntArray = (psu_hit.sum(axis=1) - strata_hit.sum(axis=1)).astype(np.int64)
     return df

@@ -10,29 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import polars as pl
 
-from barometre.stats._estimators import Request
 from barometre.stats.results import LabelledEstimate
 
 if TYPE_CHECKING:
     from barometre.stats.design import Design
-
-Key = tuple[str, Any, str | None, Any, str]
-
-
-def _domains(design: Design, by: Sequence[str | None]) -> list[tuple[str | None, Any, Any, int]]:
-    out: list[tuple[str | None, Any, Any, int]] = []
-    for b in by:
-        if b is None:
-            out.append((None, None, np.ones(design.n, dtype=bool), design.n))
-            continue
-        levels, codes = design.levels(b, "by")
-        for k, lv in enumerate(levels):
-            mask = codes == k
-            out.append((b, lv, mask, int(mask.sum())))
-    return out
 
 
 def estimate_many(
@@ -47,34 +30,24 @@ def estimate_many(
 
     ``proportions`` items are a column (every level) or ``(column, level)``.
     """
-    domains = _domains(design, by)
     rows: list[LabelledEstimate] = []
-    mean_keys: list[Key] = []
-    mean_reqs: list[Request] = []
+    breakdowns = [(b, *design.breakdown(b)) for b in by]
     for col in means:
         values = design.values(col)
-        for b, lv, mask, _ in domains:
-            mean_keys.append((col, None, b, lv, "mean"))
-            mean_reqs.append(Request(values, mask))
-    if mean_reqs:
-        for key, est in zip(mean_keys, design._means(mean_reqs, "mean"), strict=True):
-            rows.append(LabelledEstimate(*key, value=est))
-    prop_keys: list[Key] = []
-    prop_reqs: list[Request] = []
-    n_rows: list[int] = []
+        for b, levels, _, _ in breakdowns:
+            ests = design.mean_estimates(design.linearize(values, b, "mean"))
+            for lv, est in zip(levels, ests, strict=True):
+                rows.append(LabelledEstimate(col, None, b, lv, "mean", est))
     for item in proportions:
         col, wanted = (item, None) if isinstance(item, str) else item
-        levels = design.levels(col)[0] if wanted is None else (wanted,)
-        for level in levels:
+        col_levels = design.levels(col)[0] if wanted is None else (wanted,)
+        for level in col_levels:
             ind = design.indicator(col, level)
-            for b, lv, mask, size in domains:
-                prop_keys.append((col, level, b, lv, "proportion"))
-                prop_reqs.append(Request(ind, mask))
-                n_rows.append(size)
-    if prop_reqs:
-        ests = design.proportions_of(prop_reqs, ci, n_rows)
-        for key, est in zip(prop_keys, ests, strict=True):
-            rows.append(LabelledEstimate(*key, value=est))
+            for b, levels, _, sizes in breakdowns:
+                lin = design.linearize(ind, b, "mean")
+                ests = design.proportion_estimates(lin, ci, sizes)
+                for lv, est in zip(levels, ests, strict=True):
+                    rows.append(LabelledEstimate(col, level, b, lv, "proportion", est))
     return tuple(rows)
 
 

@@ -47,7 +47,7 @@ def crosstab(design: Design, rows: str, cols: str) -> CrossTab:
     wsum = wm.sum()
     ind = (cell[:, None] == np.arange(k)[None, :]).astype(np.float64)
     share = (wm[:, None] * ind).sum(axis=0) / wsum
-    z = wm[:, None] * (ind - share[None, :]) / wsum
+    z = (wm[:, None] * (ind - share[None, :]) / wsum).T
     v = covariance(s, project(design.engine.projections, z))
     n = int(ok.sum())
     table = (share * n).reshape(nc, nr).T  # svytable(..., Ntotal = n)

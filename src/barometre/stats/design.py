@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 
 from barometre.stats import _frame
+from barometre.stats._cells import CellIndex, applicable, build_cells, run_breakdown
 from barometre.stats._estimators import Engine, Linearized, Request
 from barometre.stats._intervals import CI_METHODS, mean_interval, proportion_interval
 from barometre.stats._projections import (
@@ -24,6 +25,7 @@ from barometre.stats._variance import (
     SampleStructure,
     SingletonPolicy,
     build_structure,
+    sort_order,
 )
 from barometre.stats.calibration import (
     Margin,
@@ -67,11 +69,25 @@ class Design:
             raise StatsError(f"singleton must be one of {SINGLETON_POLICIES}, got {singleton!r}")
         w = _frame.numeric(frame, weights, "weights")
         _check_weights(w, weights)
-        self._frame = frame
+        labels, stratum, psu_codes, fpc_values = _design_columns(frame, strata, psu, fpc)
+        # Rows are kept sorted by stratum and PSU inside the design, so that
+        # PSU and stratum totals are contiguous sums; results are order-free.
+        order = sort_order(stratum, psu_codes)
+        identity = bool(np.all(order == np.arange(order.shape[0])))
+        self._original = frame
+        self._order = None if identity else order
+        self._frame = frame if identity else frame[order]
         self._names = {"weights": weights, "strata": strata, "psu": psu, "fpc": fpc}
         self._singleton: SingletonPolicy = singleton
-        self._structure = _structure(frame, strata, psu, fpc, singleton)
-        self._engine = Engine(weights=w, structure=self._structure, projections=())
+        self._structure = build_structure(
+            stratum[order],
+            [str(v) for v in labels],
+            None if psu_codes is None else psu_codes[order],
+            None if fpc_values is None else fpc_values[order],
+            singleton,
+        )
+        self._engine = Engine(weights=w[order], structure=self._structure, projections=())
+        self._cells = _fast_cells(self._engine)
         self._codes: dict[str, tuple[tuple[Any, ...], IntArray]] = {}
 
     # -- construction of calibrated copies ------------------------------------
@@ -79,6 +95,8 @@ class Design:
     def _with(self, weights: FloatArray, projection: Projection) -> Design:
         new = object.__new__(Design)
         new._frame = self._frame
+        new._original = self._original
+        new._order = self._order
         new._names = self._names
         new._singleton = self._singleton
         new._structure = self._structure
@@ -88,6 +106,7 @@ class Design:
             projections=(*self._engine.projections, projection),
         )
         new._codes = self._codes
+        new._cells = _fast_cells(new._engine)
         return new
 
     # -- accessors -------------------------------------------------------------
@@ -95,12 +114,16 @@ class Design:
     @property
     def data(self) -> pl.DataFrame:
         """The respondents, as given (polars)."""
-        return self._frame
+        return self._original
 
     @property
     def weights(self) -> FloatArray:
-        """Current weights, one per row (after any calibration)."""
-        return self._engine.weights.copy()
+        """Current weights, one per row of ``data`` in its order (after any calibration)."""
+        if self._order is None:
+            return self._engine.weights.copy()
+        out = np.empty_like(self._engine.weights)
+        out[self._order] = self._engine.weights
+        return out
 
     @property
     def n(self) -> int:
@@ -149,22 +172,26 @@ class Design:
 
     def mean(self, column: str) -> Estimate:
         """Weighted mean of a numeric column (missing values left out, as na.rm)."""
-        return self._means([Request(self.values(column), self._all())], "mean")[0]
+        return self.mean_estimates(self.linearize(self.values(column), None, "mean"))[0]
 
     def total(self, column: str) -> Estimate:
         """Weighted total of a numeric column."""
-        return self._means([Request(self.values(column), self._all())], "total")[0]
+        return self.mean_estimates(self.linearize(self.values(column), None, "total"))[0]
 
     def proportion(self, column: str, level: Any, ci: str = "logit") -> Estimate:
         """Share of respondents whose ``column`` is ``level``, with R svyciprop's CI."""
-        req = Request(self.indicator(column, level), self._all())
-        return self.proportions_of([req], ci, [self.n])[0]
+        lin = self.linearize(self.indicator(column, level), None, "mean")
+        return self.proportion_estimates(lin, ci, [self.n])[0]
 
     def proportions(self, column: str, ci: str = "logit") -> dict[Any, Estimate]:
         """Share of every level of a categorical column: ``{level: Estimate}``."""
         levels, _ = self.levels(column)
-        reqs = [Request(self.indicator(column, lv), self._all()) for lv in levels]
-        return dict(zip(levels, self.proportions_of(reqs, ci, [self.n] * len(reqs)), strict=True))
+        return {
+            lv: self.proportion_estimates(
+                self.linearize(self.indicator(column, lv), None, "mean"), ci, [self.n]
+            )[0]
+            for lv in levels
+        }
 
     def by(self, column: str) -> Any:
         """Estimates in each domain (level) of ``column``: ``d.by("size").mean("x")``."""
@@ -282,24 +309,44 @@ class Design:
 
     # -- helpers shared with domains and batches -------------------------------------
 
-    def _all(self) -> Any:
-        return np.ones(self.n, dtype=bool)
+    def breakdown(self, by: str | None) -> tuple[tuple[Any, ...], IntArray, list[int]]:
+        """Domains of ``by`` (None: the whole sample), each row's domain code and sizes."""
+        if by is None:
+            return (None,), np.zeros(self.n, dtype=np.int64), [self.n]
+        levels, codes = self.levels(by, "by")
+        sizes = np.bincount(codes[codes >= 0], minlength=len(levels))
+        return levels, codes, [int(v) for v in sizes]
 
-    def _means(self, requests: Sequence[Request], statistic: str) -> list[Estimate]:
-        lin = self._engine.run(requests, statistic)
+    def linearize(self, values: FloatArray, by: str | None, statistic: str) -> Linearized:
+        """``statistic`` ("mean" or "total") of ``values`` in every domain of ``by``."""
+        levels, codes, _ = self.breakdown(by)
+        if self._cells is not None:
+            return run_breakdown(
+                self._cells,
+                self._structure,
+                self._engine.weights,
+                values,
+                codes,
+                len(levels),
+                statistic,
+            )
+        requests = [Request(values, codes == k) for k in range(len(levels))]
+        return self._engine.run(requests, statistic)
+
+    def mean_estimates(self, lin: Linearized) -> list[Estimate]:
+        """Estimates with Student t intervals on the domain df."""
         lo, hi = mean_interval(lin.estimate, lin.se, lin.df, ALPHA)
         return _estimates(lin, lo, hi)
 
-    def proportions_of(
-        self, requests: Sequence[Request], ci: str, n_rows: Sequence[int]
+    def proportion_estimates(
+        self, lin: Linearized, ci: str, n_rows: Sequence[int]
     ) -> list[Estimate]:
         """Proportions (means of indicators) with ``ci`` intervals, R svyciprop style.
 
-        ``n_rows``: R's nrow() of each request's (sub)design, for the beta method.
+        ``n_rows``: R's nrow() of each (sub)design, used by the beta method.
         """
         if ci not in CI_METHODS:
             raise StatsError(f"ci must be one of {CI_METHODS}, got {ci!r}")
-        lin = self._engine.run(requests, "mean")
         p = np.where(lin.nonzero == lin.n, 1.0, lin.estimate)
         p = np.where(lin.nonzero == 0, 0.0, p)
         se = np.where((lin.nonzero == 0) | (lin.nonzero == lin.n), 0.0, lin.se)
@@ -310,6 +357,12 @@ class Design:
         lo, hi = proportion_interval(p, se, lin.df, lin.n, rows, lin.nonzero, ci, ALPHA)
         fixed = Linearized(estimate=p, se=se, df=lin.df, n=lin.n, nonzero=lin.nonzero)
         return _estimates(fixed, lo, hi)
+
+
+def _fast_cells(engine: Engine) -> CellIndex | None:
+    if not applicable(engine.structure, engine.projections):
+        return None
+    return build_cells(engine.structure, engine.weights, engine.projections)
 
 
 def _estimates(lin: Linearized, lo: FloatArray, hi: FloatArray) -> list[Estimate]:
@@ -341,13 +394,10 @@ def _check_weights(w: FloatArray, column: str) -> None:
         )
 
 
-def _structure(
-    frame: pl.DataFrame,
-    strata: str | None,
-    psu: str | None,
-    fpc: str | None,
-    singleton: SingletonPolicy,
-) -> SampleStructure:
+def _design_columns(
+    frame: pl.DataFrame, strata: str | None, psu: str | None, fpc: str | None
+) -> tuple[tuple[Any, ...], IntArray, IntArray | None, FloatArray | None]:
+    """Stratum labels and codes, PSU codes and fpc values, checked."""
     n = frame.height
     if n == 0:
         raise StatsError("the data has no row")
@@ -371,4 +421,4 @@ def _structure(
         fpc_values = _frame.numeric(frame, fpc, "fpc")
         if np.any(np.isnan(fpc_values)) or np.any(fpc_values <= 0):
             raise DesignVariableError(f"fpc {fpc!r}: values must be present and positive")
-    return build_structure(stratum, [str(v) for v in labels], psu_codes, fpc_values, singleton)
+    return labels, stratum, psu_codes, fpc_values

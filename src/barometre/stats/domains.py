@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from barometre.stats._estimators import Request
 from barometre.stats.results import Estimate
 
 if TYPE_CHECKING:
@@ -23,8 +22,7 @@ class Domains:
     def __init__(self, design: Design, column: str) -> None:
         self._design = design
         self._column = column
-        self._levels, codes = design.levels(column, "by")
-        self._masks = [codes == k for k in range(len(self._levels))]
+        self._levels, _, self._sizes = design.breakdown(column)
 
     @property
     def levels(self) -> tuple[Any, ...]:
@@ -33,32 +31,26 @@ class Domains:
 
     def mean(self, column: str) -> dict[Any, Estimate]:
         """Weighted mean of ``column`` in each domain."""
-        values = self._design.values(column)
-        reqs = [Request(values, m) for m in self._masks]
-        return dict(zip(self._levels, self._design._means(reqs, "mean"), strict=True))
+        lin = self._design.linearize(self._design.values(column), self._column, "mean")
+        return dict(zip(self._levels, self._design.mean_estimates(lin), strict=True))
 
     def total(self, column: str) -> dict[Any, Estimate]:
         """Weighted total of ``column`` in each domain."""
-        values = self._design.values(column)
-        reqs = [Request(values, m) for m in self._masks]
-        return dict(zip(self._levels, self._design._means(reqs, "total"), strict=True))
+        lin = self._design.linearize(self._design.values(column), self._column, "total")
+        return dict(zip(self._levels, self._design.mean_estimates(lin), strict=True))
 
     def proportion(self, column: str, level: Any, ci: str = "logit") -> dict[Any, Estimate]:
         """Share of ``column == level`` in each domain."""
         ind = self._design.indicator(column, level)
-        reqs = [Request(ind, m) for m in self._masks]
-        rows = [int(m.sum()) for m in self._masks]
-        return dict(zip(self._levels, self._design.proportions_of(reqs, ci, rows), strict=True))
+        lin = self._design.linearize(ind, self._column, "mean")
+        ests = self._design.proportion_estimates(lin, ci, self._sizes)
+        return dict(zip(self._levels, ests, strict=True))
 
     def proportions(self, column: str, ci: str = "logit") -> dict[Any, dict[Any, Estimate]]:
         """Share of every level of ``column`` in each domain: ``{domain: {level: Estimate}}``."""
         levels, _ = self._design.levels(column)
-        inds = [self._design.indicator(column, lv) for lv in levels]
-        reqs = [Request(ind, m) for m in self._masks for ind in inds]
-        rows = [int(m.sum()) for m in self._masks for _ in inds]
-        flat = self._design.proportions_of(reqs, ci, rows)
-        out: dict[Any, dict[Any, Estimate]] = {}
-        for i, dom in enumerate(self._levels):
-            chunk = flat[i * len(levels) : (i + 1) * len(levels)]
-            out[dom] = dict(zip(levels, chunk, strict=True))
+        out: dict[Any, dict[Any, Estimate]] = {dom: {} for dom in self._levels}
+        for level in levels:
+            for dom, est in self.proportion(column, level, ci).items():
+                out[dom][level] = est
         return out

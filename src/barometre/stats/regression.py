@@ -82,10 +82,10 @@ def logit(
         )
     mu = 1 / (1 + np.exp(-(x0 @ beta)))
     a_inv = np.linalg.inv(x0.T @ (x0 * (w * mu * (1 - mu))[:, None]))
-    z = (x0 * (w * (y0 - mu))[:, None]) @ a_inv
+    z = ((x0 * (w * (y0 - mu))[:, None]) @ a_inv).T
     vcov = covariance(design.structure, project(design.engine.projections, z))
     se = np.sqrt(np.diag(vcov))
-    df_res = int(domain_df(design.structure, ok[:, None])[0]) + 1 - len(terms)
+    df_res = int(domain_df(design.structure, ok[None, :])[0]) + 1 - len(terms)
     t = beta / se
     p = 2 * st.t.sf(np.abs(t), df_res)
     return LogitFit(
