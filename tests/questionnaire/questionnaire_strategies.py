@@ -1,4 +1,4 @@
-"""Hypothesis strategies for random valid questionnaires, shared by the XLSForm tests."""
+"""Questionnaires shared by the XLSForm tests: a hypothesis strategy and small examples."""
 
 from __future__ import annotations
 
@@ -75,3 +75,17 @@ def questionnaires(draw: st.DrawFn) -> Questionnaire:
         draw(_TEXT),
         sections,
     )
+
+
+def section_skip_form() -> Questionnaire:
+    """Two sections, the second asked only when the first question is answered yes."""
+    yes_no = QuestionType.YES_NO
+    first = Section("intro", "Intro", "Intro", (Question("on", yes_no, "Actif ?", "On?"),))
+    second = Section(
+        "details",
+        "Détails",
+        "Details",
+        (Question("why", QuestionType.TEXT, "Pourquoi ?", "Why?", required=True),),
+        relevant="${on} = 'yes'",
+    )
+    return Questionnaire("skip", "1", "Saut", "Skip", (first, second))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from pyxform.xls2xform import convert
-from questionnaire_strategies import questionnaires
+from questionnaire_strategies import questionnaires, section_skip_form
 
 from barometre.questionnaire import (
     Question,
@@ -60,3 +60,10 @@ def test_references_to_section_ids_are_refused() -> None:
     with pytest.raises(QuestionnaireError, match="which is also a section id") as caught:
         Questionnaire("t", "1", "T", "T", (first, second))
     assert caught.value.question_id == "c" and caught.value.field == "relevant"
+
+
+def test_section_skip_logic_compiles(tmp_path: Path) -> None:
+    """A group's skip logic becomes the group's relevant in the XForm."""
+    xform, warnings = compile_form(section_skip_form(), tmp_path)
+    assert warnings == []
+    assert 'nodeset="/data/details" relevant=" /data/intro/on  = \'yes\'"' in xform

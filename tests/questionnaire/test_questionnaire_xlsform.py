@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from openpyxl import Workbook, load_workbook
-from questionnaire_strategies import questionnaires
+from questionnaire_strategies import questionnaires, section_skip_form
 
 from barometre.questionnaire import (
     Choice,
@@ -695,3 +695,14 @@ def test_round_trip_property(questionnaire: Questionnaire) -> None:
     write_xlsform(questionnaire, buffer)
     buffer.seek(0)
     assert read_xlsform(buffer) == questionnaire
+
+
+def test_section_skip_logic_round_trips(tmp_path: Path) -> None:
+    """A group's relevant is written on its begin group row and read back."""
+    path = tmp_path / "skip.xlsx"
+    write_xlsform(section_skip_form(), path)
+    sheet = load_workbook(path)["survey"]
+    headers = [c.value for c in sheet[1]]
+    begin = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "details")
+    assert begin[0] == "begin group" and begin[headers.index("relevant")] == "${on} = 'yes'"
+    assert read_xlsform(path) == section_skip_form()
