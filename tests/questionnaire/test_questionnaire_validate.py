@@ -280,3 +280,17 @@ def test_skipped_answers_count_as_empty_downstream() -> None:
     )
     assert relevance(q, {"a": "no", "b": "yes"}) == {"a": True, "b": False, "c": False}
     assert relevance(q, {"a": "yes", "b": "yes"}) == {"a": True, "b": True, "c": True}
+
+
+def test_numpy_and_fraction_numbers_are_numbers(survey: Questionnaire) -> None:
+    """Numbers from numpy or fractions validate like Python numbers (data frames hand them over)."""
+    from fractions import Fraction
+
+    import numpy as np
+
+    base: dict[str, object] = {"present": "yes", "uses": ["a"]}
+    assert validate(survey, {**base, "staff": np.int64(12), "share": np.float64(2.5)}) == ()  # type: ignore[dict-item]
+    assert validate(survey, {**base, "staff": Fraction(12, 1)}) == ()  # type: ignore[dict-item]
+    problems = validate(survey, {**base, "staff": np.int64(400)})  # type: ignore[dict-item]
+    assert codes(problems) == [("out_of_bounds", "staff")]
+    assert codes(validate(survey, {**base, "staff": np.bool_(True)})) == [("wrong_type", "staff")]  # type: ignore[dict-item]

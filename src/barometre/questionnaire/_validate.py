@@ -9,6 +9,7 @@ for the skip logic of later questions, so a chain of conditions behaves as in th
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 
 from barometre.questionnaire import _expression as ex
@@ -45,7 +46,7 @@ def _as_value(value: object) -> ex.Value:
         return ""
     if isinstance(value, bool):
         return ex.to_string(value)
-    if isinstance(value, int | float):
+    if isinstance(value, numbers.Real):
         return float(value)
     if isinstance(value, list | tuple):
         return " ".join(str(v) for v in value)
@@ -155,7 +156,7 @@ def _check_number(question: Question, value: object) -> list[Problem]:
     qid = question.id
     if (
         isinstance(value, bool)
-        or not isinstance(value, int | float)
+        or not isinstance(value, numbers.Real)  # also numpy and Fraction numbers
         or not math.isfinite(value)
         or (question.integer and not float(value).is_integer())
     ):
@@ -164,8 +165,8 @@ def _check_number(question: Question, value: object) -> list[Problem]:
         else:
             expected = _EXPECTED[QuestionType.NUMBER]
         return [make_problem(ProblemCode.WRONG_TYPE, qid, value, *expected)]
-    low, high = question.minimum, question.maximum
-    if (low is not None and value < low) or (high is not None and value > high):
+    number, low, high = float(value), question.minimum, question.maximum
+    if (low is not None and number < low) or (high is not None and number > high):
         return [make_problem(ProblemCode.OUT_OF_BOUNDS, qid, value, *_bounds_text(low, high))]
     return []
 
