@@ -115,26 +115,75 @@ class Frame:
     filters: FrameFilters = field(default_factory=FrameFilters)
 
 
+EXTRA = "_extra_field"
+"""An extra column past the header's: filled only on lines with too many fields."""
+
+
+class _Recheck(Exception):
+    """The fast path met a file it cannot trust (bad quoting, merged lines): check it."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    lf: pl.LazyFrame
+    bad: int
+    by_reason: tuple[tuple[str, int], ...]
+    sample: tuple[BadLine, ...]
+    present: list[str]
+    expected_rows: int | None
+    """Data lines in the file, when the fast path must confirm it parsed them all."""
+
+
+def _count_lines(path: Path) -> int:
+    # Polars counts newlines natively when the only column is never split.
+    lines = pl.scan_csv(
+        path, has_header=False, separator="\x1f", quote_char=None, schema={"t": pl.String}
+    )
+    return int(lines.select(pl.len()).collect().item())
+
+
 def _scan_source(
-    path: Path, required: Sequence[str], optional: Sequence[str], source: str, workdir: Path
-) -> tuple[pl.LazyFrame, int, tuple[tuple[str, int], ...], tuple[BadLine, ...], list[str]]:
-    """A lazy scan of the columns we use plus `_line`, and the structural bad lines."""
+    path: Path,
+    required: Sequence[str],
+    optional: Sequence[str],
+    source: str,
+    workdir: Path,
+    careful: bool,
+) -> _Source:
+    """A lazy scan of the columns we use plus `_line`, and the structural bad lines.
+
+    The fast path hands the file straight to polars' parser, with one column more than the
+    header to catch lines with too many fields; badly quoted files make polars fail, and
+    then (``careful``) every line is checked first and the bad ones set aside.
+    """
     if not path.exists():
         raise FrameSourceError(f"{path}: no such file")
+    bad = 0
+    by_reason: tuple[tuple[str, int], ...] = ()
+    sample: tuple[BadLine, ...] = ()
+    expected: int | None = None
+    extra: list[pl.Expr] = []
     if path.suffix.lower() == ".parquet":
         columns = list(pl.scan_parquet(path).collect_schema().names())
         lf = pl.scan_parquet(path).with_row_index(LINE, offset=1)
-        bad = 0
-        by_reason: tuple[tuple[str, int], ...] = ()
-        sample: tuple[BadLine, ...] = ()
+    elif not careful:
+        columns = list(read_header(path))
+        names = [*columns, EXTRA]
+        lf = pl.scan_csv(
+            path,
+            has_header=False,
+            skip_rows=1,
+            schema=dict.fromkeys(names, pl.String),
+            truncate_ragged_lines=True,
+            missing_columns="insert",
+            encoding="utf8-lossy",
+        ).with_row_index(LINE, offset=2)
+        expected = _count_lines(path) - 1
+        extra = [pl.col(EXTRA)]
     else:
         columns = list(read_header(path))
         checked = check_csv(path, source, workdir=workdir)
-        lf = pl.scan_csv(
-            checked.clean_path,
-            infer_schema=False,
-            encoding="utf8-lossy",
-        )
+        lf = pl.scan_csv(checked.clean_path, infer_schema=False, encoding="utf8-lossy")
         lf = (
             lf.with_columns(pl.col(LINE).cast(pl.UInt32))
             if checked.has_line_column
@@ -150,16 +199,24 @@ def _scan_source(
         raise FrameSourceError(f"{path}: missing column(s) {', '.join(missing)}")
     present = [c for c in optional if c in columns]
     cast = [pl.col(c).cast(pl.String) for c in (*required, *present)]
-    return lf.select(pl.col(LINE), *cast), bad, by_reason, sample, present
+    return _Source(
+        lf.select(pl.col(LINE), *cast, *extra), bad, by_reason, sample, present, expected
+    )
 
 
 def _excluded_naf_expr(naf: pl.Expr, section: pl.Expr, excluded: Sequence[str]) -> pl.Expr:
     sections = [e for e in excluded if len(e) == 1]
     divisions = [e for e in excluded if len(e) == 2]
     codes = [e for e in excluded if len(e) > 2]
-    return (
-        section.is_in(sections) | s.naf_division(naf).is_in(divisions) | naf.is_in(codes)
-    ).fill_null(False)
+    # Only the parts in use: each one is a pass over every row of the stock.
+    parts: list[pl.Expr] = []
+    if sections:
+        parts.append(section.is_in(sections))
+    if divisions:
+        parts.append(s.naf_division(naf).is_in(divisions))
+    if codes:
+        parts.append(naf.is_in(codes))
+    return pl.any_horizontal(parts).fill_null(False) if parts else pl.lit(False)
 
 
 def _name_expr(present: Sequence[str]) -> pl.Expr:
@@ -186,10 +243,11 @@ _Reasons = tuple[tuple[str, int], ...]
 _Sample = tuple[BadLine, ...]
 
 
-def _read_financials(path: Path, workdir: Path) -> tuple[pl.LazyFrame, int, _Reasons, _Sample]:
-    lf, bad, by_reason, sample, _ = _scan_source(
-        path, ("siren", "turnover"), (), "financials", workdir
-    )
+def _read_financials(
+    path: Path, workdir: Path, careful: bool
+) -> tuple[pl.LazyFrame, int, _Reasons, _Sample]:
+    source = _scan_source(path, ("siren", "turnover"), (), "financials", workdir, careful)
+    lf, bad, by_reason, sample = source.lf, source.bad, source.by_reason, source.sample
     # A decimal comma is common in French exports; an unreadable amount reads as missing.
     turnover = pl.col("turnover").str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".")
     fin = lf.select(
@@ -213,9 +271,28 @@ def import_frame(
     """
     filters = filters or FrameFilters()
     workdir = Path(tempfile.mkdtemp(prefix="barometre-frame-"))
-    lf, struct_bad, struct_reasons, struct_sample, present = _scan_source(
-        legal_units, s.UL_REQUIRED, s.UL_OPTIONAL, "legal_units", workdir
+    try:
+        return _import(
+            legal_units, establishments, financials, filters, sample_size, workdir, False
+        )
+    except _Recheck:
+        return _import(legal_units, establishments, financials, filters, sample_size, workdir, True)
+
+
+def _import(
+    legal_units: Path,
+    establishments: Path | None,
+    financials: Path | None,
+    filters: FrameFilters,
+    sample_size: int,
+    workdir: Path,
+    careful: bool,
+) -> Frame:
+    source = _scan_source(
+        legal_units, s.UL_REQUIRED, s.UL_OPTIONAL, "legal_units", workdir, careful
     )
+    lf, present = source.lf, source.present
+    struct_bad, struct_reasons, struct_sample = source.bad, source.by_reason, source.sample
     siren, state = pl.col(s.UL_SIREN), pl.col(s.UL_STATE)
     naf, headcount = pl.col(s.UL_NAF), pl.col(s.UL_HEADCOUNT)
     category = _optional(s.UL_CATEGORY, present)
@@ -223,22 +300,23 @@ def import_frame(
         pl.col(s.UL_NAF_NOMENCLATURE) if s.UL_NAF_NOMENCLATURE in present else pl.lit(s.NAF_REV2)
     )
     is_rev2 = nomenclature.fill_null(s.NAF_REV2) == s.NAF_REV2
-    section = s.naf_section(naf)
+    # One join against every well-formed NAF code gives validity, section and sector at once.
+    lf = lf.join(s.naf_table().lazy(), left_on=s.UL_NAF, right_on="_naf", how="left")
+    section = pl.col("naf_section")
 
     # Codes are judged only where they are meant to be NAF rev. 2; older nomenclatures are
     # a filter (closed units keep their 1993 codes), not an error.
+    too_many = pl.col(EXTRA).is_not_null() if source.expected_rows is not None else pl.lit(False)
     bad_reason = (
-        pl.when(~s.siren_is_valid(siren))
+        pl.when(too_many)
+        .then(pl.lit("wrong_field_count"))
+        .when(~s.siren_is_valid(siren))
         .then(pl.lit("siren_checksum"))
         .when(state.is_not_null() & ~state.is_in(s.STATES))
         .then(pl.lit("unknown_state"))
         .when(headcount.is_not_null() & ~headcount.is_in(list(s.HEADCOUNT_TO_SIZE_BAND)))
         .then(pl.lit("unknown_headcount_code"))
-        .when(
-            is_rev2
-            & naf.is_not_null()
-            & (~naf.str.contains(s.NAF_PATTERN).fill_null(False) | section.is_null())
-        )
+        .when(is_rev2 & naf.is_not_null() & section.is_null())
         .then(pl.lit("unknown_naf_code"))
         .when(category.is_not_null() & ~category.is_in(s.CATEGORIES))
         .then(pl.lit("unknown_category"))
@@ -287,7 +365,7 @@ def import_frame(
 
     extra_bad: list[tuple[int, _Reasons, _Sample]] = []
     if financials is not None:
-        fin, fbad, freasons, fsample = _read_financials(financials, workdir)
+        fin, fbad, freasons, fsample = _read_financials(financials, workdir, careful)
         extra_bad.append((fbad, freasons, fsample))
         lf = lf.join(fin, left_on=s.UL_SIREN, right_on="siren", how="left")
         turnover = pl.col("turnover")
@@ -313,7 +391,7 @@ def import_frame(
         _optional(s.UL_LEGAL_CATEGORY, present).alias("legal_category"),
         naf.alias("naf"),
         section.alias("naf_section"),
-        s.study_sector(naf).alias("sector"),
+        pl.col("sector"),
         headcount.fill_null("NN").alias("headcount_code"),
         band.alias("size_band"),
         category.alias("category"),
@@ -324,7 +402,14 @@ def import_frame(
     sample_lf = (
         marked.filter(pl.col("_bad").is_not_null()).select(LINE, "_bad", siren).head(sample_size)
     )
-    units, counts, sample = pl.collect_all([units_lf, counts_lf, sample_lf], engine="streaming")
+    try:
+        units, counts, sample = pl.collect_all([units_lf, counts_lf, sample_lf], engine="streaming")
+    except pl.exceptions.ComputeError as exc:
+        if careful:
+            raise FrameSourceError(f"{legal_units}: cannot be parsed ({exc})") from exc
+        raise _Recheck from exc
+    if source.expected_rows is not None and int(counts["n"].sum()) != source.expected_rows:
+        raise _Recheck  # lines were merged by a stray quote, or empty lines skipped
 
     content_bad: dict[str, int] = {}
     removed: dict[str, int] = {}
@@ -348,10 +433,13 @@ def import_frame(
         bad_sample += list(fsample)
     bad_sample.sort(key=lambda b: (b.source != "legal_units", b.line))
 
-    units = units.sort("siren")
+    # SIRENs are nine digits: an integer sort gives their order far faster than a string sort.
+    units = units.sort(pl.col("siren").cast(pl.Int64))
     addresses_found: int | None = None
     if establishments is not None:
-        units, _et_bad, et_reasons, et_sample = _join_head_offices(units, establishments, workdir)
+        units, _et_bad, et_reasons, et_sample = _join_head_offices(
+            units, establishments, workdir, careful
+        )
         addresses_found = int(units["postcode"].is_not_null().sum())
         for reason, n in et_reasons:
             reasons["establishments_" + reason] = reasons.get("establishments_" + reason, 0) + n
@@ -374,11 +462,16 @@ def import_frame(
 
 
 def _join_head_offices(
-    units: pl.DataFrame, path: Path, workdir: Path
+    units: pl.DataFrame, path: Path, workdir: Path, careful: bool
 ) -> tuple[pl.DataFrame, int, tuple[tuple[str, int], ...], tuple[BadLine, ...]]:
     """Add the head office's postal address (siren + nicSiegeUniteLegale) to each unit."""
-    lf, bad, by_reason, sample, present = _scan_source(
-        path, s.ET_REQUIRED, s.ET_OPTIONAL, "establishments", workdir
+    source = _scan_source(path, s.ET_REQUIRED, s.ET_OPTIONAL, "establishments", workdir, careful)
+    lf, bad, by_reason, sample, present = (
+        source.lf,
+        source.bad,
+        source.by_reason,
+        source.sample,
+        source.present,
     )
     wanted = (
         units.lazy()
@@ -397,7 +490,7 @@ def _join_head_offices(
     )
     cedex = _optional(s.ET_CEDEX, present)
     municipality = _optional(s.ET_MUNICIPALITY, present)
-    offices = (
+    query = (
         lf.join(wanted, on=[s.ET_SIREN, s.ET_NIC], how="semi")
         .select(
             pl.col(s.ET_SIREN).alias("siren"),
@@ -412,6 +505,11 @@ def _join_head_offices(
             s.region(municipality).alias("region"),
         )
         .unique("siren", keep="first")
-        .collect(engine="streaming")
     )
+    try:
+        offices = query.collect(engine="streaming")
+    except pl.exceptions.ComputeError as exc:
+        if careful:
+            raise FrameSourceError(f"{path}: cannot be parsed ({exc})") from exc
+        raise _Recheck from exc
     return units.join(offices, on="siren", how="left"), bad, by_reason, sample

@@ -197,10 +197,19 @@ def draw_sample(frame: pl.DataFrame, design: SampleDesign) -> Sample:
         raise SamplingError("the sample size must be positive")
     if design.key not in frame.columns:
         raise SamplingError(f"the frame has no {design.key!r} column to order units by")
-    labelled = frame.with_columns(stratum_labels(frame, design.strata)).sort(STRATUM, design.key)
-    counts = labelled.group_by(STRATUM, maintain_order=True).len()
-    labels = counts[STRATUM].to_list()
-    population = counts["len"].to_list()
+    # Order units by (stratum, key) with integer sorts: a string sort of a frame of a few
+    # million units would cost more than the whole draw.
+    strata = frame.select(stratum_labels(frame, design.strata)).to_series()
+    labels = sorted(strata.unique().to_list())
+    code_of = {label: i for i, label in enumerate(labels)}
+    codes = strata.replace_strict(code_of, return_dtype=pl.Int32).to_numpy()
+    key = frame[design.key]
+    if key.is_sorted():
+        key_rank = np.arange(frame.height)
+    else:
+        key_rank = key.arg_sort().to_numpy().argsort(kind="stable")
+    order = np.lexsort((key_rank, codes))
+    population = np.bincount(codes, minlength=len(labels)).tolist()
     full_set = _take_all_strata(labels, design.strata, design.take_all)
     full = [h in full_set for h in labels]
     if design.allocation is Allocation.PROPORTIONAL:
@@ -220,17 +229,14 @@ def draw_sample(frame: pl.DataFrame, design: SampleDesign) -> Sample:
         )
         chosen.append(start + np.sort(picked))
         start += big_n
-    rows = np.concatenate(chosen) if chosen else np.array([], dtype=np.int64)
-    fractions = pl.DataFrame(
-        {
-            STRATUM: labels,
-            "inclusion_probability": [s / p for s, p in zip(sizes, population, strict=True)],
-        }
-    )
-    units = (
-        labelled[rows]
-        .join(fractions, on=STRATUM, how="left")
-        .with_columns((1 / pl.col("inclusion_probability")).alias("design_weight"))
+    positions = np.concatenate(chosen) if chosen else np.array([], dtype=np.int64)
+    rows = order[positions]
+    probability = np.asarray(sizes, dtype=float) / np.maximum(np.asarray(population), 1)
+    picked_codes = codes[rows]
+    units = frame[rows].with_columns(
+        pl.Series(STRATUM, [labels[c] for c in picked_codes], dtype=pl.String),
+        pl.Series("inclusion_probability", probability[picked_codes]),
+        pl.Series("design_weight", 1 / probability[picked_codes]),
     )
     allocation = tuple(
         StratumAllocation(h, p, s, f)

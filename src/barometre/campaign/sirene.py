@@ -152,18 +152,36 @@ NAF_PATTERN = r"^\d\d\.\d\d[A-HZ]$"
 
 
 def siren_is_valid(siren: pl.Expr) -> pl.Expr:
-    """Nine digits with a correct Luhn check digit (vectorised).
+    """Nine digits with a correct Luhn check digit (vectorised, integer arithmetic).
 
     La Poste's SIREN 356000000 passes Luhn; only its SIRETs are the known exception.
     """
-    digits = [siren.str.slice(i, 1).cast(pl.Int32, strict=False) for i in range(9)]
-    # Counting from the right, the second, fourth... digits are doubled: 0-based odd positions.
-    terms = [
-        pl.when(2 * d > 9).then(2 * d - 9).otherwise(2 * d) if i % 2 == 1 else d
-        for i, d in enumerate(digits)
-    ]
-    total = pl.sum_horizontal(terms)
-    return (siren.str.contains(r"^\d{9}$").fill_null(False)) & ((total % 10) == 0).fill_null(False)
+    number = siren.cast(pl.Int64, strict=False)
+    total = pl.lit(0, dtype=pl.Int64)
+    for power in range(9):
+        digit = (number // 10**power) % 10
+        if power % 2 == 1:  # every second digit from the right is doubled, 2d - 9 past 9
+            digit = 2 * digit - 9 * (digit >= 5).cast(pl.Int64)
+        total = total + digit
+    nine_digits = (siren.str.len_bytes() == 9) & (number >= 0)
+    return (nine_digits & (total % 10 == 0)).fill_null(False)
+
+
+def naf_table() -> pl.DataFrame:
+    """Every well-formed NAF rev. 2 code ``NN.NNX`` of a real division, with section and sector.
+
+    One hash join against this table replaces a regex, two slices and two lookups per row
+    of a 30-million-row stock. Sub-classes end in Z, or A to H where a class is split.
+    """
+    codes: list[str] = []
+    sections: list[str] = []
+    for division, section in DIVISION_TO_SECTION.items():
+        for group in range(100):
+            for letter in "ABCDEFGHZ":
+                codes.append(f"{division}.{group:02d}{letter}")
+                sections.append(section)
+    table = pl.DataFrame({"_naf": codes, "naf_section": sections})
+    return table.with_columns(study_sector(pl.col("_naf")).alias("sector"))
 
 
 def naf_division(naf: pl.Expr) -> pl.Expr:
