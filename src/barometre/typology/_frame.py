@@ -46,23 +46,15 @@ def code_column(df: pl.DataFrame, name: str) -> CodedColumn:
         raise ColumnError(f"column {name!r} holds only nulls")
     values = series.cast(pl.Utf8)
     has_null = values.null_count() > 0
-    observed = sorted(v for v in values.unique().to_list() if v is not None)
+    observed = values.drop_nulls().unique().sort().to_list()
     if has_null:
         if MISSING_LEVEL in observed:
             raise ColumnError(f"column {name!r} holds both nulls and the level {MISSING_LEVEL!r}")
         observed.append(MISSING_LEVEL)
-    levels = tuple(observed)
-    lookup = pl.DataFrame(
-        {"__level": list(levels), "__code": np.arange(len(levels), dtype=np.int64)},
-        schema={"__level": pl.Utf8, "__code": pl.Int64},
-    )
-    joined = (
-        pl.DataFrame({"__level": values.fill_null(MISSING_LEVEL)})
-        .with_row_index("__row")
-        .join(lookup, on="__level", how="left")
-        .sort("__row")
-    )
-    codes = joined.get_column("__code").to_numpy().astype(np.int64, copy=False)
+    levels = tuple(str(v) for v in observed)
+    # dense rank of a text column = its code among the sorted levels; nulls go to NA, last
+    ranks = values.rank("dense").cast(pl.Int64).fill_null(len(levels)).to_numpy()
+    codes = np.asarray(ranks, dtype=np.int64) - 1
     return CodedColumn(name=name, levels=levels, codes=codes)
 
 

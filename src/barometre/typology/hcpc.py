@@ -69,6 +69,18 @@ def _first_appearance(labels: IntArray) -> IntArray:
     return np.asarray(rank[inverse.ravel()], dtype=np.int64)
 
 
+def _profile_keys(codes: IntArray) -> IntArray:
+    """One integer per answer profile (mixed-radix), or row ranks when it would overflow."""
+    radix = codes.max(axis=0).astype(np.float64) + 1
+    if float(np.prod(radix)) < 2.0**62:
+        key = np.zeros(codes.shape[0], dtype=np.int64)
+        for q in range(codes.shape[1]):
+            key = key * int(radix[q]) + codes[:, q]
+        return key
+    _, inverse = np.unique(codes, axis=0, return_inverse=True)
+    return np.asarray(inverse.ravel(), dtype=np.int64)
+
+
 def _unweighted_centers(x: FloatArray, labels: IntArray, k: int) -> FloatArray:
     sums = np.zeros((k, x.shape[1]))
     np.add.at(sums, labels, x)
@@ -121,7 +133,7 @@ def hcpc(
     ws = w[order]
     # one leaf per distinct answer profile, in order of first appearance among sorted rows
     _, first, leaf_of_row = np.unique(
-        mca_result.row_codes[order], axis=0, return_index=True, return_inverse=True
+        _profile_keys(mca_result.row_codes[order]), return_index=True, return_inverse=True
     )
     leaf_of_row = leaf_of_row.ravel()
     by_first = np.argsort(first, kind="stable")

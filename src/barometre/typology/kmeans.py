@@ -259,21 +259,23 @@ def _qtran(s: _State, max_steps: int) -> bool:
 
 
 def weighted_lloyd(
-    x: FloatArray, weights: FloatArray, k: int, seed: int = 0, iter_max: int = 10
+    x: FloatArray, weights: FloatArray, k: int, seed: int = 0, iter_max: int = 20
 ) -> tuple[IntArray, FloatArray, FloatArray]:
-    """Weighted k-means (k-means++ seeding on a sample, then Lloyd): labels, centres, masses.
+    """Weighted k-means for pre-clustering: labels, centres (weighted means) and masses.
 
-    Used only to pre-cluster very large files before Ward (FactoMineR's ``kk``);
-    it need not match R, whose ``kk`` k-means is itself randomly started.
-    Assignments use a k-d tree over the centres, so 10^6 points x 1000 centres
-    cost about a second per iteration.
+    Used only to pre-cluster very large files before Ward (FactoMineR's ``kk``,
+    whose k-means is itself randomly started, so R cannot be matched here).
+    k-means++ seeding and Lloyd iterations run on a weighted sample of 50 points
+    per centre; every point is then assigned to its nearest centre (k-d tree)
+    and the centres recomputed as weighted means of their points.
     """
     rng = np.random.default_rng(seed)
     m = x.shape[0]
     k = min(k, m)
-    size = min(m, max(10 * k, 5_000))
+    size = min(m, 50 * k)
     sample = rng.choice(m, size=size, replace=False, p=weights / weights.sum())
     xs = x[sample]
+    ws = weights[sample]
     centers = np.empty((k, x.shape[1]))
     centers[0] = xs[rng.integers(size)]
     closest = ((xs - centers[0]) ** 2).sum(axis=1)
@@ -282,20 +284,29 @@ def weighted_lloyd(
         pick = rng.choice(size, p=closest / total) if total > 0 else rng.integers(size)
         centers[j] = xs[pick]
         closest = np.minimum(closest, ((xs - centers[j]) ** 2).sum(axis=1))
-    labels = np.full(m, -1, dtype=np.int64)
+    previous = np.full(size, -1, dtype=np.int64)
     for _ in range(iter_max):
-        _, new_labels = cKDTree(centers).query(x, k=1, workers=-1)
-        new_labels = np.asarray(new_labels, dtype=np.int64)
-        mass = np.bincount(new_labels, weights=weights, minlength=k)
-        filled = mass > 0
-        for dim in range(x.shape[1]):
-            sums = np.bincount(new_labels, weights=weights * x[:, dim], minlength=k)
-            centers[filled, dim] = sums[filled] / mass[filled]
-        if np.array_equal(new_labels, labels):
+        _, found = cKDTree(centers).query(xs, k=1, workers=-1)
+        labels_s = np.asarray(found, dtype=np.int64)
+        _weighted_means(xs, ws, labels_s, centers)
+        if np.array_equal(labels_s, previous):
             break
-        labels = new_labels
+        previous = labels_s
+    _, found = cKDTree(centers).query(x, k=1, workers=-1)
+    labels = np.asarray(found, dtype=np.int64)
+    _weighted_means(x, weights, labels, centers)
     used = np.unique(labels)
     remap = np.full(k, -1, dtype=np.int64)
     remap[used] = np.arange(used.size)
     final_mass: FloatArray = np.bincount(labels, weights=weights, minlength=k).astype(np.float64)
     return remap[labels], centers[used], final_mass[used]
+
+
+def _weighted_means(x: FloatArray, w: FloatArray, labels: IntArray, centers: FloatArray) -> None:
+    """Move each non-empty centre to the weighted mean of its points (in place)."""
+    k = centers.shape[0]
+    mass = np.bincount(labels, weights=w, minlength=k)
+    filled = mass > 0
+    for dim in range(x.shape[1]):
+        sums = np.bincount(labels, weights=w * x[:, dim], minlength=k)
+        centers[filled, dim] = sums[filled] / mass[filled]
