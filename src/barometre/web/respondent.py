@@ -10,7 +10,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from barometre.campaign.codes import InvalidShortCode, normalise_short_code
 from barometre.diagnostic import diagnose
-from barometre.questionnaire import Problem, Questionnaire, Section, relevance, validate
+from barometre.questionnaire import (
+    Problem,
+    ProblemCode,
+    Questionnaire,
+    Section,
+    relevance,
+    validate,
+)
 from barometre.store import Invitation, ResponseInvalid, ResponseLocked, WaveStatusError
 from barometre.web.app import Web, language, web
 from barometre.web.forms import merge, read_answers
@@ -198,38 +205,45 @@ async def save_page(request: Request, section_id: str) -> Response:
     if section is None:
         return app.message(request, "site_title", "not_found", 404)
     wave_id, case_id = case
-    stored = app.store.response(wave_id, case_id)
-    if stored is not None and stored.status == "complete":
-        return RedirectResponse("/merci", status_code=303)
-    saved = dict(stored.answers) if stored else {}
     given = read_answers(form, section.questions)
-    merged = merge(saved, given)
     asked_before = set(str(form.get("asked") or "").split())
-    # Answers the new ones make irrelevant (here or on later pages) are removed, not refused.
-    asked = relevance(questionnaire, merged)
-    update: dict[str, Any] = {**given, **{q: None for q in merged if not asked.get(q, True)}}
     going_back = form.get("nav") == "back"
-    if not going_back:
-        # The store accepts a partial save with required answers missing; going forward, this
-        # page's own required questions must be answered first.
-        page_ids = {q.id for q in section.questions}
-        kept = {q: v for q, v in merged.items() if asked.get(q, True)}
-        problems = tuple(p for p in validate(questionnaire, kept) if p.question_id in page_ids)
-        if problems:
-            return _page_response(request, app, questionnaire, section, merged, problems, 422)
+    # Save first, check after: the page is kept even when it still lacks an answer, and the
+    # common case costs one write transaction.
     try:
-        result = app.store.save_response(
-            wave_id, case_id, update, "partial", "web", page=section.id
-        )
+        result = app.store.save_response(wave_id, case_id, given, "partial", "web", page=section.id)
     except ResponseLocked:
         return RedirectResponse("/merci", status_code=303)
     except WaveStatusError:
         return app.message(request, "site_title", "wave_closed", 409)
     except ResponseInvalid as invalid:
-        return _page_response(request, app, questionnaire, section, merged, invalid.problems, 422)
+        skipped = {p.question_id for p in invalid.problems if p.code == ProblemCode.NOT_RELEVANT}
+        if skipped and len(skipped) == len(invalid.problems):
+            # Answers to questions the skip logic skips (typed without JavaScript) are dropped.
+            given = {q: (None if q in skipped else v) for q, v in given.items()}
+            result = app.store.save_response(
+                wave_id, case_id, given, "partial", "web", page=section.id
+            )
+        else:
+            stored = app.store.response(wave_id, case_id)
+            merged = merge(stored.answers if stored else {}, given)
+            return _page_response(
+                request, app, questionnaire, section, merged, invalid.problems, 422
+            )
     answers = result.answers
-    asked_now = relevance(questionnaire, answers)
-    appeared = [q.id for q in section.questions if asked_now[q.id] and q.id not in asked_before]
+    asked = relevance(questionnaire, answers)
+    stale = {q: None for q in answers if not asked.get(q, True)}
+    if stale:
+        # An earlier answer changed so that later ones no longer apply: remove them.
+        answers = app.store.save_response(wave_id, case_id, stale, "partial", "web").answers
+        asked = relevance(questionnaire, answers)
+    if not going_back and any(
+        q.required and asked[q.id] and q.id not in answers for q in section.questions
+    ):
+        page_ids = {q.id for q in section.questions}
+        problems = tuple(p for p in validate(questionnaire, answers) if p.question_id in page_ids)
+        return _page_response(request, app, questionnaire, section, answers, problems, 422)
+    appeared = [q.id for q in section.questions if asked[q.id] and q.id not in asked_before]
     if appeared and asked_before:
         notice = translate("new_questions", language(request))
         return _page_response(request, app, questionnaire, section, answers, notice=notice)

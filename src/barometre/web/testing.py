@@ -134,3 +134,27 @@ def complete_questionnaire(client: Any, first: Any, answers: dict[str, Any]) -> 
         response = answer_page(client, response.text, response.url.path, answers)
         assert response.status_code == 200, response.text
     raise AssertionError("the questionnaire never ended")
+
+
+def random_answers(questionnaire: Any, rng: random.Random) -> dict[str, Any]:
+    """A valid, random answer set: every relevant question answered, skip logic respected."""
+    from barometre.questionnaire import QuestionType, relevance, validate
+
+    answers: dict[str, Any] = {}
+    for question in questionnaire.questions:
+        if not relevance(questionnaire, answers)[question.id]:
+            continue
+        if question.type is QuestionType.MULTIPLE:
+            codes = [c.code for c in question.choices]
+            for _ in range(50):  # draw again until the question's constraint holds
+                answers[question.id] = rng.sample(codes, rng.randint(1, min(3, len(codes))))
+                if not any(p.question_id == question.id for p in validate(questionnaire, answers)):
+                    break
+        elif question.type is QuestionType.NUMBER:
+            low = int(question.minimum or 0)
+            answers[question.id] = str(rng.randint(low, low + 300))
+        elif question.type is QuestionType.TEXT:
+            answers[question.id] = f"Commentaire n° {rng.randint(1, 10**6)} <b>&</b>"
+        else:
+            answers[question.id] = rng.choice(question.choices).code
+    return answers

@@ -1,0 +1,284 @@
+"""Load test of the web app: concurrent respondents over loopback, then a zero-loss check.
+
+    uv run python bench/web_load.py [--concurrency 200] [--respondents 600] [--workers 1]
+
+Starts `barometre serve` on a throw-away SQLite store (or --url) on 127.0.0.1, plays
+`--concurrency` respondents at a time (httpx async, one cookie jar each) who enter by their
+personal link, submit page after page (some retry a page as after a lost response, some
+double-submit the last page from two "tabs"), then open their diagnostic. Afterwards it
+reads the store and checks that every acknowledged answer is stored exactly once.
+Prints throughput and p50/p99 latencies of page submits, page views and diagnostics, the
+server's peak memory, and the ratio to a baseline (static file requests, same concurrency).
+Bounded: the whole run stops after --max-seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from barometre.questionnaire import load_builtin
+from barometre.store import open_store
+from barometre.web.testing import open_wave_with_invitations, random_answers
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Timings:
+    """Latencies (seconds) of one kind of request."""
+
+    values: list[float] = field(default_factory=list)
+
+    def add(self, seconds: float) -> None:
+        self.values.append(seconds)
+
+    def line(self, name: str, wall: float) -> str:
+        if not self.values:
+            return f"{name:<22} none"
+        v = sorted(self.values)
+        p50 = statistics.median(v) * 1000
+        p99 = v[min(len(v) - 1, int(0.99 * len(v)))] * 1000
+        return (
+            f"{name:<22} {len(v):6d} requests  {len(v) / wall:7.1f}/s  "
+            f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  max {v[-1] * 1000:7.1f} ms"
+        )
+
+
+@dataclass
+class Run:
+    submits: Timings = field(default_factory=Timings)
+    pages: Timings = field(default_factory=Timings)
+    diagnostics: Timings = field(default_factory=Timings)
+    acknowledged: dict[str, dict[str, Any]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+async def timed(timings: Timings, request: Any) -> httpx.Response:
+    start = time.perf_counter()
+    response = await request
+    timings.add(time.perf_counter() - start)
+    return response
+
+
+async def respondent(
+    base: str, case_id: str, token: str, questionnaire: Any, rng: random.Random, run: Run
+) -> None:
+    answers = random_answers(questionnaire, rng)
+    sections = {s.id: [q.id for q in s.questions] for s in questionnaire.sections}
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        r = await client.get(f"/r/{token}")
+        r = await client.get(r.headers["location"])
+        location = r.headers["location"]
+        r = await timed(run.pages, client.get(location))
+        found = CSRF.search(r.text)
+        if not found:
+            run.errors.append(f"{case_id}: no CSRF token on {location}")
+            return
+        csrf = found.group(1)
+        acknowledged: dict[str, Any] = {}
+        while location.startswith("/q/"):
+            page = location.removeprefix("/q/")
+            data: dict[str, Any] = {"csrf_token": csrf, "nav": "next"}
+            data.update({q: answers[q] for q in sections[page] if q in answers})
+            tries = 2 if rng.random() < 0.05 else 1  # a retry, as after a lost response
+            for _ in range(tries):
+                r = await timed(run.submits, client.post(location, data=data))
+            if r.status_code != 303:
+                run.errors.append(f"{case_id}: page {page} answered {r.status_code}")
+                return
+            acknowledged.update({q: answers[q] for q in sections[page] if q in answers})
+            nxt = r.headers["location"]
+            if nxt == "/merci" and rng.random() < 0.3:
+                # Double submit of the last page from two tabs at once.
+                twins = await asyncio.gather(
+                    timed(run.submits, client.post(location, data=data)),
+                    timed(run.submits, client.post(location, data=data)),
+                )
+                if any(t.headers.get("location") != "/merci" for t in twins):
+                    run.errors.append(f"{case_id}: double submit did not end on /merci")
+            location = nxt
+            if location.startswith("/q/"):
+                await timed(run.pages, client.get(location))
+        r = await timed(run.diagnostics, client.get("/merci"))
+        if r.status_code != 200 or "/100" not in r.text:
+            run.errors.append(f"{case_id}: diagnostic answered {r.status_code}")
+            return
+        run.acknowledged[case_id] = acknowledged
+
+
+async def play(base: str, cases: list[tuple[str, str]], concurrency: int, seed: int) -> Run:
+    run = Run()
+    questionnaire = load_builtin("bpi2018")
+    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+    for case in cases:
+        queue.put_nowait(case)
+    rng = random.Random(seed)
+
+    async def worker() -> None:
+        while not queue.empty():
+            case_id, token = queue.get_nowait()
+            try:
+                await respondent(
+                    base, case_id, token, questionnaire, random.Random(rng.random()), run
+                )
+            except httpx.HTTPError as error:
+                run.errors.append(f"{case_id}: {type(error).__name__}: {error}")
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return run
+
+
+async def baseline(base: str, concurrency: int, total: int) -> float:
+    """Requests per second for a static file at the same concurrency: the server's floor."""
+    counter = iter(range(total))
+
+    async def worker() -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            for _ in counter:
+                await client.get("/static/style.css")
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return total / (time.perf_counter() - start)
+
+
+def check(url: str, wave_id: int, run: Run) -> list[str]:
+    """Every acknowledged answer stored exactly once; one complete response per respondent."""
+    problems: list[str] = []
+    store = open_store(url, upgrade=False)
+    questionnaire = load_builtin("bpi2018")
+    numbers = {q.id for q in questionnaire.questions if q.type.value == "number"}
+    for case_id, expected in run.acknowledged.items():
+        response = store.response(wave_id, case_id)
+        if response is None or response.status != "complete":
+            problems.append(f"{case_id}: no complete response")
+            continue
+        want = {q: (float(v) if q in numbers else v) for q, v in expected.items()}
+        got = {q: (float(v) if q in numbers else v) for q, v in response.answers.items()}  # type: ignore[arg-type]
+        if got != want:
+            problems.append(f"{case_id}: stored answers differ from the acknowledged ones")
+    with store.engine.connect() as conn:
+        doubled = conn.execute(
+            sa.text(
+                "SELECT COUNT(*) FROM (SELECT response_id, question_id FROM answers "
+                "GROUP BY response_id, question_id HAVING COUNT(*) > 1) d"
+            )
+        ).scalar_one()
+        responses = conn.execute(
+            sa.text("SELECT COUNT(*) FROM responses WHERE wave_id = :w"), {"w": wave_id}
+        ).scalar_one()
+        stored_answers = conn.execute(sa.text("SELECT COUNT(*) FROM answers")).scalar_one()
+        completes = conn.execute(
+            sa.text("SELECT COUNT(*) FROM dispositions WHERE code = '1.1' AND wave_id = :w"),
+            {"w": wave_id},
+        ).scalar_one()
+    expected_answers = sum(len(a) for a in run.acknowledged.values())
+    if doubled:
+        problems.append(f"{doubled} answers stored twice")
+    if responses != len(run.acknowledged):
+        problems.append(f"{responses} responses stored for {len(run.acknowledged)} respondents")
+    if stored_answers != expected_answers:
+        problems.append(f"{stored_answers} answers stored, {expected_answers} acknowledged")
+    if completes != len(run.acknowledged):
+        problems.append(f"{completes} 'complete' dispositions for {len(run.acknowledged)} cases")
+    store.close()
+    return problems
+
+
+def peak_rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return float("nan")
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else float("nan")
+
+
+def wait_until_up(base: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/static/style.css", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--respondents", type=int, default=600)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--url", help="store URL (default: a fresh SQLite file)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--max-seconds", type=float, default=300.0)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="barometre-load-"))
+    url = args.url or f"sqlite:///{tmp / 'load.sqlite'}"
+    store = open_store(url)
+    wave, codes = open_wave_with_invitations(
+        store, f"load-{args.seed}", args.respondents, seed=args.seed
+    )
+    store.close()
+    base = f"http://127.0.0.1:{args.port}"
+    env = {**os.environ, "BAROMETRE_SECRET_KEY": "load-test-" + "s" * 32}
+    command = [str(Path(sys.executable).parent / "barometre"), "serve", "--url", url]
+    command += ["--port", str(args.port), "--workers", str(args.workers)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_until_up(base, time.monotonic() + 120)
+        floor = asyncio.run(
+            asyncio.wait_for(baseline(base, args.concurrency, 4000), args.max_seconds)
+        )
+        start = time.perf_counter()
+        run = asyncio.run(
+            asyncio.wait_for(
+                play(base, [(c.case_id, c.token) for c in codes], args.concurrency, args.seed),
+                args.max_seconds,
+            )
+        )
+        wall = time.perf_counter() - start
+        rss = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    problems = check(url, wave.id, run) + run.errors
+
+    print(f"store {url.split(':')[0]}, {args.workers} worker(s), {args.concurrency} concurrent "
+          f"respondents, {len(codes)} in all, {wall:.1f} s")  # fmt: skip
+    print(run.submits.line("page submits (POST)", wall))
+    print(run.pages.line("page views (GET)", wall))
+    print(run.diagnostics.line("diagnostics (GET)", wall))
+    total = len(run.submits.values) + len(run.pages.values) + len(run.diagnostics.values)
+    print(f"all requests           {total / wall:7.1f}/s; baseline static file {floor:7.1f}/s "
+          f"(ratio {total / wall / floor:.2f})")  # fmt: skip
+    print(f"server peak memory     {rss:.0f} MB (main process)")
+    print(f"respondents completed  {len(run.acknowledged)} / {len(codes)}")
+    if problems:
+        print(f"ZERO-LOSS CHECK FAILED: {len(problems)} problem(s)")
+        for p in problems[:20]:
+            print("  ", p)
+        return 1
+    print("zero-loss check: every acknowledged answer stored exactly once, no response doubled")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""Serving the web app with uvicorn: `barometre serve`, and `barometre demo` after its wave."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+
+from fastapi import FastAPI
+
+from barometre.store import Store, default_url
+from barometre.web.app import create_app
+from barometre.web.settings import WebSettings
+
+URL_ENV = "BAROMETRE_DATABASE_URL"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is only reachable from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def app_from_env() -> FastAPI:
+    """The app over $BAROMETRE_DATABASE_URL with settings from the environment (for workers)."""
+    return create_app(os.environ.get(URL_ENV) or default_url(), WebSettings.from_env())
+
+
+def serve(
+    store: str | Store | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    settings: WebSettings | None = None,
+) -> None:
+    """Serve the app on `host:port` until interrupted, printing the local address first.
+
+    On the loopback interface, plain HTTP is allowed (cookies without the Secure flag); on any
+    other address the app expects HTTPS in front of it (a reverse proxy) and sends Secure
+    cookies and HSTS. Several workers need a shared secret key (BAROMETRE_SECRET_KEY).
+    """
+    import uvicorn
+
+    local = is_loopback(host)
+    if settings is None:
+        overrides: dict[str, object] = (
+            {} if "BAROMETRE_SECURE_COOKIES" in os.environ else {"secure_cookies": not local}
+        )
+        settings = WebSettings.from_env(**overrides)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"barometre web app: http://{shown}:{port}/  (team area: /equipe, API: /api/v1)")
+    # No access log: paths hold personal link tokens (/r/<token>, /opt-out/<token>).
+    if workers > 1:
+        if isinstance(store, Store):
+            raise ValueError("several workers open the store themselves: pass its URL")
+        os.environ[URL_ENV] = store or default_url()
+        os.environ["BAROMETRE_SECRET_KEY"] = settings.secret_key
+        os.environ["BAROMETRE_SECURE_COOKIES"] = "1" if settings.secure_cookies else "0"
+        uvicorn.run(
+            "barometre.web.server:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            log_level="warning",
+        )
+        return
+    app = create_app(store, settings)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
