@@ -188,3 +188,14 @@ def test_missing_columns_are_a_clear_error(tmp_path: Path) -> None:
     path.write_text("siren,foo\n123,4\n")
     with pytest.raises(FrameSourceError, match="etatAdministratifUniteLegale"):
         import_frame(path)
+
+
+def test_clean_file_with_an_extra_field_takes_the_fast_path(tmp_path: Path) -> None:
+    """Without quoting problems, a line with too many fields is still set aside and located."""
+    sid = _sirens(3)
+    path = write_csv(tmp_path / "ul.csv", UL_HEADER, [legal_unit(x) for x in sid])
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(",".join([luhn_siren(77), *["X"] * len(UL_HEADER)]) + "\n")  # line 5
+    report = import_frame(path).report
+    assert [(b.line, b.reason) for b in report.bad_row_sample] == [(5, "wrong_field_count")]
+    assert report.kept == 3
