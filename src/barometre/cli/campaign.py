@@ -181,6 +181,9 @@ def sample(
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Also write the sample (Parquet).")] = None,
     questionnaire: Annotated[str, typer.Option(help="Questionnaire of a new wave.")] = "bpi2018",
+    sampled_only: Annotated[
+        bool, typer.Option(help="Store only the sampled units, not the whole frame.")
+    ] = False,
 ) -> None:
     """Draw the stratified sample, store frame and sample in the wave, print the allocation."""
     units = pl.read_parquet(frame_file)
@@ -213,7 +216,9 @@ def sample(
             wave_id = store.create_wave(wave, questionnaire, frame_description=str(frame_file)).id
         with console.status(f"storing {units.height:,} frame units and the sample..."):
             try:
-                stored = store_frame_and_sample(store, wave_id, units, drawn, contact_table)
+                stored = store_frame_and_sample(
+                    store, wave_id, units, drawn, contact_table, sampled_only=sampled_only
+                )
             except StoreError as exc:
                 raise _fail(str(exc)) from exc
     if out is not None:
