@@ -110,6 +110,8 @@ def margins(df: pl.DataFrame) -> dict[str, dict[str, float]]:
 
 def worker_barometre(path: str, out: str, wave: bool) -> None:
     """Time barometre on the data at ``path``; write timings and numbers to ``out``."""
+    import svy  # noqa: F401  (imported before timing, as R loads survey before its clock)
+
     from barometre.stats import Design
 
     df = pl.read_parquet(path)

@@ -58,6 +58,10 @@ def levels_and_codes(
         s = s.cast(pl.String)
     if s.dtype.is_float():
         s = s.fill_nan(None)
+    if s.dtype.is_integer() and s.null_count() == 0:
+        # numpy is much faster than a polars round trip on plain integer codes.
+        uniq, inverse = np.unique(s.to_numpy(), return_inverse=True)
+        return tuple(uniq.tolist()), inverse.reshape(-1).astype(np.int64)
     levels = tuple(s.drop_nulls().unique().sort().to_list())
     codes = s.rank("dense").cast(pl.Int64).fill_null(0).to_numpy() - 1
     return levels, np.asarray(codes, dtype=np.int64)
