@@ -19,23 +19,6 @@ from barometre.report.view import (
     share_cells,
 )
 
-# Where each 2018 segment sits in the 2x2 chart: (activity column, tempo row).
-QUADRANTS = {
-    "masse_silencieuse": (0, 0),
-    "combatives": (1, 0),
-    "desinvoltes": (0, 1),
-    "pionnieres": (1, 1),
-}
-AXES = {
-    "fr": (
-        "Inactive ou peu active",
-        "Active ou très active",
-        "En retard",
-        "Dans le bon tempo ou en avance",
-    ),
-    "en": ("Inactive or barely active", "Active or very active", "Late", "On time or ahead"),
-}
-
 
 def typology(results: WaveResults, lang: str) -> Section | None:
     """The 2x2 chart with shares and CIs, then each segment's profile."""
@@ -46,10 +29,15 @@ def typology(results: WaveResults, lang: str) -> Section | None:
         Paragraph(t("typology_intro", lang, nc=number(typ.not_classified, lang)))
     ]
     title = findings.typology_title(typ.segments, lang)
-    placed = [s for s in typ.segments if s.code in QUADRANTS]
-    if len(placed) == 4:
-        quads = [charts.Quadrant(s.label(lang), s.share, *QUADRANTS[s.code]) for s in placed]
-        svg = charts.typology_chart(quads, AXES[lang], title, lang)
+    axes = typ.axis_labels_en if lang == "en" else typ.axis_labels_fr
+    quads = [
+        charts.Quadrant(s.label(lang), s.share, s.position[0], s.position[1])
+        for s in typ.segments
+        if s.position is not None
+    ]
+    if len(quads) == 4 and len(axes) == 4:
+        # The chart wants (left, right, bottom, top); the definition lists each axis' sides.
+        svg = charts.typology_chart(quads, (axes[0], axes[1], axes[2], axes[3]), title, lang)
         blocks.append(Chart(title, Markup(svg)))
     rows = tuple((s.label(lang), *share_cells(s.share, lang)) for s in typ.segments)
     blocks.append(
@@ -68,7 +56,10 @@ def typology(results: WaveResults, lang: str) -> Section | None:
         )
     )
     for s in typ.segments:
-        if not s.profile:
+        # The profile shows what sets the segment apart: its significantly over- or
+        # under-represented categories (all of them are in results.json).
+        flagged = [p for p in s.profile if p.flag]
+        if not flagged:
             continue
         blocks.append(
             Heading(
@@ -87,7 +78,7 @@ def typology(results: WaveResults, lang: str) -> Section | None:
                 pct(p.share_overall, lang),
                 t(p.flag, lang) if p.flag else "",
             )
-            for p in s.profile
+            for p in flagged
         )
         blocks.append(
             Table(
@@ -105,7 +96,7 @@ def drivers(results: WaveResults, lang: str) -> Section | None:
     d = results.drivers
     if d is None or not d.terms:
         return None
-    top = max(d.groups, key=lambda g: g.importance) if d.groups else None
+    top = max(d.groups, key=lambda g: g.delta_r2) if d.groups else None
     title = findings.drivers_title(
         None if top is None else (top.label_en if lang == "en" else top.label_fr), lang
     )
@@ -137,19 +128,23 @@ def drivers(results: WaveResults, lang: str) -> Section | None:
         rows = tuple(
             (
                 g.label_en if lang == "en" else g.label_fr,
-                pct(g.importance, lang),
+                pct(g.share, lang),
+                number(g.delta_r2, lang, 3),
                 "—"
                 if g.ci_low is None or g.ci_high is None
-                else f"[{pct(g.ci_low, lang)} ; {pct(g.ci_high, lang)}]",
+                else f"[{number(g.ci_low, lang, 3)} ; {number(g.ci_high, lang, 3)}]",
+                pct(g.rank_first, lang),
             )
-            for g in sorted(d.groups, key=lambda g: -g.importance)
+            for g in sorted(d.groups, key=lambda g: -g.delta_r2)
         )
+        headers = ("factor", "importance_share", "delta_r2", "ci95", "rank_first")
         blocks.append(
             Table(
                 t("importance", lang),
-                (t("factor", lang), t("importance", lang), t("ci95", lang)),
+                tuple(t(h, lang) for h in headers),
                 rows,
-                (False, True, True),
+                (False, True, True, True, True),
+                t("importance_note", lang),
             )
         )
     return Section("drivers", t("drivers", lang), tuple(blocks))

@@ -48,11 +48,14 @@ def compute_results(
     breakdown_variables: Sequence[str] = BREAKDOWN_VARIABLES,
     with_typology: bool = True,
     with_drivers: bool = True,
+    driver_replicates: int = 0,
 ) -> WaveResults:
     """Compute every indicator, breakdown, typology, driver and comparison of a wave.
 
     `min_base` is the smallest base (respondents) a published share may rest on; smaller cells
     are suppressed and marked. `previous` (an earlier wave's results) adds the changes.
+    `driver_replicates` bootstrap replicates put CIs on the drivers' relative weights (each
+    costs about as much as the whole drivers model; 0 leaves them out).
     """
     design = design_info or DesignInfo()
     if wave_df.height == 0:
@@ -82,7 +85,9 @@ def compute_results(
     )
     breakdowns = tuple(_breakdown(questionnaire, v, data, cells[v]) for v in variables)
     typology = compute_typology(data, questionnaire, design, min_base) if with_typology else None
-    drivers = compute_drivers(data, questionnaire, design) if with_drivers else None
+    drivers = (
+        compute_drivers(data, questionnaire, design, driver_replicates) if with_drivers else None
+    )
     return WaveResults(
         wave=wave,
         questionnaire_id=str(getattr(questionnaire, "id", "")),

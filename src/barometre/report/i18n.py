@@ -60,6 +60,16 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "importance": ("Poids relatif de chaque facteur", "Relative weight of each factor"),
     "factor": ("Facteur", "Factor"),
+    "importance_share": ("Part du pouvoir explicatif", "Share of explanatory power"),
+    "delta_r2": ("Perte de pseudo-R² sans lui", "Pseudo-R² lost without it"),
+    "rank_first": ("Premier (bootstrap)", "Ranked first (bootstrap)"),
+    "importance_note": (
+        "Poids d'un facteur : ce que le modèle perd de pseudo-R² (McFadden) quand on l'en "
+        "retire ; intervalle et rang par bootstrap sur le plan de sondage (« — » : non "
+        "calculés).",
+        "Weight of a factor: the pseudo-R² (McFadden) the model loses without it; interval "
+        'and rank from a bootstrap over the design ("—": not computed).',
+    ),
     "odds_ratio": ("Rapport de cotes", "Odds ratio"),
     "comparison": ("Comparaison avec l'étude de 2018", "Comparison with the 2018 study"),
     "comparison_intro": (

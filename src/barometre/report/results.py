@@ -111,6 +111,7 @@ class Segment:
     description_en: str
     share: Share
     profile: tuple[ProfileItem, ...] = ()
+    position: tuple[int, int] | None = None  # (column, row) in a 2x2 chart
 
     def label(self, lang: str) -> str:
         """The segment's name in French or English."""
@@ -124,6 +125,9 @@ class Typology:
     segments: tuple[Segment, ...]
     n_classified: int
     not_classified: int
+    # (left column, right column, bottom row, top row) names of the 2x2 chart's sides.
+    axis_labels_fr: tuple[str, ...] = ()
+    axis_labels_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,14 +146,20 @@ class DriverTerm:
 
 @dataclass(frozen=True)
 class DriverGroup:
-    """The relative importance of a group of terms (share of the explained fit), with its CI."""
+    """How much a driver group weighs: the drop in pseudo-R² without it, with a bootstrap CI.
+
+    `share` is that drop as a share of all groups' drops; `rank_first` how often the group
+    came first over the bootstrap replicates (None without replicates).
+    """
 
     group: str
     label_fr: str
     label_en: str
-    importance: float
+    delta_r2: float
     ci_low: float | None
     ci_high: float | None
+    share: float
+    rank_first: float | None
 
 
 @dataclass(frozen=True)

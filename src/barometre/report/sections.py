@@ -181,20 +181,21 @@ def breakdowns(results: WaveResults, lang: str) -> Section:
                 lang,
             )
             blocks.append(Chart(title, _svg(charts.dot_plot(labels, series, title, lang))))
-        headers = (t("indicator", lang), *labels)
+        # Domains as rows: sector names are long, indicator names short.
+        headers = (by, *(known[i].label(lang) for i in ids))
         rows = []
-        for ind_id in ids:
+        for d, label in zip(b.domains, labels, strict=True):
             cells = []
-            for d in b.domains:
+            for ind_id in ids:
                 s = _cell_share(b, ind_id, d)
-                cells.append(f"{pct(s.estimate, lang) if s.shown else '—'} (n={s.n})")
-            rows.append((known[ind_id].label(lang), *cells))
+                cells.append(f"{pct(s.estimate, lang) if s.shown else '—'} (n = {s.n})")
+            rows.append((label, *cells))
         blocks.append(
             Table(
                 by,
                 headers,
                 tuple(rows),
-                (False, *[True] * len(labels)),
+                (False, *[True] * len(ids)),
                 t("suppressed_note", lang, m=results.min_base),
             )
         )

@@ -1,22 +1,207 @@
-"""Typology and drivers of a wave, through `barometre.typology` (wired when it lands)."""
+"""The typology and the drivers of a wave, computed by `barometre.typology`, as report results."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import polars as pl
 
 from barometre.report.estimation import DesignInfo
-from barometre.report.results import Drivers, Typology
+from barometre.report.indicators import YES_NO_NAMES
+from barometre.report.results import (
+    DriverGroup,
+    Drivers,
+    DriverTerm,
+    ProfileItem,
+    Segment,
+    Share,
+    Typology,
+)
+
+
+def _spec(design: DesignInfo) -> Any:
+    from barometre.typology import DesignSpec
+
+    return DesignSpec(weights=design.weights, strata=design.strata, singleton=design.singleton)
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def _choice_label(questionnaire: Any, question_id: str, code: str, lang: str) -> str:
+    try:
+        return str(questionnaire.choice_label(question_id, code, lang))
+    except Exception:  # a code the questionnaire does not know is shown as is
+        return code
+
+
+def _variable_name(questionnaire: Any, question_id: str, lang: str) -> str:
+    names = {
+        "size_band": ("Taille", "Size"),
+        "sector": ("Secteur", "Sector"),
+        "market": ("Clientèle", "Market"),
+        "spend": ("Budget", "Spend"),
+        "leader_activity": ("Activité du dirigeant", "Leader's activity"),
+        "employee_age": ("Âge moyen des salariés", "Employees' average age"),
+        "leader_age": ("Âge du dirigeant", "Leader's age"),
+        **YES_NO_NAMES,
+    }
+    fr, en = names.get(question_id, (question_id, question_id))
+    return en if lang == "en" else fr
 
 
 def compute_typology(
     data: pl.DataFrame, questionnaire: Any, design: DesignInfo, min_base: int
 ) -> Typology | None:
-    """The 2x2 rule typology with shares, CIs and profiles; None when the package is absent."""
-    return None
+    """The 2x2 rule typology: weighted shares with CIs and each segment's profile."""
+    from barometre.typology import (
+        PROFILE_VARIABLES,
+        load_typology,
+        segment_profiles,
+        segment_shares,
+    )
+
+    if not {"activity", "tempo"} <= set(data.columns):
+        return None
+    spec = _spec(design)
+    typology = load_typology()
+    shares = segment_shares(data, typology, design=spec)
+    variables = [v for v in PROFILE_VARIABLES if v in data.columns]
+    profiles = {p.segment.id: p for p in segment_profiles(data, typology, variables, spec)}
+    n_classified = sum(s.n for s in shares.shares)
+    segments = []
+    for s in shares.shares:
+        e = s.estimate
+        share = (
+            Share(None, None, None, None, s.n, None, suppressed=True)
+            if s.n < min_base
+            else Share(
+                e.estimate,
+                _finite(e.se),
+                _finite(e.ci_low),
+                _finite(e.ci_high),
+                s.n,
+                s.n / n_classified if n_classified else None,
+            )
+        )
+        profile = profiles.get(s.segment.id)
+        items = tuple(
+            ProfileItem(
+                c.variable,
+                c.level,
+                f"{_variable_name(questionnaire, c.variable, 'fr')} : "
+                f"{_choice_label(questionnaire, c.variable, c.level, 'fr')}",
+                f"{_variable_name(questionnaire, c.variable, 'en')}: "
+                f"{_choice_label(questionnaire, c.variable, c.level, 'en')}",
+                c.in_segment.estimate,
+                c.overall,
+                "over" if c.over_represented else "under" if c.under_represented else "",
+            )
+            for c in (profile.categories if profile is not None else ())
+        )
+        segments.append(
+            Segment(
+                s.segment.id,
+                s.segment.name_fr,
+                s.segment.name_en,
+                s.segment.description_fr,
+                s.segment.description_en,
+                share,
+                items,
+                _position(typology, s.segment),
+            )
+        )
+    labels = _axis_labels(typology)
+    return Typology(
+        tuple(segments), n_classified, shares.n_not_classified, labels["fr"], labels["en"]
+    )
 
 
-def compute_drivers(data: pl.DataFrame, questionnaire: Any, design: DesignInfo) -> Drivers | None:
-    """Odds ratios of "active or très active" and each driver group's weight."""
-    return None
+def _position(typology: Any, segment: Any) -> tuple[int, int] | None:
+    # Two axes of two sides each make a 2x2 chart: the first axis runs left to right, the
+    # second bottom to top, each in the order the definition lists its sides.
+    if len(typology.axes) != 2 or any(len(a.sides) != 2 for a in typology.axes):
+        return None
+    sides = dict(segment.sides)
+    col_axis, row_axis = typology.axes
+    col = [s.id for s in col_axis.sides].index(sides[col_axis.id])
+    row = [s.id for s in row_axis.sides].index(sides[row_axis.id])
+    return col, row
+
+
+def _axis_labels(typology: Any) -> dict[str, tuple[str, ...]]:
+    if len(typology.axes) != 2:
+        return {"fr": (), "en": ()}
+    return {
+        lang: tuple(
+            s.name_en if lang == "en" else s.name_fr for a in typology.axes for s in a.sides
+        )
+        for lang in ("fr", "en")
+    }
+
+
+def compute_drivers(
+    data: pl.DataFrame, questionnaire: Any, design: DesignInfo, replicates: int = 0
+) -> Drivers | None:
+    """Odds ratios of being "active or très active", and each driver group's relative weight.
+
+    `replicates` bootstrap replicates give the importance CIs; each costs as many model fits
+    as there are driver groups, so the default (0) leaves the CIs out.
+    """
+    from barometre.typology import DRIVERS, activity_drivers
+
+    groups = [g for g in DRIVERS if g in data.columns]
+    if "activity" not in data.columns or len(groups) < 2:
+        return None
+    result = activity_drivers(data, groups=groups, design=_spec(design), replicates=replicates)
+    terms = tuple(
+        DriverTerm(
+            t.term,
+            t.group or "",
+            _term_label(questionnaire, t.group, t.level, _reference(result, t.group), "fr"),
+            _term_label(questionnaire, t.group, t.level, _reference(result, t.group), "en"),
+            t.odds_ratio,
+            t.ci_low,
+            t.ci_high,
+            t.p_value,
+        )
+        for t in result.terms
+        if t.group is not None and t.level is not None
+    )
+    groups_out = tuple(
+        DriverGroup(
+            g.group,
+            _variable_name(questionnaire, g.group, "fr"),
+            _variable_name(questionnaire, g.group, "en"),
+            g.delta_r2,
+            _finite(g.ci_low),
+            _finite(g.ci_high),
+            g.share,
+            _finite(g.rank_first),
+        )
+        for g in result.importance
+        if math.isfinite(g.share)
+    )
+    return Drivers("activity.active_or_tres_active", result.n, terms, groups_out)
+
+
+def _reference(result: Any, group: str | None) -> str:
+    for g in result.importance:
+        if g.group == group:
+            return str(g.reference_level)
+    return ""
+
+
+def _term_label(
+    questionnaire: Any, group: str | None, level: str | None, reference: str, lang: str
+) -> str:
+    if group is None or level is None:
+        return ""
+    name = _variable_name(questionnaire, group, lang)
+    level_label = _choice_label(questionnaire, group, level, lang)
+    ref = _choice_label(questionnaire, group, reference, lang)
+    if lang == "en":
+        return f"{name}: {level_label} (vs {ref})"
+    return f"{name} : {level_label} (réf. {ref})"
