@@ -142,3 +142,18 @@ def test_unknown_link(client: TestClient) -> None:
     """An unknown personal link says so, with a 404."""
     r = client.get("/r/not-a-real-token-aaaaaaaaaaaaaaaa")
     assert r.status_code == 404 and "pas valide" in r.text
+
+
+def test_relevance_endpoint_for_the_browser(client: TestClient, wave: Invited) -> None:
+    """The endpoint the page script calls says which questions the answers make relevant."""
+    _, codes = wave
+    first = client.get(f"/r/{codes[1].token}")
+    token = csrf_of(first.text)
+    none = {f"net_{n}": "no" for n in ("facebook", "linkedin", "twitter", "youtube", "instagram")}
+    asked = client.post("/q/presence/relevance", data={"csrf_token": token, **none}).json()
+    assert asked["relevant"]["net_facebook"] is True
+    answer_page(client, first.text, "/q/site", COMPLETE)
+    client.post("/q/presence", data={"csrf_token": token, **none})
+    organisation = client.post("/q/organisation/relevance", data={"csrf_token": token}).json()
+    assert organisation["relevant"]["managed_by"] is False
+    assert client.post("/q/organisation/relevance", data={}).status_code == 403
