@@ -6,7 +6,7 @@ reuses the same random draws at every step (common random numbers), so each upda
 a smooth function of the parameters: binary intercepts move by logit(target) -
 logit(current), ordinal thresholds are the latent's quantiles at the target cumulative
 shares. A few dozen passes converge to a few 1e-4. The result is frozen in
-`calibration.json` beside this module; `calibrate()` rebuilds it.
+`calibration.json` beside this module; `refreeze()` rebuilds it.
 """
 
 from __future__ import annotations
@@ -212,6 +212,8 @@ def frozen_parameters() -> Parameters:
     return parameters_from_dict(json.loads(FROZEN.read_text(encoding="utf-8")))
 
 
-if __name__ == "__main__":  # python -m barometre.synth.calibration: refit and freeze
+def refreeze() -> Path:
+    """Refit the model and overwrite the frozen parameters (after changing the model)."""
     save_parameters(calibrate())
-    print(f"wrote {FROZEN}")
+    frozen_parameters.cache_clear()
+    return FROZEN

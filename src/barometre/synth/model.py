@@ -97,7 +97,7 @@ HEADCOUNT_ANSWERED = 0.7
 # lower in tourism; higher for firms active on social networks (the subject interests
 # them). Index: mixes.SECTORS order; activity SCALE4 order.
 RESPONSE_BY_SECTOR = (1.10, 1.05, 0.95, 0.95, 0.95, 0.85, 1.0)
-RESPONSE_BY_ACTIVITY = (0.85, 1.0, 1.15, 1.25)
+RESPONSE_BY_ACTIVITY = (0.95, 1.0, 1.05, 1.10)
 LEADER_NOISE = 0.35  # the leader's stated activity is a noisy read of the appetite
 
 
