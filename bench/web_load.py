@@ -4,9 +4,10 @@
 
 Starts `barometre serve` on a throw-away SQLite store (or --url) on 127.0.0.1, plays
 `--concurrency` respondents at a time (httpx async, one cookie jar each) who enter by their
-personal link, submit page after page (some retry a page as after a lost response, some
-double-submit the last page from two "tabs"), then open their diagnostic. Afterwards it
-reads the store and checks that every acknowledged answer is stored exactly once.
+personal link and submit page after page, pausing `--think` seconds on average on each page;
+some retry a page as after a lost response, some double-submit the last page from two tabs;
+then each opens their diagnostic. Afterwards it reads the store and checks that every
+acknowledged answer is stored exactly once.
 Prints throughput and p50/p99 latencies of page submits, page views and diagnostics, the
 server's peak memory, and the ratio to a baseline (static file requests, same concurrency).
 Bounded: the whole run stops after --max-seconds.
@@ -76,7 +77,13 @@ async def timed(timings: Timings, request: Any) -> httpx.Response:
 
 
 async def respondent(
-    base: str, case_id: str, token: str, questionnaire: Any, rng: random.Random, run: Run
+    base: str,
+    case_id: str,
+    token: str,
+    questionnaire: Any,
+    rng: random.Random,
+    run: Run,
+    think: float,
 ) -> None:
     answers = random_answers(questionnaire, rng)
     sections = {s.id: [q.id for q in s.questions] for s in questionnaire.sections}
@@ -92,6 +99,7 @@ async def respondent(
         csrf = found.group(1)
         acknowledged: dict[str, Any] = {}
         while location.startswith("/q/"):
+            await asyncio.sleep(rng.uniform(0, 2 * think))  # reading and answering the page
             page = location.removeprefix("/q/")
             data: dict[str, Any] = {"csrf_token": csrf, "nav": "next"}
             data.update({q: answers[q] for q in sections[page] if q in answers})
@@ -121,7 +129,9 @@ async def respondent(
         run.acknowledged[case_id] = acknowledged
 
 
-async def play(base: str, cases: list[tuple[str, str]], concurrency: int, seed: int) -> Run:
+async def play(
+    base: str, cases: list[tuple[str, str]], concurrency: int, seed: int, think: float
+) -> Run:
     run = Run()
     questionnaire = load_builtin("bpi2018")
     queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
@@ -227,6 +237,9 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--url", help="store URL (default: a fresh SQLite file)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--think", type=float, default=0.4, help="mean pause (s) before each page submit"
+    )
     parser.add_argument("--max-seconds", type=float, default=300.0)
     args = parser.parse_args()
 
@@ -250,7 +263,13 @@ def main() -> int:
         start = time.perf_counter()
         run = asyncio.run(
             asyncio.wait_for(
-                play(base, [(c.case_id, c.token) for c in codes], args.concurrency, args.seed),
+                play(
+                    base,
+                    [(c.case_id, c.token) for c in codes],
+                    args.concurrency,
+                    args.seed,
+                    args.think,
+                ),
                 args.max_seconds,
             )
         )
@@ -262,7 +281,8 @@ def main() -> int:
     problems = check(url, wave.id, run) + run.errors
 
     print(f"store {url.split(':')[0]}, {args.workers} worker(s), {args.concurrency} concurrent "
-          f"respondents, {len(codes)} in all, {wall:.1f} s")  # fmt: skip
+          f"respondents, {len(codes)} in all, think time {args.think} s mean, "
+          f"{wall:.1f} s")  # fmt: skip
     print(run.submits.line("page submits (POST)", wall))
     print(run.pages.line("page views (GET)", wall))
     print(run.diagnostics.line("diagnostics (GET)", wall))

@@ -24,6 +24,10 @@ from barometre.web.forms import merge, read_answers
 from barometre.web.i18n import translate
 from barometre.web.security import CSRF_FIELD, csrf_valid
 
+# Respondent pages are `async def` although they call the (synchronous) store: each request
+# is a few milliseconds of CPU and SQLite work, and running them on the event loop keeps one
+# writer per worker process (no lock contention, no thread hops). The slow PDF routes stay
+# plain `def`, which FastAPI runs in its thread pool.
 router = APIRouter(include_in_schema=False)
 CASE_KEY = "case"
 # AAPOR refusal, the code the campaign records for an opt-out (barometre.campaign.storage).
@@ -42,7 +46,7 @@ def _start(request: Request, invitation: Invitation) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Response:
+async def home(request: Request) -> Response:
     """The entry page: type the letter's code, or take the public self-diagnostic."""
     return web(request).render(request, "home.html", error=None, code=None)
 
@@ -82,7 +86,7 @@ async def enter_code(request: Request) -> Response:
 
 
 @router.get("/r/{token}")
-def personal_link(request: Request, token: str) -> Response:
+async def personal_link(request: Request, token: str) -> Response:
     """A personal link from an e-mail or a letter's QR code."""
     app = web(request)
     who = client_key(request)
@@ -150,7 +154,7 @@ def _page_response(
 
 
 @router.get("/q")
-def resume(request: Request) -> Response:
+async def resume(request: Request) -> Response:
     """Resume where the respondent left off (first page when starting)."""
     app = web(request)
     case = _case(request)
@@ -168,7 +172,7 @@ def resume(request: Request) -> Response:
 
 
 @router.get("/q/{section_id}")
-def show_page(request: Request, section_id: str) -> Response:
+async def show_page(request: Request, section_id: str) -> Response:
     """One page of the questionnaire, with the answers saved so far."""
     app = web(request)
     case = _case(request)
@@ -283,7 +287,7 @@ def _submit(
 
 
 @router.get("/merci")
-def thanks(request: Request) -> Response:
+async def thanks(request: Request) -> Response:
     """The thank-you page, with the respondent's own diagnostic."""
     app = web(request)
     case = _case(request)

@@ -46,7 +46,7 @@ def _form(
 
 
 @router.get("/diagnostic")
-def self_diagnostic_form(request: Request) -> Response:
+async def self_diagnostic_form(request: Request) -> Response:
     """The short public form."""
     return _form(request, {})
 
@@ -99,7 +99,7 @@ def _result(request: Request) -> Diagnostic | None:
 
 
 @router.get("/diagnostic/resultat")
-def self_diagnostic_result(request: Request) -> Response:
+async def self_diagnostic_result(request: Request) -> Response:
     """The diagnostic of a self-diagnostic form."""
     app = web(request)
     diagnostic = _result(request)
