@@ -1,0 +1,148 @@
+"""`barometre report`: the published report of a wave, its exports and its codebook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from barometre.questionnaire import QuestionnaireError, load_builtin, read_questionnaire_file
+from barometre.report import (
+    Methodology,
+    ReportError,
+    build_report,
+    export_wave,
+    read_results_json,
+    write_codebook,
+)
+
+app = typer.Typer(
+    name="report",
+    help="Publish a wave: HTML and PDF report, results.json, labelled exports, codebook.",
+    no_args_is_help=True,
+)
+console = Console()
+
+WaveArg = Annotated[Path, typer.Argument(help="The wave dataset (.parquet or .csv).")]
+OutOption = Annotated[Path, typer.Option("--out", help="Output folder.")]
+QuestionnaireOption = Annotated[
+    str,
+    typer.Option(
+        "--questionnaire", help="Built-in questionnaire id, or an .xlsx/.yaml/.json file."
+    ),
+]
+LangOption = Annotated[str, typer.Option("--lang", help="Language: fr or en.")]
+
+
+def _questionnaire(spec: str) -> Any:
+    try:
+        return read_questionnaire_file(spec) if Path(spec).is_file() else load_builtin(spec)
+    except (QuestionnaireError, KeyError, ValueError) as ex:
+        raise typer.BadParameter(f"questionnaire {spec!r}: {ex}") from ex
+
+
+def _wave(path: Path) -> pl.DataFrame:
+    if not path.is_file():
+        raise typer.BadParameter(f"no wave file {path}")
+    if path.suffix.lower() == ".parquet":
+        return pl.read_parquet(path)
+    if path.suffix.lower() == ".csv":
+        return pl.read_csv(path, infer_schema_length=None)
+    raise typer.BadParameter(f"{path}: a wave file is .parquet or .csv")
+
+
+def _fail(ex: Exception) -> None:
+    console.print(f"[red]error:[/red] {ex}")
+    raise typer.Exit(1)
+
+
+@app.command("build")
+def build(
+    wave: WaveArg,
+    out: OutOption = Path("report"),
+    questionnaire: QuestionnaireOption = "bpi2018",
+    lang: LangOption = "fr",
+    name: Annotated[str, typer.Option("--name", help="Name of the wave, e.g. 2026.")] = "",
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="results.json of an earlier wave.")
+    ] = None,
+    methodology: Annotated[
+        Path | None, typer.Option("--methodology", help="YAML file of methodology facts.")
+    ] = None,
+    min_base: Annotated[int, typer.Option("--min-base", help="Smallest published base.")] = 30,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
+) -> None:
+    """Write report.html, report.pdf, results.json and the exports of a wave."""
+    q = _questionnaire(questionnaire)
+    data = _wave(wave)
+    try:
+        meta = Methodology.from_yaml(methodology) if methodology else None
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+        ) as progress:
+            progress.add_task("Computing, drawing and printing the report…", total=None)
+            paths = build_report(
+                data, q, out, lang, previous, meta, wave=name, min_base=min_base, pdf=pdf
+            )
+    except ReportError as ex:
+        _fail(ex)
+        return
+    console.print(f"report: {paths.html}" + (f" and {paths.pdf}" if paths.pdf else ""))
+    console.print(f"results: {paths.results_json}")
+    if paths.exports:
+        console.print(f"exports: {paths.exports.csv.parent}")
+
+
+@app.command("export")
+def export(
+    wave: WaveArg,
+    out: OutOption = Path("exports"),
+    questionnaire: QuestionnaireOption = "bpi2018",
+    lang: LangOption = "fr",
+    keep_all: Annotated[
+        bool,
+        typer.Option("--keep-all", help="Keep every column (no pseudonymisation)."),
+    ] = False,
+) -> None:
+    """Export a wave to CSV, Parquet, Excel, SPSS and Stata with its codebook."""
+    try:
+        paths = export_wave(
+            _wave(wave), _questionnaire(questionnaire), out, lang=lang, pseudonymised=not keep_all
+        )
+    except ReportError as ex:
+        _fail(ex)
+        return
+    for p in (paths.csv, paths.parquet, paths.xlsx, paths.sav, paths.dta, paths.codebook_md):
+        console.print(str(p))
+
+
+@app.command("codebook")
+def codebook(
+    out: OutOption = Path("."),
+    questionnaire: QuestionnaireOption = "bpi2018",
+    lang: LangOption = "fr",
+) -> None:
+    """Write the codebook of a questionnaire as codebook.md and codebook.html."""
+    try:
+        md, html = write_codebook(_questionnaire(questionnaire), out, lang)
+    except ReportError as ex:
+        _fail(ex)
+        return
+    console.print(f"{md}\n{html}")
+
+
+@app.command("check-results")
+def check_results(results: Annotated[Path, typer.Argument(help="A results.json file.")]) -> None:
+    """Read a results.json back and print its wave, size and number of indicators."""
+    try:
+        r = read_results_json(results)
+    except ReportError as ex:
+        _fail(ex)
+        return
+    console.print(
+        f"wave {r.wave or '—'}: {r.n_respondents} respondents, {len(r.indicators)} indicators"
+    )
