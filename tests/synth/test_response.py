@@ -11,11 +11,13 @@ import pytest
 from barometre.synth import (
     PopulationMismatchError,
     generate_population,
+    population_truth,
     response_propensity,
     simulate_returns,
     to_sirene,
 )
 from barometre.synth.identifiers import is_valid_siren
+from barometre.synth.population import MULTIPLE
 from barometre.synth.targets import RESPONDENT_SIZE_MIX
 
 
@@ -133,3 +135,49 @@ def test_to_sirene_reports_bad_rows(pop: pl.DataFrame, tmp_path: Path) -> None:
     lines = files.unites_legales.read_text(encoding="utf-8").splitlines()
     assert len(files.bad_rows) == 6
     assert all(lines[b.line - 1].startswith(b.siren + ",") for b in files.bad_rows)
+
+
+def test_weighted_estimates_recover_the_truth(pop: pl.DataFrame) -> None:
+    """Post-stratified by size x sector, about 1,650 returns give 95 % intervals covering the
+    population truth for at least 90 % of the indicators (4 waves pooled): the residual
+    bias left by the activity effect on returns stays small.
+
+    Interval: weighted share +- 1.96 SE, SE from the binomial formula times Kish's design
+    effect of unequal weights, 1 + cv(w)^2 (a simple stand-in for the stats package).
+    """
+    truth = population_truth(pop)
+    grouped = {
+        "active_or_tres_active",
+        "inactive_or_peu_active",
+        "under_10k",
+        "10k_or_more",
+        "bon_tempo_or_en_avance",
+    }
+    indicators = [
+        i
+        for i in truth.indicators
+        if i.code not in grouped
+        and i.question not in ("size_band", "sector", "typology")
+        and 0.02 < i.share < 0.98
+    ]
+    cells = pop.group_by("size_band", "sector").len("N")
+    covered = []
+    for wave in range(4):
+        sample = _proportional_sample(pop, 30_000, seed=10 + wave)
+        returns = simulate_returns(sample, pop, seed=20 + wave)
+        returns = returns.join(cells, on=["size_band", "sector"]).with_columns(
+            w=pl.col("N") / pl.len().over("size_band", "sector")
+        )
+        weights = returns["w"].to_numpy()
+        deff = 1 + (weights.std() / weights.mean()) ** 2
+        present = returns.filter(pl.col("present") == "yes")
+        for ind in indicators:
+            frame = present if ind.base == "present" else returns
+            column = f"{ind.question}__{ind.code}" if ind.question in MULTIPLE else ind.question
+            value = 1 if ind.question in MULTIPLE else ind.code
+            y = (frame[column] == value).fill_null(False).to_numpy()
+            w = frame["w"].to_numpy()
+            share = float((w * y).sum() / w.sum())
+            se = np.sqrt(share * (1 - share) / len(y) * deff)
+            covered.append(abs(share - ind.share) <= 1.96 * se)
+    assert np.mean(covered) >= 0.90
