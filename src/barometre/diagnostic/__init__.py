@@ -7,7 +7,7 @@ latest published wave; the table itself is built once, at publication, by
 
 from __future__ import annotations
 
-from barometre.diagnostic._text import Language, Text
+from barometre.diagnostic._text import Text
 from barometre.diagnostic.action_plan import (
     ENTRY_BUDGET,
     ENTRY_TIME,
@@ -63,7 +63,6 @@ __all__ = [
     "Dimension",
     "DimensionScore",
     "Indicator",
-    "Language",
     "MaturityScore",
     "NothingToScoreError",
     "PeerBenchmark",

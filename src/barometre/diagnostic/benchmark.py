@@ -159,15 +159,15 @@ class BenchmarkTable:
 def _group_label(level: PeerLevel, size_band: str | None, sector: str | None) -> Text:
     if level is PeerLevel.SIZE_SECTOR:
         return Text(
-            f"entreprises de {size_band} salariés du secteur {_SECTORS[sector or ''].fr}",
-            f"firms of {size_band} employees in {_SECTORS[sector or ''].en}",
+            f"entreprises de {size_band} salariés du secteur {sector_label(sector or '').fr}",
+            f"firms of {size_band} employees in {sector_label(sector or '').en}",
         )
     if level is PeerLevel.SIZE:
         return Text(f"entreprises de {size_band} salariés", f"firms of {size_band} employees")
     if level is PeerLevel.SECTOR:
         return Text(
-            f"entreprises du secteur {_SECTORS[sector or ''].fr}",
-            f"firms in {_SECTORS[sector or ''].en}",
+            f"entreprises du secteur {sector_label(sector or '').fr}",
+            f"firms in {sector_label(sector or '').en}",
         )
     return Text("ensemble des entreprises", "all firms")
 
@@ -180,7 +180,6 @@ _SECTORS: Mapping[str, Text] = {
     "transport": Text("transport", "transport"),
     "tourisme_loisirs": Text("tourisme et loisirs", "tourism and leisure"),
     "services": Text("services", "services"),
-    "": Text("inconnu", "unknown"),
 }
 
 

@@ -56,5 +56,3 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("leader_active", "leader_activity", frozenset({"active", "tres_active"}),
               Text("Dirigeant lui-même actif", "The leader personally active")),
 )  # fmt: skip
-
-INDICATOR_CODES: frozenset[str] = frozenset(i.code for i in INDICATORS)

@@ -63,7 +63,6 @@ class Web:
             lang=lang,
             t=lambda key, **values: translate(key, lang, **values),
             csrf_token=csrf_token(request.session),
-            request_path=request.url.path,
             switch_url=str(request.url.include_query_params(lang="en" if lang == "fr" else "fr")),
             **context,
         )
