@@ -104,28 +104,79 @@ def _cell_sums(key: IntArray, weights: FloatArray | None, size: int) -> FloatArr
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    """A breakdown's bin of each row (cell x domain; one extra bin for no domain)."""
+
+    key: IntArray
+    n_domains: int
+    n_cells: int
+    w: FloatArray  # per domain x cell: sum of weights
+    w2: FloatArray  # sum of squared weights
+    ones: FloatArray  # respondents
+
+    @property
+    def trash(self) -> int:
+        """The bin of rows outside every domain."""
+        return self.n_cells * self.n_domains
+
+    def sums(self, v: FloatArray | None, key: IntArray | None = None) -> FloatArray:
+        """Per (domain, cell) sums of ``v`` (counts when None)."""
+        k = self.key if key is None else key
+        flat = _cell_sums(k, v, self.trash + 1)[: self.trash]
+        out: FloatArray = flat.reshape(self.n_cells, self.n_domains).T
+        return out
+
+
+def breakdown(cells: CellIndex, weights: FloatArray, domain: IntArray, n_domains: int) -> Breakdown:
+    """Bins of a breakdown with its weight sums, computed once per ``by`` column."""
+    trash = cells.n_cells * n_domains
+    key = np.where(domain >= 0, cells.cell * n_domains + domain, trash)
+    b = Breakdown(
+        key=key,
+        n_domains=n_domains,
+        n_cells=cells.n_cells,
+        w=np.empty(0),
+        w2=np.empty(0),
+        ones=np.empty(0),
+    )
+    object.__setattr__(b, "w", b.sums(weights))
+    object.__setattr__(b, "w2", b.sums(weights * weights))
+    object.__setattr__(b, "ones", b.sums(None))
+    return b
+
+
 def run_breakdown(
     cells: CellIndex,
     structure: SampleStructure,
     weights: FloatArray,
     values: FloatArray,
-    domain: IntArray,
-    n_domains: int,
+    bd: Breakdown,
     statistic: str,
+    binary: bool = False,
 ) -> Linearized:
-    """Mean or total of ``values`` (NaN = missing) in each domain (codes, -1 = none)."""
-    ok = ~np.isnan(values) & (domain >= 0)
-    y = np.where(ok, values, 0.0)
-    trash = cells.n_cells * n_domains  # rows in no domain land in one extra bin
-    key = np.where(ok, cells.cell * n_domains + domain, trash)
-    size = trash + 1
+    """Mean or total of ``values`` (NaN = missing) in each domain of ``bd``.
+
+    ``binary``: values are 0/1 (an indicator), which saves two of the sums.
+    """
+    missing = np.isnan(values)
+    if missing.any():
+        key = np.where(missing, bd.trash, bd.key)
+        y = np.where(missing, 0.0, values)
+        w, w2, ones = bd.sums(weights, key), bd.sums(weights * weights, key), bd.sums(None, key)
+    else:
+        key, y, w, w2, ones = bd.key, values, bd.w, bd.w2, bd.ones
 
     def sums(v: FloatArray | None) -> FloatArray:
-        return _cell_sums(key, v, size)[:trash].reshape(cells.n_cells, n_domains).T
+        return bd.sums(v, key)
 
-    w, wy = sums(weights), sums(weights * y)
-    w2, w2y, w2y2 = sums(weights**2), sums(weights**2 * y), sums(weights**2 * y * y)
-    s_y, ones, nonzero = sums(y), sums(None), sums((y != 0).astype(np.float64))
+    wy = sums(weights * y)
+    w2y = sums(weights * weights * y)
+    s_y = sums(y)
+    if binary:
+        w2y2, nonzero = w2y, s_y
+    else:
+        w2y2, nonzero = sums(weights * weights * y * y), sums((y != 0).astype(np.float64))
     if statistic == "total":
         est = wy.sum(axis=1)
         z1, zw, z2, zr = wy, w2y, w2y2, s_y

@@ -58,10 +58,15 @@ def levels_and_codes(
         s = s.cast(pl.String)
     if s.dtype.is_float():
         s = s.fill_nan(None)
-    if s.dtype.is_integer() and s.null_count() == 0:
-        # numpy is much faster than a polars round trip on plain integer codes.
-        uniq, inverse = np.unique(s.to_numpy(), return_inverse=True)
-        return tuple(uniq.tolist()), inverse.reshape(-1).astype(np.int64)
+    if s.dtype.is_integer() and s.null_count() == 0 and s.len() > 0:
+        # Small-range integer codes (0/1 answers, years): a lookup table, O(n).
+        x = s.to_numpy().astype(np.int64)
+        lo, hi = int(x.min()), int(x.max())
+        if hi - lo < 1_000_000:
+            present = np.flatnonzero(np.bincount(x - lo, minlength=hi - lo + 1))
+            lookup = np.full(hi - lo + 1, -1, dtype=np.int64)
+            lookup[present] = np.arange(present.shape[0])
+            return tuple(int(v) + lo for v in present), lookup[x - lo]
     levels = tuple(s.drop_nulls().unique().sort().to_list())
     codes = s.rank("dense").cast(pl.Int64).fill_null(0).to_numpy() - 1
     return levels, np.asarray(codes, dtype=np.int64)

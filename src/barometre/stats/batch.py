@@ -44,7 +44,7 @@ def estimate_many(
         for level in col_levels:
             ind = design.indicator(col, level)
             for b, levels, _, sizes in breakdowns:
-                lin = design.linearize(ind, b, "mean")
+                lin = design.linearize(ind, b, "mean", binary=True)
                 ests = design.proportion_estimates(lin, ci, sizes)
                 for lv, est in zip(levels, ests, strict=True):
                     rows.append(LabelledEstimate(col, level, b, lv, "proportion", est))

@@ -9,7 +9,14 @@ import numpy as np
 import polars as pl
 
 from barometre.stats import _frame
-from barometre.stats._cells import CellIndex, applicable, build_cells, run_breakdown
+from barometre.stats._cells import (
+    Breakdown,
+    CellIndex,
+    applicable,
+    breakdown,
+    build_cells,
+    run_breakdown,
+)
 from barometre.stats._estimators import Engine, Linearized, Request
 from barometre.stats._intervals import CI_METHODS, mean_interval, proportion_interval
 from barometre.stats._projections import (
@@ -88,7 +95,9 @@ class Design:
         )
         self._engine = Engine(weights=w[order], structure=self._structure, projections=())
         self._cells = _fast_cells(self._engine)
+        self._breakdowns: dict[str | None, Breakdown] = {}
         self._codes: dict[str, tuple[tuple[Any, ...], IntArray]] = {}
+        self._domains: dict[str | None, tuple[tuple[Any, ...], IntArray, list[int]]] = {}
 
     # -- construction of calibrated copies ------------------------------------
 
@@ -106,7 +115,9 @@ class Design:
             projections=(*self._engine.projections, projection),
         )
         new._codes = self._codes
+        new._domains = self._domains
         new._cells = _fast_cells(new._engine)
+        new._breakdowns = {}
         return new
 
     # -- accessors -------------------------------------------------------------
@@ -180,7 +191,7 @@ class Design:
 
     def proportion(self, column: str, level: Any, ci: str = "logit") -> Estimate:
         """Share of respondents whose ``column`` is ``level``, with R svyciprop's CI."""
-        lin = self.linearize(self.indicator(column, level), None, "mean")
+        lin = self.linearize(self.indicator(column, level), None, "mean", binary=True)
         return self.proportion_estimates(lin, ci, [self.n])[0]
 
     def proportions(self, column: str, ci: str = "logit") -> dict[Any, Estimate]:
@@ -188,7 +199,9 @@ class Design:
         levels, _ = self.levels(column)
         return {
             lv: self.proportion_estimates(
-                self.linearize(self.indicator(column, lv), None, "mean"), ci, [self.n]
+                self.linearize(self.indicator(column, lv), None, "mean", binary=True),
+                ci,
+                [self.n],
             )[0]
             for lv in levels
         }
@@ -311,24 +324,36 @@ class Design:
 
     def breakdown(self, by: str | None) -> tuple[tuple[Any, ...], IntArray, list[int]]:
         """Domains of ``by`` (None: the whole sample), each row's domain code and sizes."""
-        if by is None:
-            return (None,), np.zeros(self.n, dtype=np.int64), [self.n]
-        levels, codes = self.levels(by, "by")
-        sizes = np.bincount(codes[codes >= 0], minlength=len(levels))
-        return levels, codes, [int(v) for v in sizes]
+        if by not in self._domains:
+            if by is None:
+                self._domains[by] = ((None,), np.zeros(self.n, dtype=np.int64), [self.n])
+            else:
+                levels, codes = self.levels(by, "by")
+                sizes = np.bincount(codes[codes >= 0], minlength=len(levels))
+                self._domains[by] = (levels, codes, [int(v) for v in sizes])
+        return self._domains[by]
 
-    def linearize(self, values: FloatArray, by: str | None, statistic: str) -> Linearized:
-        """``statistic`` ("mean" or "total") of ``values`` in every domain of ``by``."""
+    def linearize(
+        self, values: FloatArray, by: str | None, statistic: str, *, binary: bool = False
+    ) -> Linearized:
+        """``statistic`` ("mean" or "total") of ``values`` in every domain of ``by``.
+
+        ``binary``: the values are a 0/1 indicator (lets the fast path skip work).
+        """
         levels, codes, _ = self.breakdown(by)
         if self._cells is not None:
+            if by not in self._breakdowns:
+                self._breakdowns[by] = breakdown(
+                    self._cells, self._engine.weights, codes, len(levels)
+                )
             return run_breakdown(
                 self._cells,
                 self._structure,
                 self._engine.weights,
                 values,
-                codes,
-                len(levels),
+                self._breakdowns[by],
                 statistic,
+                binary,
             )
         requests = [Request(values, codes == k) for k in range(len(levels))]
         return self._engine.run(requests, statistic)

@@ -42,7 +42,7 @@ class Domains:
     def proportion(self, column: str, level: Any, ci: str = "logit") -> dict[Any, Estimate]:
         """Share of ``column == level`` in each domain."""
         ind = self._design.indicator(column, level)
-        lin = self._design.linearize(ind, self._column, "mean")
+        lin = self._design.linearize(ind, self._column, "mean", binary=True)
         ests = self._design.proportion_estimates(lin, ci, self._sizes)
         return dict(zip(self._levels, ests, strict=True))
 
