@@ -1,16 +1,17 @@
-"""Small synthetic waves in the wave dataset format, for the report tests and benchmark.
+"""A testing helper: small synthetic waves in the wave dataset format, in one call.
 
-Answers follow loose versions of the study's patterns (activity rises with size and the
-leader's own activity; services more active than industry) so that charts have something to
-say; the numbers mean nothing beyond that.
+For tests, notebooks and benchmarks of the report that need a wave without the whole chain
+(frame, sample, returns, weighting: see `barometre.synth` and the demo for that). Answers follow
+loose versions of the study's patterns (activity rises with size and the leader's own
+activity; services more active than industry) so that charts have something to say; the
+weights are design-like (population / respondents per size band, jittered). The numbers mean
+nothing beyond that.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import polars as pl
-
-from barometre.questionnaire import load_builtin
 
 SIZES = ("0-9", "10-19", "20-49", "50-249", "250+")
 SIZE_MIX = (0.16, 0.23, 0.38, 0.18, 0.05)
@@ -28,10 +29,9 @@ SECTOR_MIX = (0.2, 0.06, 0.14, 0.2, 0.06, 0.06, 0.28)
 POPULATION = {"0-9": 60000, "10-19": 30000, "20-49": 25000, "50-249": 12000, "250+": 2500}
 
 
-def make_wave(n: int = 400, seed: int = 1, shift: float = 0.0) -> pl.DataFrame:
+def example_wave(n: int = 400, seed: int = 1, shift: float = 0.0) -> pl.DataFrame:
     """A wave of `n` respondents; `shift` moves activity up (to fake a later wave)."""
     rng = np.random.default_rng(seed)
-    q = load_builtin("bpi2018")
     size = rng.choice(SIZES, n, p=SIZE_MIX)
     sector = rng.choice(SECTORS, n, p=SECTOR_MIX)
     size_rank = np.array([SIZES.index(s) for s in size])
@@ -166,13 +166,4 @@ def make_wave(n: int = 400, seed: int = 1, shift: float = 0.0) -> pl.DataFrame:
     )
     jitter = rng.uniform(0.8, 1.25, n)
     df = df.with_columns((pl.col("design_weight") * pl.Series(jitter)).alias("weight"))
-    df = df.with_columns(
-        pl.when(pl.col("present").is_null())
-        .then(None)
-        .otherwise(pl.col("present"))
-        .alias("present")
-        if "present" in df.columns
-        else pl.Series("present", np.where(present, "yes", "no"))
-    )
-    assert set(df.columns) >= {q.id for q in q.questions if q.type.value not in ("multiple",)}
-    return df
+    return df.with_columns(pl.Series("present", np.where(present, "yes", "no")))
