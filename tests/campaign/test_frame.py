@@ -62,7 +62,8 @@ def test_sector_and_size_band_follow_the_vocabulary(tmp_path: Path) -> None:
         ("47.11F", "12", "commerce", "20-49"),
         ("49.41A", "21", "transport", "50-249"),
         ("55.10Z", "22", "tourisme_loisirs", "50-249"),
-        ("93.29Z", "31", "tourisme_loisirs", "250+"),
+        ("93.29Z", "31", "tourisme_loisirs", "50-249"),  # INSEE 31 = 200-249 employees
+        ("52.10A", "32", "transport", "250+"),
         ("70.22Z", "", "services", "0-9"),
     ]
     sid = _sirens(len(cases))

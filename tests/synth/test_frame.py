@@ -92,8 +92,8 @@ def test_tranches_map_to_their_band() -> None:
         **dict.fromkeys(["NN", "00", "01", "02", "03"], "0-9"),
         "11": "10-19",
         "12": "20-49",
-        **dict.fromkeys(["21", "22"], "50-249"),
-        **dict.fromkeys(["31", "32", "41", "42", "51", "52", "53"], "250+"),
+        **dict.fromkeys(["21", "22", "31"], "50-249"),  # INSEE 31 = 200-249 employees
+        **dict.fromkeys(["32", "41", "42", "51", "52", "53"], "250+"),
     }
     for band, table in mixes.TRANCHES_BY_BAND.items():
         assert all(band_of[code] == band for code, _ in table)

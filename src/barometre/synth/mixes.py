@@ -92,16 +92,15 @@ REGION_SHARES: dict[str, float] = {
 }
 
 # INSEE headcount codes (trancheEffectifsUniteLegale) drawn within each size band,
-# with their share in %. Band 250+ follows the shared vocabulary (31 counts as 250+);
+# with their share in %. INSEE's 31 is 200-249 employees, so it belongs to 50-249;
 # it stops below 5,000 employees (codes 52, 53), the threshold of a large company (GE).
 TRANCHES_BY_BAND: dict[str, tuple[tuple[str, float], ...]] = {
     "0-9": (("NN", 4.0), ("00", 8.0), ("01", 14.0), ("02", 30.0), ("03", 44.0)),
     "10-19": (("11", 100.0),),
     "20-49": (("12", 100.0),),
-    "50-249": (("21", 65.0), ("22", 35.0)),
+    "50-249": (("21", 60.0), ("22", 30.0), ("31", 10.0)),
     "250+": (
-        ("31", 8.0),
-        ("32", 40.0),
+        ("32", 48.0),
         ("41", 25.0),
         ("42", 15.0),
         ("51", 12.0),

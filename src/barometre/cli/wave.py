@@ -1,0 +1,142 @@
+"""`barometre wave`: list waves, weight a wave, write its dataset, publish it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from barometre.store import NotFoundError, Store, StoreError, open_store
+
+app = typer.Typer(
+    name="wave",
+    help="Weight, extract and publish a wave once its fieldwork is over.",
+    no_args_is_help=True,
+)
+console = Console()
+
+UrlOption = Annotated[
+    str | None, typer.Option("--url", help="Database URL; default $BAROMETRE_DATABASE_URL.")
+]
+WaveOption = Annotated[str, typer.Option("--wave", help="Name of the wave.")]
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code=1)
+
+
+def _open(url: str | None, wave: str | None = None) -> tuple[Store, int]:
+    try:
+        store = open_store(url)
+        return store, store.wave_by_name(wave).id if wave else 0
+    except (StoreError, NotFoundError) as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command("list")
+def list_waves(url: UrlOption = None) -> None:
+    """List the waves with their questionnaire, status and number of answers."""
+    store, _ = _open(url)
+    table = Table("wave", "questionnaire", "status", "complete", "partial")
+    for w in store.waves():
+        counts = store.response_counts(w.id)
+        table.add_row(
+            w.name,
+            f"{w.questionnaire_id} {w.questionnaire_version}",
+            w.status,
+            str(counts.get("complete", 0)),
+            str(counts.get("partial", 0)),
+        )
+    console.print(table)
+
+
+@app.command()
+def weight(
+    wave: WaveOption,
+    frame: Annotated[
+        Path, typer.Option("--frame", help="Frame written by `barometre campaign frame`.")
+    ],
+    url: UrlOption = None,
+    min_cell: Annotated[
+        int, typer.Option(help="Fewest respondents a weighting cell may have.")
+    ] = 5,
+    low: Annotated[float, typer.Option(help="Lowest adjustment factor (relative).")] = 0.25,
+    high: Annotated[float, typer.Option(help="Highest adjustment factor (relative).")] = 4.0,
+    region: Annotated[
+        bool, typer.Option("--region/--no-region", help="Also rake to regions.")
+    ] = True,
+) -> None:
+    """Rake the respondents' design weights to the frame's counts and store the final weights."""
+    from barometre.stats import StatsError
+    from barometre.weighting import WeightingError, frame_counts, weight_wave
+
+    store, wave_id = _open(url, wave)
+    try:
+        counts = frame_counts(pl.read_parquet(frame), ("size_band", "sector", "region"))
+        result = weight_wave(
+            store.wave_dataset(wave_id),
+            counts,
+            min_cell=min_cell,
+            bounds=(low, high),
+            use_region=region,
+        )
+    except (WeightingError, StatsError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    store.store_weights(
+        wave_id,
+        result.weights,
+        method="raking: size x sector cells" + (", region" if region else ""),
+    )
+    d = result.diagnostics
+    console.print(
+        f"{d.n:,} respondents weighted to {result.population:,.0f} firms; "
+        f"weights {d.min:.1f}-{d.max:.1f} "
+        f"(ratio {d.ratio:.1f}), design effect {d.kish_deff:.2f}, effective n {d.effective_n:,.0f}"
+    )
+    for merge in result.merges:
+        console.print(
+            f"  merged {merge.variable}: {', '.join(merge.merged)} -> {merge.into} "
+            f"({merge.respondents} respondents)"
+        )
+
+
+@app.command()
+def dataset(
+    wave: WaveOption,
+    out: Annotated[Path, typer.Option("--out", help="File to write (.parquet or .csv).")] = Path(
+        "wave.parquet"
+    ),
+    url: UrlOption = None,
+    partial: Annotated[bool, typer.Option(help="Include partial responses.")] = False,
+) -> None:
+    """Write the wave dataset: one row per respondent, coded answers, design variables, weight."""
+    store, wave_id = _open(url, wave)
+    data = store.wave_dataset(wave_id, include_partial=partial)
+    if out.suffix == ".csv":
+        data.write_csv(out)
+    else:
+        data.write_parquet(out)
+    console.print(f"{data.height:,} respondents written to {out}")
+
+
+@app.command()
+def publish(
+    wave: WaveOption,
+    results: Annotated[
+        Path, typer.Option("--results", help="results.json of `barometre report build`.")
+    ],
+    url: UrlOption = None,
+) -> None:
+    """Store the wave's results and benchmark table; the self-diagnostic then compares with it."""
+    from barometre.publication import publish as publish_wave
+
+    store, wave_id = _open(url, wave)
+    table = publish_wave(store, wave_id, results.read_text(encoding="utf-8"))
+    console.print(
+        f"wave {wave} published: benchmark of {len(table.cells)} peer groups (min n {table.min_n})"
+    )

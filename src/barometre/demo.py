@@ -1,0 +1,288 @@
+"""The demo wave, end to end: a synthetic registry through sampling, returns, weights and report.
+
+Each step calls the same library functions a study team uses on a real wave (the campaign's
+frame import and sampling, the store, the weighting, the report, the publication of the
+benchmark table); only the population and the returns are simulated (`barometre.synth`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from barometre.campaign.frame import import_frame
+from barometre.campaign.sampling import SampleDesign, allocation_table, draw_sample
+from barometre.campaign.storage import issue_wave_codes, store_frame_and_sample, wave_rates
+from barometre.publication import publish
+from barometre.questionnaire import load_builtin
+from barometre.report import build_report
+from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
+from barometre.store import Store, open_store
+from barometre.synth.response import simulate_returns
+from barometre.synth.writer import read_population, write_population
+from barometre.weighting import WaveWeighting, frame_counts, weight_wave
+
+WAVE_NAME = "demo-2018"
+STEPS = (
+    "population",
+    "frame",
+    "sample",
+    "codes",
+    "returns",
+    "weights",
+    "report",
+    "publication",
+)
+
+# Events of the invited firms that did not answer (shares of the non-respondents), as a
+# mailed survey of company leaders sees them: letters back undelivered, closed companies,
+# explicit refusals, half-filled web questionnaires. Illustrative, not from the 2018 study.
+NON_RESPONSE_EVENTS = (("3.31", 0.02), ("4.50", 0.01), ("2.11", 0.01), ("1.2", 0.004))
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """The demo's size and seed; the defaults mirror the 2018 campaign (30,000 letters)."""
+
+    out_dir: Path = Path("demo-output")
+    n_units: int = 150_000
+    sample_size: int = 30_000
+    seed: int = 2018
+    lang: str = "fr"
+    pdf: bool = True
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """Where the demo put things, and what it measured."""
+
+    database_url: str
+    wave_id: int
+    frame_units: int
+    sampled: int
+    respondents: int
+    report_html: Path
+    report_pdf: Path | None
+    results_json: Path
+    truth_json: Path
+    weighting: WaveWeighting
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+Progress = Callable[[str, str], None]
+
+
+def _quiet(step: str, message: str) -> None:
+    del step, message
+
+
+def _simulate_non_response_events(
+    store: Store, wave_id: int, non_respondents: list[str], seed: int
+) -> None:
+    rng = np.random.default_rng([seed, 7])
+    draws = rng.random(len(non_respondents))
+    low = 0.0
+    for code, share in NON_RESPONSE_EVENTS:
+        chosen = [c for c, u in zip(non_respondents, draws, strict=True) if low <= u < low + share]
+        low += share
+        for case_id in chosen:
+            if code == "1.2":
+                # A leader who opened the web questionnaire and stopped after the first page.
+                store.save_response(
+                    wave_id, case_id, {"website": "vitrine"}, status="partial", page="site"
+                )
+            else:
+                store.record_disposition(wave_id, case_id, code, recorded_by="demo")
+
+
+def _store_returns(store: Store, wave_id: int, returns: pl.DataFrame) -> int:
+    questionnaire = store.questionnaire_of(wave_id)
+    cases = {c.siren: c.case_id for c in store.cases(wave_id)}
+    question_ids = [q.id for q in questionnaire.questions]
+    multiple = {q.id for q in questionnaire.questions if q.type.name == "MULTIPLE"}
+    codes = {q.id: [c.code for c in q.choices] for q in questionnaire.questions}
+    stored = 0
+    for row in returns.iter_rows(named=True):
+        answers: dict[str, object] = {}
+        for qid in question_ids:
+            if qid in multiple:
+                flags = {code: row.get(f"{qid}__{code}") for code in codes[qid]}
+                if all(v is None for v in flags.values()):
+                    continue
+                answers[qid] = [code for code, v in flags.items() if v == 1]
+            elif row.get(qid) is not None:
+                answers[qid] = row[qid]
+        store.save_response(
+            wave_id, cases[row["siren"]], answers, status="complete", source="paper"
+        )
+        stored += 1
+    return stored
+
+
+def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> DemoResult:
+    """Run the whole chain on a synthetic wave and write everything under `config.out_dir`."""
+    out = config.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[step] = now - clock
+        clock = now
+
+    progress("population", f"synthetic registry of {config.n_units:,} firms in scope")
+    population = write_population(out / "registry", config.n_units, config.seed)
+    lap("population")
+
+    progress("frame", "importing the SIRENE files and applying the study's scope")
+    registry = population.registry
+    frame = import_frame(
+        registry.unites_legales,
+        establishments=registry.etablissements,
+        financials=registry.financials,
+    )
+    lap("frame")
+
+    progress("sample", f"stratified sample of {config.sample_size:,} (size band x sector)")
+    sample = draw_sample(frame.units, SampleDesign(n=config.sample_size, seed=config.seed))
+    db_path = out / "barometre.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{db_path}"
+    store = open_store(url)
+    wave = store.create_wave(
+        WAVE_NAME,
+        "bpi2018",
+        frame_description="Synthetic SIRENE stock, PME-ETI with turnover 2 M€-1.5 bn€",
+        opens_on=date(2018, 3, 15),
+        closes_on=date(2018, 6, 30),
+    )
+    # Only the sampled units go to the store: the frame itself stays a file (the weighting
+    # reads its counts), which keeps a national frame out of the database.
+    store_frame_and_sample(store, wave.id, frame.units, sample, sampled_only=True)
+    lap("sample")
+
+    progress("codes", "personal codes for every sampled company")
+    issue_wave_codes(store, wave.id)
+    store.set_wave_status(wave.id, "open")
+    lap("codes")
+
+    progress("returns", "simulated returns stored as keyed paper questionnaires")
+    pop = read_population(population.directory)
+    returns = simulate_returns(sample.units.select("siren"), pop, config.seed)
+    respondents = _store_returns(store, wave.id, returns)
+    answered = set(returns["siren"].to_list())
+    silent = [c.case_id for c in store.cases(wave.id) if c.siren not in answered]
+    _simulate_non_response_events(store, wave.id, silent, config.seed)
+    store.set_wave_status(wave.id, "closed")
+    lap("returns")
+
+    progress("weights", "design weights raked to the frame's size x sector and region counts")
+    dataset = store.wave_dataset(wave.id)
+    weighting = weight_wave(dataset, frame_counts(frame.units))
+    store.store_weights(wave.id, weighting.weights, method="raking (size x sector cells, region)")
+    dataset = store.wave_dataset(wave.id)
+    lap("weights")
+
+    progress("report", "estimates, typology, drivers, report (HTML + PDF) and exports")
+    rates = wave_rates(store, wave.id)
+    methodology = _methodology(config, frame.units.height, sample, rates, weighting)
+    paths = build_report(
+        dataset,
+        load_builtin("bpi2018"),
+        out / "report",
+        lang=config.lang,
+        methodology=methodology,
+        wave=WAVE_NAME,
+        pdf=config.pdf,
+    )
+    lap("report")
+
+    progress("publication", "benchmark table for the self-diagnostic, stored with the results")
+    publish(store, wave.id, paths.results_json.read_text(encoding="utf-8"))
+    lap("publication")
+    (out / "timings.json").write_text(json.dumps(seconds, indent=2), encoding="utf-8")
+    store.close()
+    return DemoResult(
+        database_url=url,
+        wave_id=wave.id,
+        frame_units=frame.units.height,
+        sampled=sample.size,
+        respondents=respondents,
+        report_html=paths.html,
+        report_pdf=paths.pdf,
+        results_json=paths.results_json,
+        truth_json=population.truth_path,
+        weighting=weighting,
+        seconds=seconds,
+    )
+
+
+def _methodology(
+    config: DemoConfig,
+    frame_size: int,
+    sample: object,
+    rates: object,
+    weighting: WaveWeighting,
+) -> Methodology:
+    from barometre.campaign.sampling import Sample
+
+    assert isinstance(sample, Sample)
+    table = allocation_table(sample)
+    overall = getattr(rates, "overall", None)
+    response_rates = tuple(
+        ResponseRate(name, float(value))
+        for name in ("RR1", "RR2", "RR3", "RR5", "COOP1", "REF1", "CON1")
+        if overall is not None and (value := getattr(overall, name.lower(), None)) is not None
+    )
+    fr = config.lang == "fr"
+    merges = "; ".join(f"{', '.join(m.merged)} → {m.into}" for m in weighting.merges)
+    low, high = weighting.bounds or (0.0, 0.0)
+    return Methodology(
+        frame=(
+            "Base synthétique au format SIRENE (StockUniteLegale) : entreprises actives, PME et "
+            "ETI, chiffre d'affaires de 2 M€ à 1,5 Md€, hors agriculture, finance et holdings."
+            if fr
+            else "Synthetic SIRENE-format stock (StockUniteLegale): active firms, PME and ETI, "
+            "turnover 2 M€ to 1.5 bn€, without agriculture, finance and holdings."
+        ),
+        frame_size=frame_size,
+        sample_design=(
+            "Sondage aléatoire simple stratifié sans remise, strates taille x secteur, "
+            "allocation proportionnelle."
+            if fr
+            else "Stratified simple random sampling without replacement, strata size band x "
+            "sector, proportional allocation."
+        ),
+        sample_size=sample.size,
+        allocation=tuple(
+            StratumAllocation(str(r["stratum"]), int(r["N"]), int(r["n"]))
+            for r in table.iter_rows(named=True)
+        ),
+        fieldwork_start="2018-03-15",
+        fieldwork_end="2018-06-30",
+        modes=(
+            "Courrier avec code personnel et QR code ; réponse papier ou web."
+            if fr
+            else "Letter with a personal code and QR code; paper or web answers."
+        ),
+        response_rates=response_rates,
+        weighting=(
+            f"Poids de sondage calés en une étape (raking, facteurs bornés à [{low:g}, {high:g}]) "
+            "sur les effectifs de la base par cellule taille x secteur (correction de la "
+            f"non-réponse) et par région. Cellules regroupées : {merges or 'aucune'}."
+            if fr
+            else f"Design weights raked in one step (bounded factors [{low:g}, {high:g}]) to the "
+            "frame counts of size x sector cells (non-response adjustment) and regions. "
+            f"Merged cells: {merges or 'none'}."
+        ),
+    )
