@@ -52,9 +52,11 @@ def code_column(df: pl.DataFrame, name: str) -> CodedColumn:
             raise ColumnError(f"column {name!r} holds both nulls and the level {MISSING_LEVEL!r}")
         observed.append(MISSING_LEVEL)
     levels = tuple(str(v) for v in observed)
-    # dense rank of a text column = its code among the sorted levels; nulls go to NA, last
-    ranks = values.rank("dense").cast(pl.Int64).fill_null(len(levels)).to_numpy()
-    codes = np.asarray(ranks, dtype=np.int64) - 1
+    # hash lookup of each value's position among the sorted levels; nulls go to NA, last
+    mapped = values.fill_null(MISSING_LEVEL).replace_strict(
+        list(levels), list(range(len(levels))), return_dtype=pl.Int64
+    )
+    codes = np.asarray(mapped.to_numpy(), dtype=np.int64)
     return CodedColumn(name=name, levels=levels, codes=codes)
 
 

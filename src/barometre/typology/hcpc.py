@@ -71,11 +71,12 @@ def _first_appearance(labels: IntArray) -> IntArray:
 
 def _profile_keys(codes: IntArray) -> IntArray:
     """One integer per answer profile (mixed-radix), or row ranks when it would overflow."""
-    radix = codes.max(axis=0).astype(np.float64) + 1
+    local = codes - codes.min(axis=0)
+    radix = local.max(axis=0).astype(np.float64) + 1
     if float(np.prod(radix)) < 2.0**62:
         key = np.zeros(codes.shape[0], dtype=np.int64)
         for q in range(codes.shape[1]):
-            key = key * int(radix[q]) + codes[:, q]
+            key = key * int(radix[q]) + local[:, q]
         return key
     _, inverse = np.unique(codes, axis=0, return_inverse=True)
     return np.asarray(inverse.ravel(), dtype=np.int64)

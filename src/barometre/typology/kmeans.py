@@ -265,9 +265,9 @@ def weighted_lloyd(
 
     Used only to pre-cluster very large files before Ward (FactoMineR's ``kk``,
     whose k-means is itself randomly started, so R cannot be matched here).
-    k-means++ seeding and Lloyd iterations run on a weighted sample of 50 points
-    per centre; every point is then assigned to its nearest centre (k-d tree)
-    and the centres recomputed as weighted means of their points.
+    k-means++ seeding (on 10 points per centre) and Lloyd iterations run on a
+    weighted sample of 50 points per centre; every point is then assigned to
+    its nearest centre (k-d tree) and the centres recomputed as weighted means.
     """
     rng = np.random.default_rng(seed)
     m = x.shape[0]
@@ -276,14 +276,16 @@ def weighted_lloyd(
     sample = rng.choice(m, size=size, replace=False, p=weights / weights.sum())
     xs = x[sample]
     ws = weights[sample]
+    # k-means++ seeding on the first 10 sampled points per centre (the sample is random)
+    seeds = xs[: min(size, 10 * k)]
     centers = np.empty((k, x.shape[1]))
-    centers[0] = xs[rng.integers(size)]
-    closest = ((xs - centers[0]) ** 2).sum(axis=1)
+    centers[0] = seeds[0]
+    closest = ((seeds - centers[0]) ** 2).sum(axis=1)
     for j in range(1, k):
         total = closest.sum()
-        pick = rng.choice(size, p=closest / total) if total > 0 else rng.integers(size)
-        centers[j] = xs[pick]
-        closest = np.minimum(closest, ((xs - centers[j]) ** 2).sum(axis=1))
+        pick = rng.choice(seeds.shape[0], p=closest / total) if total > 0 else j
+        centers[j] = seeds[pick]
+        closest = np.minimum(closest, ((seeds - centers[j]) ** 2).sum(axis=1))
     previous = np.full(size, -1, dtype=np.int64)
     for _ in range(iter_max):
         _, found = cKDTree(centers).query(xs, k=1, workers=-1)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from barometre.typology._frame import (
     MISSING_LEVEL,
@@ -105,15 +104,47 @@ class MCAResult:
         return np.asarray(total / (q * np.sqrt(lam)), dtype=np.float64)
 
 
-def _indicator(coded: Sequence[CodedColumn]) -> tuple[sp.csr_matrix, IntArray]:
-    """Sparse complete disjunctive table and each row's category indices (n x Q)."""
+def _category_indices(coded: Sequence[CodedColumn]) -> tuple[IntArray, int]:
+    """Each row's category index per variable (n x Q, numbered across variables), and J.
+
+    The indicator matrix Z is never built: every product with it is a gather
+    (Z @ A = sum over variables of A[codes]) or a weighted bincount (Z' w).
+    """
     offsets = np.cumsum([0] + [len(c.levels) for c in coded])
-    n = coded[0].codes.shape[0]
-    cols = np.stack([c.codes + offsets[i] for i, c in enumerate(coded)], axis=1)
-    data = np.ones(cols.size)
-    indptr = np.arange(0, cols.size + 1, len(coded))
-    z = sp.csr_matrix((data, cols.ravel(), indptr), shape=(n, int(offsets[-1])))
-    return z, cols
+    # column-major: every product reads one variable's codes at a time
+    cols = np.empty((coded[0].codes.shape[0], len(coded)), dtype=np.int64, order="F")
+    for i, c in enumerate(coded):
+        cols[:, i] = c.codes + offsets[i]
+    return cols, int(offsets[-1])
+
+
+def _column_sums(codes: IntArray, values: FloatArray, n_cat: int) -> FloatArray:
+    """Z' values: the sum of ``values`` over the rows holding each category."""
+    out = np.zeros(n_cat)
+    for q in range(codes.shape[1]):
+        out += np.bincount(codes[:, q], weights=values, minlength=n_cat)
+    return out
+
+
+def _row_sums(codes: IntArray, table: FloatArray) -> FloatArray:
+    """Z @ table: for each row, the sum of ``table`` over its categories."""
+    out = np.zeros((codes.shape[0], *table.shape[1:]))
+    for q in range(codes.shape[1]):
+        out += table[codes[:, q]]
+    return out
+
+
+def _burt(codes: IntArray, p: FloatArray, n_cat: int) -> FloatArray:
+    """Z' D_p Z, the weighted Burt table, one weighted bincount per pair of variables."""
+    burt = np.zeros((n_cat, n_cat))
+    n_var = codes.shape[1]
+    for q in range(n_var):
+        base = codes[:, q] * n_cat
+        for r in range(q, n_var):
+            block = np.bincount(base + codes[:, r], weights=p, minlength=n_cat * n_cat)
+            block = block.reshape(n_cat, n_cat)
+            burt += block if q == r else block + block.T
+    return burt
 
 
 def _fix_signs(vectors: FloatArray) -> FloatArray:
@@ -148,16 +179,16 @@ def mca(
     w = read_weights(frame, weights)
     coded = [code_column(frame, c) for c in columns]
     q = len(coded)
-    z, row_codes = _indicator(coded)
-    n, n_cat = z.shape
+    row_codes, n_cat = _category_indices(coded)
+    n = row_codes.shape[0]
     categories = tuple(Category(c.name, level) for c in coded for level in c.levels)
 
     total_w = float(w.sum())
     p = w / total_w
-    freq = np.asarray(z.T @ p).ravel()  # weighted share of each category within its variable
+    freq = _column_sums(row_codes, p, n_cat)  # weighted share of each category in its variable
     mass = freq / q
     # S = D_p^1/2 (Z/Q - 1 c') D_c^-1/2 ;  S'S = D_c^-1/2 (Z' D_p Z / Q^2 - c c') D_c^-1/2
-    burt = np.asarray((z.T @ sp.diags(p) @ z).todense()) / q**2
+    burt = _burt(row_codes, p, n_cat) / q**2
     inv_sqrt_mass = 1.0 / np.sqrt(mass)
     cross = (burt - np.outer(mass, mass)) * np.outer(inv_sqrt_mass, inv_sqrt_mass)
     values, vectors = np.linalg.eigh((cross + cross.T) / 2)
@@ -173,8 +204,8 @@ def mca(
 
     col_coord = v * inv_sqrt_mass[:, None] * np.sqrt(lam)
     # transition formula: a row sits at the mean of its categories, divided by sqrt(lambda)
-    row_coord = np.asarray((z @ col_coord) / q) / np.sqrt(lam)
-    row_dist2 = np.asarray(z @ (1.0 / freq)).ravel() / q - 1.0
+    row_coord = _row_sums(row_codes, col_coord) / q / np.sqrt(lam)
+    row_dist2 = _row_sums(row_codes, 1.0 / freq) / q - 1.0
     col_dist2 = 1.0 / freq - 1.0
 
     explained = eigenvalues / eigenvalues.sum() * 100.0
@@ -183,7 +214,7 @@ def mca(
     with np.errstate(divide="ignore", invalid="ignore"):
         row_cos2 = np.where(row_dist2[:, None] > 0, row_coord**2 / row_dist2[:, None], 0.0)
     col_cos2 = col_coord**2 / col_dist2[:, None]
-    n_j = np.asarray(z.T @ w).ravel()
+    n_j = _column_sums(row_codes, w, n_cat)
     v_test = col_coord * _vtest_coefficient(n_j, total_w)[:, None]
     var_of_cat = np.repeat(np.arange(q), [len(c.levels) for c in coded])
     eta2 = np.zeros((q, kept))
@@ -227,9 +258,12 @@ def _supplementary(
 ) -> SupplementaryCategories:
     """Project supplementary categories at the weighted barycentre of their rows / sqrt(lambda)."""
     coded = [code_column(frame, c) for c in names]
-    z, _ = _indicator(coded)
-    n_j = np.asarray(z.T @ w).ravel()
-    coord = np.asarray(z.T @ (row_coord * w[:, None])) / n_j[:, None] / np.sqrt(lam)
+    codes, n_cat = _category_indices(coded)
+    n_j = _column_sums(codes, w, n_cat)
+    weighted = np.stack(
+        [_column_sums(codes, w * row_coord[:, k], n_cat) for k in range(lam.size)], 1
+    )
+    coord = weighted / n_j[:, None] / np.sqrt(lam)
     total = float(w.sum())
     dist2 = total / n_j - 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
