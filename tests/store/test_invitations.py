@@ -34,6 +34,7 @@ def test_short_code_lookup_ignores_case_and_dashes(open_wave: OpenWave) -> None:
     found = store.find_invitation_by_short_code("abcd ef-2")
     assert found is not None
     assert found.case_id == open_wave.case_ids[2]
+    assert found.short_code == "ABCD-EF2"  # as printed on the letter
     assert store.find_invitation_by_short_code("ZZZZ-ZZ9") is None
 
 
@@ -44,6 +45,11 @@ def test_second_invitation_for_a_case_is_refused(open_wave: OpenWave) -> None:
         store.issue_invitations(
             open_wave.wave_id,
             [NewInvitation(open_wave.case_ids[0], "another-long-token-123456", "XYZ")],
+        )
+    with pytest.raises(DuplicateError):  # the same code typed differently is the same code
+        store.issue_invitations(
+            open_wave.wave_id,
+            [NewInvitation(open_wave.case_ids[0], "another-long-token-123456", "abcdef1")],
         )
     with pytest.raises(InputError, match="not a case"):
         store.issue_invitations(

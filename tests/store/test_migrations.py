@@ -89,6 +89,15 @@ def test_upgrade_from_first_revision_keeps_data(database_url: str) -> None:
             "INSERT INTO benchmarks (wave_id, peer_cell, indicator, estimate, n, suppressed)"
             " VALUES (1, 'all', 'present', 0.7, 1657, false)"
         )
+        conn.exec_driver_sql("INSERT INTO frame_units (wave_id, siren) VALUES (1, '732829320')")
+        conn.exec_driver_sql(
+            "INSERT INTO samples (wave_id, unit_id, case_id, stratum, inclusion_probability,"
+            " design_weight) VALUES (1, 1, '1-000001', 's', 0.5, 2.0)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO invitations (wave_id, sample_id, token_hash, short_code, created_at,"
+            " reminder_count) VALUES (1, 1, 'abc', 'K7QF3MZPX', '2018-03-01 09:00:00', 0)"
+        )
     store = Store(engine)
     try:
         store.upgrade()
@@ -96,5 +105,7 @@ def test_upgrade_from_first_revision_keeps_data(database_url: str) -> None:
         assert store.wave_by_name("2018").status == "closed"
         (row,) = store.benchmark(1)
         assert (row.n, row.min_n) == (1657, None)
+        found = store.find_invitation_by_short_code("k7qf-3mzp-x")
+        assert found is not None and found.case_id == "1-000001"
     finally:
         store.close()

@@ -135,5 +135,5 @@ def test_contacts_and_mailing_list(open_wave: OpenWave) -> None:
     assert (contact.email, contact.city) == ("dirigeant@alpha.example", "Lyon")
     assert store.contact(open_wave.wave_id, open_wave.case_ids[2]) is None
     mailing = store.mailing_list(open_wave.wave_id)
-    assert mailing["short_code"].to_list() == ["ABCDEF0", "ABCDEF1", "ABCDEF2"]
+    assert mailing["short_code"].to_list() == ["ABCD-EF0", "ABCD-EF1", "ABCD-EF2"]
     assert mailing["email"].to_list()[:2] == ["dirigeant@alpha.example", "contact@beta.example"]

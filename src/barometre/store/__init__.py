@@ -8,7 +8,7 @@ SQLite (a file, WAL mode) by default, PostgreSQL through psycopg 3 by URL::
 """
 
 from barometre.store._frame import CONTACT_COLUMNS, FRAME_COLUMNS, SAMPLE_COLUMNS
-from barometre.store._invitations import normalise_short_code, token_hash
+from barometre.store._invitations import short_code_key, token_hash
 from barometre.store.errors import (
     DuplicateError,
     InputError,
@@ -71,7 +71,7 @@ __all__ = [
     "WaveStatusError",
     "WriteFailed",
     "default_url",
-    "normalise_short_code",
     "open_store",
+    "short_code_key",
     "token_hash",
 ]

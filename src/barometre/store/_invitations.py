@@ -25,8 +25,8 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def normalise_short_code(code: str) -> str:
-    """A short code as stored: upper case, without the spaces or dashes people type."""
+def short_code_key(code: str) -> str:
+    """The lookup key of a short code: upper case, without the spaces or dashes people type."""
     return "".join(ch for ch in code.upper() if ch not in " -\t")
 
 
@@ -78,14 +78,15 @@ class InvitationRepository(StoreBase):
                         raise InputError(
                             f"{place}: token shorter than {_MIN_TOKEN_LENGTH} characters"
                         )
-                    if not normalise_short_code(code):
+                    if not short_code_key(code):
                         raise InputError(f"{place}: empty short code")
                     rows.append(
                         {
                             "wave_id": wave_id,
                             "sample_id": sample_ids[inv["case_id"]],
                             "token_hash": token_hash(token),
-                            "short_code": normalise_short_code(code),
+                            "short_code": code.strip(),
+                            "short_code_key": short_code_key(code),
                             "created_at": now,
                         }
                     )
@@ -113,10 +114,10 @@ class InvitationRepository(StoreBase):
 
     def find_invitation_by_short_code(self, code: str) -> Invitation | None:
         """The invitation of a short code as typed from a letter (case and dashes ignored)."""
-        wanted = normalise_short_code(code)
+        wanted = short_code_key(code)
         with self._read() as conn:
             row = conn.execute(
-                _invitations_query().where(t.invitations.c.short_code == wanted)
+                _invitations_query().where(t.invitations.c.short_code_key == wanted)
             ).first()
         return None if row is None else _invitation_from_row(row)
 

@@ -125,7 +125,9 @@ invitations = sa.Table(
     sa.Column("sample_id", sa.Integer, _case_fk(), nullable=False, unique=True),
     # SHA-256 hex of the long token: a leaked database gives no working links.
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("short_code", sa.String(32), nullable=False, unique=True),
+    # The short code as printed on the letter, and the key typed codes are matched on.
+    sa.Column("short_code", sa.String(32), nullable=False),
+    sa.Column("short_code_key", sa.String(32), nullable=False, unique=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("sent_at", UTCDateTime),
     sa.Column("reminded_at", UTCDateTime),
