@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from wave_factory import make_wave
-
 from barometre.questionnaire import load_builtin
 from barometre.report import WaveResults, build_report, compute_results
 from barometre.report.build import ReportPaths
+from barometre.report.testing import example_wave as make_wave
 
 
 @pytest.fixture(scope="session")
