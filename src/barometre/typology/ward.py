@@ -116,36 +116,73 @@ def _merge(
     return new
 
 
+def _update(
+    rows: IntArray,
+    cand: IntArray,
+    dist: FloatArray,
+    w: FloatArray,
+    best: FloatArray,
+    arg: IntArray,
+) -> None:
+    """Keep, for each row, the cheapest Ward merge among its candidates (inf distance = none)."""
+    found = np.isfinite(dist)
+    safe = np.where(found, cand, 0)
+    cost = np.where(found, dist**2 * _gain(w[rows][:, None], w[safe]), np.inf)
+    cost[safe == rows[:, None]] = np.inf
+    j = np.argmin(cost, axis=1)
+    local = cost[np.arange(rows.size), j]
+    better = local < best[rows]
+    best[rows[better]] = local[better]
+    arg[rows[better]] = safe[better, j[better]]
+
+
 def _nearest(
     active: IntArray, centroid: FloatArray, mass: FloatArray
 ) -> tuple[IntArray, FloatArray]:
-    """Exact Ward-nearest neighbour (position in ``active``) and cost of every active cluster."""
+    """Exact Ward-nearest neighbour (position in ``active``) and cost of every active cluster.
+
+    A first Euclidean k-NN query gives each cluster a candidate cost B. Then,
+    in each band of cluster weights (within a factor 2), a neighbour can only
+    beat B within radius sqrt(B / h(w, lightest weight of the band)): the band's
+    tree is searched within that radius (rows grouped by radius, as the k-d tree
+    takes one bound per query). Where k neighbours fill the radius, the rest of
+    the band is scanned by brute force for the rows it could still improve.
+    """
     c = centroid[active]
     w = mass[active]
     m = active.size
+    everyone = np.arange(m)
     best = np.full(m, np.inf)
     arg = np.full(m, -1, dtype=np.int64)
-    # bands of weight within a factor 2: the weight factor of the cost is then bounded below
+    k0 = min(_NEIGHBOURS + 1, m)
+    dist, nb = cKDTree(c).query(c, k=k0, workers=-1)
+    _update(everyone, nb.reshape(m, k0), dist.reshape(m, k0), w, best, arg)
     band = np.floor(np.log2(w / w.min())).astype(np.int64)
-    pending: list[tuple[IntArray, FloatArray]] = []
+    pending: list[tuple[IntArray, IntArray, FloatArray]] = []
     for g in np.unique(band):
         members = np.flatnonzero(band == g)
+        lightest = w[members].min()
         k = min(_NEIGHBOURS, members.size)
-        dist, nb = cKDTree(c[members]).query(c, k=k, workers=-1)
-        dist = dist.reshape(m, k)
-        cand = members[nb.reshape(m, k)]
-        cost = dist**2 * _gain(w[:, None], w[cand])
-        cost[cand == np.arange(m)[:, None]] = np.inf
-        j = np.argmin(cost, axis=1)
-        local = cost[np.arange(m), j]
-        better = local < best
-        best[better] = local[better]
-        arg[better] = cand[better, j[better]]
-        if k < members.size:
-            bound = dist[:, -1] ** 2 * _gain(w, w[members].min())
-            pending.append((members, bound))
-    for members, bound in pending:
-        todo = np.flatnonzero(bound < best)
+        tree = cKDTree(c[members])
+        radius = np.sqrt(best / _gain(w, lightest))
+        order = np.argsort(radius)
+        for part in np.array_split(order, 8):
+            if part.size == 0:
+                continue
+            bound = float(radius[part[-1]]) * (1 + 1e-9)
+            workers = -1 if part.size > 5000 else 1  # threads cost more than small queries
+            dist, nb = tree.query(c[part], k=k, distance_upper_bound=bound, workers=workers)
+            dist = dist.reshape(part.size, k)
+            nb = np.minimum(nb.reshape(part.size, k), members.size - 1)
+            _update(part, members[nb], dist, w, best, arg)
+            if k < members.size:
+                full = np.isfinite(dist[:, -1])
+                if full.any():
+                    pending.append(
+                        (members, part[full], dist[full, -1] ** 2 * _gain(w[part[full]], lightest))
+                    )
+    for members, rows_all, limit in pending:
+        todo = rows_all[limit < best[rows_all]]
         for start in range(0, todo.size, 256):
             rows = todo[start : start + 256]
             diff = c[rows][:, None, :] - c[members][None, :, :]
