@@ -15,7 +15,7 @@ work inside the process (imports excluded, the same ones in every process). Meas
 - bare scan, used columns: the same, but only the columns the frame reads;
 - import + filter + draw: `import_frame` with the default filters (active, PME/ETI, NAF
   exclusions), including the line-by-line structural check of the file, then a stratified
-  sample of 30,000 (size band x sector, 250+ take-all);
+  sample of 30,000 (size band x sector, proportional, at least 20 per stratum);
 - the same on a copy of the stock with 100 broken rows (bad checksum, unknown codes,
   broken quoting), which adds the writing of a cleaned copy of the file.
 
@@ -68,7 +68,7 @@ elif task == "scan_used":
     rows = None
 else:
     frame = import_frame(path)
-    sample = draw_sample(frame.units, SampleDesign(n=30000, take_all=("size_band=250+",)))
+    sample = draw_sample(frame.units, SampleDesign(n=30000, minimum_per_stratum=20))
     rows = {"read": frame.report.rows_read, "bad": frame.report.bad_rows,
             "kept": frame.report.kept, "sampled": sample.size}
 seconds = time.perf_counter() - start

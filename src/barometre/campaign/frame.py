@@ -270,13 +270,14 @@ def import_frame(
     `financials` (CSV or Parquet with ``siren,turnover``) enables the turnover filter.
     """
     filters = filters or FrameFilters()
-    workdir = Path(tempfile.mkdtemp(prefix="barometre-frame-"))
-    try:
-        return _import(
-            legal_units, establishments, financials, filters, sample_size, workdir, False
-        )
-    except _Recheck:
-        return _import(legal_units, establishments, financials, filters, sample_size, workdir, True)
+    # A cleaned copy of a bad file can be as large as the file: it lives only during the import.
+    with tempfile.TemporaryDirectory(prefix="barometre-frame-") as tmp:
+        workdir = Path(tmp)
+        args = (legal_units, establishments, financials, filters, sample_size, workdir)
+        try:
+            return _import(*args, careful=False)
+        except _Recheck:
+            return _import(*args, careful=True)
 
 
 def _import(
@@ -301,7 +302,14 @@ def _import(
     )
     is_rev2 = nomenclature.fill_null(s.NAF_REV2) == s.NAF_REV2
     # One join against every well-formed NAF code gives validity, section and sector at once.
-    lf = lf.join(s.naf_table().lazy(), left_on=s.UL_NAF, right_on="_naf", how="left")
+    # The frame keeps the file's order (INSEE sorts its stock by SIREN): no sort, no copy.
+    lf = lf.join(
+        s.naf_table().lazy(),
+        left_on=s.UL_NAF,
+        right_on="_naf",
+        how="left",
+        maintain_order="left",
+    )
     section = pl.col("naf_section")
 
     # Codes are judged only where they are meant to be NAF rev. 2; older nomenclatures are
@@ -367,7 +375,7 @@ def _import(
     if financials is not None:
         fin, fbad, freasons, fsample = _read_financials(financials, workdir, careful)
         extra_bad.append((fbad, freasons, fsample))
-        lf = lf.join(fin, left_on=s.UL_SIREN, right_on="siren", how="left")
+        lf = lf.join(fin, left_on=s.UL_SIREN, right_on="siren", how="left", maintain_order="left")
         turnover = pl.col("turnover")
         steps.append(("turnover_missing", "no turnover in the financial data", turnover.is_null()))
         if filters.turnover_range is not None:
@@ -433,8 +441,6 @@ def _import(
         bad_sample += list(fsample)
     bad_sample.sort(key=lambda b: (b.source != "legal_units", b.line))
 
-    # SIRENs are nine digits: an integer sort gives their order far faster than a string sort.
-    units = units.sort(pl.col("siren").cast(pl.Int64))
     addresses_found: int | None = None
     if establishments is not None:
         units, _et_bad, et_reasons, et_sample = _join_head_offices(
@@ -512,4 +518,5 @@ def _join_head_offices(
         if careful:
             raise FrameSourceError(f"{path}: cannot be parsed ({exc})") from exc
         raise _Recheck from exc
-    return units.join(offices, on="siren", how="left"), bad, by_reason, sample
+    joined = units.join(offices, on="siren", how="left", maintain_order="left")
+    return joined, bad, by_reason, sample

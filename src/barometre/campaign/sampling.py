@@ -204,7 +204,10 @@ def draw_sample(frame: pl.DataFrame, design: SampleDesign) -> Sample:
     code_of = {label: i for i, label in enumerate(labels)}
     codes = strata.replace_strict(code_of, return_dtype=pl.Int32).to_numpy()
     key = frame[design.key]
-    if key.is_sorted():
+    numeric = key.cast(pl.Int64, strict=False) if key.dtype == pl.String else key
+    if numeric.null_count() == 0 and numeric.dtype.is_integer():
+        key_rank = numeric.to_numpy()  # SIRENs: ranking as integers beats a string sort
+    elif key.is_sorted():
         key_rank = np.arange(frame.height)
     else:
         key_rank = key.arg_sort().to_numpy().argsort(kind="stable")
