@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
+from barometre.questionnaire import Questionnaire, questionnaire_from_dict
 from barometre.store import schema as t
 from barometre.store._engine import WRITE
 from barometre.store._questionnaire import QuestionnaireCatalog
@@ -41,6 +43,8 @@ class StoreBase:
     ) -> None:
         self._engine = engine
         self._catalog = catalog or QuestionnaireCatalog()
+        # Stored definitions never change (a different one needs a new version): cache them.
+        self._questionnaires: dict[tuple[str, str], Questionnaire] = {}
         # argon2-cffi's defaults (RFC 9106 low-memory profile: argon2id, 64 MiB, t=3).
         self._hasher = password_hasher or PasswordHasher()
 
@@ -66,6 +70,25 @@ class StoreBase:
         """A read-only transaction (one consistent snapshot)."""
         with self._engine.connect() as conn, conn.begin():
             yield conn
+
+    def _questionnaire(self, conn: sa.Connection, qid: str, version: str) -> Questionnaire:
+        """A wave's questionnaire: its stored definition, else a built-in or registered one."""
+        key = (qid, version)
+        found = self._questionnaires.get(key)
+        if found is None:
+            text = conn.execute(
+                sa.select(t.questionnaires.c.definition_json).where(
+                    t.questionnaires.c.questionnaire_id == qid,
+                    t.questionnaires.c.version == version,
+                )
+            ).scalar()
+            found = (
+                questionnaire_from_dict(json.loads(text))
+                if text is not None
+                else self._catalog.get(qid, version)
+            )
+            self._questionnaires[key] = found
+        return found
 
     @staticmethod
     def _wave_row(conn: sa.Connection, wave_id: int) -> sa.Row[tuple[object, ...]]:

@@ -93,11 +93,13 @@ class DatasetRepository(StoreBase):
 
     def wave_dataset(self, wave_id: int, *, include_partial: bool = False) -> pl.DataFrame:
         """One row per responding company (complete responses; partial ones on request)."""
-        wave = self._read_wave(wave_id)
-        questionnaire = self._catalog.get(wave.questionnaire_id, wave.questionnaire_version)
         statuses = ("complete", "partial") if include_partial else ("complete",)
         s, f, r = t.samples.c, t.frame_units.c, t.responses.c
         with self._read() as conn:
+            wave = self._wave_row(conn, wave_id)
+            questionnaire = self._questionnaire(
+                conn, wave.questionnaire_id, wave.questionnaire_version
+            )
             rows = conn.execute(
                 sa.select(
                     r.id, s.case_id, s.stratum, s.design_weight, f.size_band, f.sector,
@@ -118,7 +120,3 @@ class DatasetRepository(StoreBase):
                 answers[response_id][question_id] = decode_answer(text)
         cases = [{**row._asdict(), "answers": answers[row.id]} for row in rows]
         return pl.DataFrame(build_rows(questionnaire, cases), schema=dataset_schema(questionnaire))
-
-    def _read_wave(self, wave_id: int) -> Any:
-        with self._read() as conn:
-            return self._wave_row(conn, wave_id)

@@ -219,7 +219,7 @@ class ResponseRepository(StoreBase):
                 return _response(wave_id, case_id, existing, stored)
             raise ResponseLocked(case_id)
 
-        questionnaire = self._catalog.get(found.wave_qid, found.wave_qversion)
+        questionnaire = self._questionnaire(conn, found.wave_qid, found.wave_qversion)
         problems = validate_answers(questionnaire, merged, partial=status == "partial")
         if problems:
             raise ResponseInvalid(case_id, problems)

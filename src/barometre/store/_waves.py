@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
+from barometre.questionnaire import Questionnaire, questionnaire_from_dict, questionnaire_to_dict
 from barometre.store import schema as t
 from barometre.store._base import StoreBase
 from barometre.store._types import utcnow
@@ -33,14 +35,54 @@ def wave_from_row(row: Any) -> Wave:
 class WaveRepository(StoreBase):
     """Waves of the barometer."""
 
-    def register_questionnaire(self, questionnaire: Any) -> None:
+    def register_questionnaire(self, questionnaire: Questionnaire) -> None:
         """Make a questionnaire that is not built in (e.g. from XLSForm) usable by waves."""
         self._catalog.register(questionnaire)
 
-    def questionnaire_of(self, wave_id: int) -> Any:
-        """The questionnaire (id and version) a wave collects answers to."""
-        wave = self.wave(wave_id)
-        return self._catalog.get(wave.questionnaire_id, wave.questionnaire_version)
+    def questionnaire_of(self, wave_id: int) -> Questionnaire:
+        """The questionnaire (id and version) a wave collects answers to, as stored with it."""
+        with self._read() as conn:
+            wave = self._wave_row(conn, wave_id)
+            return self._questionnaire(conn, wave.questionnaire_id, wave.questionnaire_version)
+
+    def _questionnaire_for_new_wave(
+        self, conn: sa.Connection, questionnaire_id: str, version: str | None
+    ) -> Questionnaire:
+        """The questionnaire a new wave uses, its definition stored if it is not yet."""
+        try:
+            known: Questionnaire | None = self._catalog.get(questionnaire_id, version)
+        except NotFoundError:
+            known = None
+        wanted = version or (known.version if known else None)
+        q = t.questionnaires.c
+        query = sa.select(q.version, q.definition_json).where(
+            q.questionnaire_id == questionnaire_id
+        )
+        query = query.where(q.version == wanted) if wanted else query.order_by(q.stored_at.desc())
+        stored = conn.execute(query.limit(1)).first()
+        if stored is not None:
+            definition = json.loads(stored.definition_json)
+            if known is not None and questionnaire_to_dict(known) != definition:
+                raise DuplicateError(
+                    f"questionnaire {questionnaire_id!r} version {stored.version!r} is stored "
+                    "with a different definition; give the changed questionnaire a new version"
+                )
+            return questionnaire_from_dict(definition)
+        if known is None:
+            raise NotFoundError(
+                f"unknown questionnaire {questionnaire_id!r}"
+                + (f" version {version!r}" if version else "")
+                + ": neither stored, built in, nor registered with register_questionnaire"
+            )
+        conn.execute(
+            sa.insert(t.questionnaires).values(
+                questionnaire_id=known.id,
+                version=known.version,
+                definition_json=json.dumps(questionnaire_to_dict(known), ensure_ascii=False),
+                stored_at=utcnow(),
+            )
+        )
+        return known
 
     def create_wave(
         self,
@@ -52,16 +94,17 @@ class WaveRepository(StoreBase):
         opens_on: date | None = None,
         closes_on: date | None = None,
     ) -> Wave:
-        """A new draft wave; the questionnaire must be known (built in or registered)."""
+        """A new draft wave; its questionnaire's definition is stored with it.
+
+        The questionnaire is one already stored, a built-in one or one registered with
+        `register_questionnaire`; `questionnaire_version` defaults to the known one.
+        """
         if not name.strip():
             raise InputError("a wave needs a non-empty name")
         if opens_on and closes_on and closes_on < opens_on:
             raise InputError(f"wave {name!r}: closes on {closes_on} before it opens ({opens_on})")
-        questionnaire = self._catalog.get(questionnaire_id, questionnaire_version)
         values = {
             "name": name.strip(),
-            "questionnaire_id": str(questionnaire.id),
-            "questionnaire_version": str(questionnaire.version),
             "frame_description": frame_description,
             "opens_on": opens_on,
             "closes_on": closes_on,
@@ -70,6 +113,11 @@ class WaveRepository(StoreBase):
         }
         try:
             with self._write() as conn:
+                questionnaire = self._questionnaire_for_new_wave(
+                    conn, questionnaire_id, questionnaire_version
+                )
+                values["questionnaire_id"] = questionnaire.id
+                values["questionnaire_version"] = questionnaire.version
                 wave_id = conn.execute(
                     sa.insert(t.waves).values(**values).returning(t.waves.c.id)
                 ).scalar_one()

@@ -53,6 +53,17 @@ waves = sa.Table(
     sa.CheckConstraint(_in("status", WAVE_STATUSES), name="status"),
 )
 
+# The definition of every questionnaire a wave uses, so that a wave stays answerable and
+# analysable whatever questionnaires the running code knows (an XLSForm import, an old version).
+questionnaires = sa.Table(
+    "questionnaires",
+    metadata,
+    sa.Column("questionnaire_id", sa.String(100), primary_key=True),
+    sa.Column("version", sa.String(50), primary_key=True),
+    sa.Column("definition_json", sa.Text, nullable=False),
+    sa.Column("stored_at", UTCDateTime, nullable=False),
+)
+
 frame_units = sa.Table(
     "frame_units",
     metadata,
