@@ -219,6 +219,12 @@ def peak_rss_mb(pid: int) -> float:
     return int(found.group(1)) / 1024 if found else float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_until_up(base: str, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
@@ -261,6 +267,7 @@ def main() -> int:
             asyncio.wait_for(baseline(base, args.concurrency, 4000), args.max_seconds)
         )
         start = time.perf_counter()
+        server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
         run = asyncio.run(
             asyncio.wait_for(
                 play(
@@ -274,6 +281,8 @@ def main() -> int:
             )
         )
         wall = time.perf_counter() - start
+        server_cpu = cpu_seconds(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
         rss = peak_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -290,6 +299,9 @@ def main() -> int:
     print(f"all requests           {total / wall:7.1f}/s; baseline static file {floor:7.1f}/s "
           f"(ratio {total / wall / floor:.2f})")  # fmt: skip
     print(f"server peak memory     {rss:.0f} MB (main process)")
+    per_request = 1000 * server_cpu / total
+    print(f"CPU used               server {server_cpu:.1f} s ({per_request:.2f} ms per request), "
+          f"load client {client_cpu:.1f} s, over {wall:.1f} s of wall time")  # fmt: skip
     print(f"respondents completed  {len(run.acknowledged)} / {len(codes)}")
     if problems:
         print(f"ZERO-LOSS CHECK FAILED: {len(problems)} problem(s)")
