@@ -143,9 +143,8 @@ async def play(
         while not queue.empty():
             case_id, token = queue.get_nowait()
             try:
-                await respondent(
-                    base, case_id, token, questionnaire, random.Random(rng.random()), run
-                )
+                own = random.Random(rng.random())
+                await respondent(base, case_id, token, questionnaire, own, run, think)
             except httpx.HTTPError as error:
                 run.errors.append(f"{case_id}: {type(error).__name__}: {error}")
 
