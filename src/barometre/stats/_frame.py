@@ -67,6 +67,12 @@ def levels_and_codes(
             lookup = np.full(hi - lo + 1, -1, dtype=np.int64)
             lookup[present] = np.arange(present.shape[0])
             return tuple(int(v) + lo for v in present), lookup[x - lo]
+    if s.dtype == pl.String:
+        # An Enum over the sorted levels: its physical codes are the level
+        # ranks, computed by hashing instead of a string sort of every row.
+        words = s.drop_nulls().unique().sort().to_list()
+        physical = s.cast(pl.Enum(words)).to_physical().cast(pl.Int64).fill_null(-1)
+        return tuple(words), np.asarray(physical.to_numpy(), dtype=np.int64)
     levels = tuple(s.drop_nulls().unique().sort().to_list())
     codes = s.rank("dense").cast(pl.Int64).fill_null(0).to_numpy() - 1
     return levels, np.asarray(codes, dtype=np.int64)

@@ -88,11 +88,17 @@ def raked_weights(
 ) -> FloatArray:
     """Iterative proportional fitting by svy's ``Sample.weighting.rake``.
 
-    svy receives integer level codes, so labels never have to round-trip.
+    Every respondent of a cell (one combination of margin levels) gets the same
+    raking factor, and IPF only sees the cells' weight totals: svy rakes the
+    cells (a few dozen rows) and the factors are spread back to respondents.
+    This keeps svy's per-row Python work off samples of 10^6. svy receives
+    integer level codes, so labels never have to round-trip.
     """
     import svy
 
-    frame = pl.DataFrame({"_w": weights, **{f"_m{j}": m.codes for j, m in enumerate(margins)}})
+    cell_of_row, cell_codes = _cells_of(margins)
+    cell_weights = np.bincount(cell_of_row, weights=weights)
+    frame = pl.DataFrame({"_w": cell_weights, **{f"_m{j}": c for j, c in enumerate(cell_codes)}})
     controls: dict[str, dict[str | int | float | bool, int | float]] = {
         f"_m{j}": {int(c): float(t) for c, t in enumerate(m.targets)} for j, m in enumerate(margins)
     }
@@ -113,7 +119,23 @@ def raked_weights(
     data = raked.data
     if isinstance(data, pl.LazyFrame):
         data = data.collect()
-    return np.asarray(data["rk_wgt"].to_numpy(), dtype=np.float64)
+    factor = np.asarray(data["rk_wgt"].to_numpy(), dtype=np.float64) / cell_weights
+    out: FloatArray = weights * factor[cell_of_row]
+    return out
+
+
+def _cells_of(margins: Sequence[Margin]) -> tuple[IntArray, list[IntArray]]:
+    """Each row's cell (combination of margin levels) and each cell's level codes."""
+    key = np.zeros(margins[0].codes.shape[0], dtype=np.int64)
+    for m in margins:
+        key = key * m.targets.shape[0] + m.codes
+    uniq, cell_of_row = np.unique(key, return_inverse=True)
+    codes: list[IntArray] = []
+    rest = uniq.copy()
+    for m in reversed(margins):
+        codes.append(rest % m.targets.shape[0])
+        rest = rest // m.targets.shape[0]
+    return cell_of_row.reshape(-1).astype(np.int64), codes[::-1]
 
 
 def bounded_raked_weights(
