@@ -29,6 +29,13 @@ OVERFLOWING = """
   .map(el => el.tagName + ': ' + el.textContent.trim().slice(0, 60))
 """
 
+# Row headers squeezed to a sliver by a too-wide table are unreadable even when nothing overflows.
+SQUEEZED = """
+() => Array.from(document.querySelectorAll('tbody th[scope=row]'))
+  .filter(el => el.textContent.trim().length > 3 && el.getBoundingClientRect().width < 60)
+  .map(el => el.textContent.trim().slice(0, 60))
+"""
+
 CHART_MARKS = """
 () => Array.from(document.querySelectorAll('svg.chart')).map(svg => {
   const box = svg.getBoundingClientRect();
@@ -94,5 +101,7 @@ def test_no_text_overflows_its_box(
     browser_page.set_viewport_size({"width": width, "height": 900})
     _open(browser_page, tmp_path, html_fr)
     overflowing = browser_page.evaluate(OVERFLOWING)
+    squeezed = browser_page.evaluate(SQUEEZED)
     browser_page.set_viewport_size({"width": 1000, "height": 900})
     assert overflowing == []
+    assert squeezed == []

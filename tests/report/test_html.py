@@ -56,4 +56,4 @@ def test_tables_show_bases(html_fr: str) -> None:
     """Tables carry a base (n) column and the n of each breakdown cell."""
     html = html_fr
     assert "Base (n)" in html
-    assert re.search(r"\(n = \d+\)", html)
+    assert re.search(r"\(n\u00a0=\u00a0\d+\)", html)

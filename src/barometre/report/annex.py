@@ -83,7 +83,7 @@ def typology(results: WaveResults, lang: str) -> Section | None:
         blocks.append(
             Table(
                 s.label(lang),
-                (t("indicator", lang), t("in_segment", lang), t("overall", lang), ""),
+                (t("category", lang), t("in_segment", lang), t("overall", lang), ""),
                 prow,
                 (False, True, True, False),
             )
@@ -111,17 +111,18 @@ def drivers(results: WaveResults, lang: str) -> Section | None:
         Chart(title, Markup(charts.forest_plot(terms, title, t("odds_ratio", lang)))),
         Table(
             t("odds_ratio", lang),
-            (t("factor", lang), t("odds_ratio", lang), t("ci95", lang), "p"),
+            (t("factor", lang), t("reference", lang), t("odds_ratio", lang), t("ci95", lang), "p"),
             tuple(
                 (
                     x.label_en if lang == "en" else x.label_fr,
+                    x.reference_en if lang == "en" else x.reference_fr,
                     number(x.odds_ratio, lang, 2),
                     f"[{number(x.ci_low, lang, 2)} ; {number(x.ci_high, lang, 2)}]",
                     f"{x.p_value:.3f}",
                 )
                 for x in d.terms
             ),
-            (False, True, True, True),
+            (False, False, True, True, True),
         ),
     ]
     if d.groups:

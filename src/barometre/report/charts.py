@@ -62,7 +62,7 @@ def _wrap(label: str, width: int = 34) -> str:
 
 def _rows_height(labels: Sequence[str], width: int) -> float:
     # Wrapped labels need taller rows, or they run into their neighbours.
-    return sum(0.2 + 0.15 * len(textwrap.wrap(label, width) or [""]) for label in labels)
+    return sum(0.2 + 0.17 * len(textwrap.wrap(label, width) or [""]) for label in labels)
 
 
 def _to_svg(fig: Figure, title: str) -> str:
@@ -252,7 +252,7 @@ class OddsRatio:
 
 def forest_plot(terms: Sequence[OddsRatio], title: str, reference_label: str) -> str:
     """Odds ratios with 95 % CIs on a log scale, a vertical line at 1 (no effect)."""
-    fig = Figure(figsize=(6.6, 0.8 + _rows_height([t.label for t in terms], 40)))
+    fig = Figure(figsize=(6.6, 0.8 + _rows_height([t.label for t in terms], 46)))
     ax = fig.add_subplot()
     ys = list(range(len(terms)))[::-1]
     for y, term in zip(ys, terms, strict=True):
@@ -271,7 +271,7 @@ def forest_plot(terms: Sequence[OddsRatio], title: str, reference_label: str) ->
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.set_yticks(ys, [_wrap(t.label, 40) for t in terms])
+    ax.set_yticks(ys, [_wrap(t.label, 46) for t in terms])
     ax.set_xlabel(reference_label)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", length=0)

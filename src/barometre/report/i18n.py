@@ -60,6 +60,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "importance": ("Poids relatif de chaque facteur", "Relative weight of each factor"),
     "factor": ("Facteur", "Factor"),
+    "reference": ("Par rapport à", "Compared with"),
+    "category": ("Catégorie", "Category"),
     "importance_share": ("Part du pouvoir explicatif", "Share of explanatory power"),
     "delta_r2": ("Perte de pseudo-R² sans lui", "Pseudo-R² lost without it"),
     "rank_first": ("Premier (bootstrap)", "Ranked first (bootstrap)"),

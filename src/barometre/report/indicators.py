@@ -113,6 +113,24 @@ YES_NO_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+VARIABLE_NAMES: dict[str, tuple[str, str]] = {
+    "size_band": ("Taille", "Size"),
+    "sector": ("Secteur", "Sector"),
+    "market": ("Clientèle", "Market"),
+    "spend": ("Budget", "Spend"),
+    "leader_activity": ("Activité du dirigeant", "Leader's activity"),
+    "employee_age": ("Âge moyen des salariés", "Employees' average age"),
+    "leader_age": ("Âge du dirigeant", "Leader's age"),
+    **YES_NO_NAMES,
+}
+
+
+def short_name(question_id: str, lang: str) -> str:
+    """A short name for a question in tables and legends ("Taille", "Sector")."""
+    fr, en = VARIABLE_NAMES.get(question_id, (question_id, question_id))
+    return en if lang == "en" else fr
+
+
 def _yes_no_label(question: Any, code: str, label: str, lang: str) -> str:
     fr, en = YES_NO_NAMES.get(question.id, (question.label_fr, question.label_en))
     return f"{fr} : {label.lower()}" if lang == "fr" else f"{en}: {label.lower()}"

@@ -138,6 +138,8 @@ class DriverTerm:
     group: str
     label_fr: str
     label_en: str
+    reference_fr: str
+    reference_en: str
     odds_ratio: float
     ci_low: float
     ci_high: float

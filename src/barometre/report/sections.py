@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from barometre.report import charts, findings
 from barometre.report.i18n import ci, number, pct, points, t
+from barometre.report.indicators import short_name
 from barometre.report.results import Breakdown, Indicator, Share, WaveResults
 from barometre.report.view import (
     Block,
@@ -165,7 +166,7 @@ def breakdowns(results: WaveResults, lang: str) -> Section:
     known = {i.id: i for i in results.indicators}
     for b in results.breakdowns:
         labels = [b.domain_label(d, lang) for d in b.domains]
-        by = b.label_en if lang == "en" else b.label_fr
+        by = short_name(b.variable, lang)
         ids = [i for i in dict.fromkeys(c.indicator_id for c in b.cells) if i in known]
         series = []
         for ind_id in [i for i in BREAKDOWN_CHART if i in ids]:
@@ -188,7 +189,8 @@ def breakdowns(results: WaveResults, lang: str) -> Section:
             cells = []
             for ind_id in ids:
                 s = _cell_share(b, ind_id, d)
-                cells.append(f"{pct(s.estimate, lang) if s.shown else '—'} (n = {s.n})")
+                value = pct(s.estimate, lang) if s.shown else "—"
+                cells.append(f"{value} (n\u00a0=\u00a0{number(s.n, lang)})")
             rows.append((label, *cells))
         blocks.append(
             Table(

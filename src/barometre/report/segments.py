@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from barometre.report.estimation import DesignInfo
-from barometre.report.indicators import YES_NO_NAMES
+from barometre.report.indicators import short_name
 from barometre.report.results import (
     DriverGroup,
     Drivers,
@@ -35,21 +35,6 @@ def _choice_label(questionnaire: Any, question_id: str, code: str, lang: str) ->
         return str(questionnaire.choice_label(question_id, code, lang))
     except Exception:  # a code the questionnaire does not know is shown as is
         return code
-
-
-def _variable_name(questionnaire: Any, question_id: str, lang: str) -> str:
-    names = {
-        "size_band": ("Taille", "Size"),
-        "sector": ("Secteur", "Sector"),
-        "market": ("Clientèle", "Market"),
-        "spend": ("Budget", "Spend"),
-        "leader_activity": ("Activité du dirigeant", "Leader's activity"),
-        "employee_age": ("Âge moyen des salariés", "Employees' average age"),
-        "leader_age": ("Âge du dirigeant", "Leader's age"),
-        **YES_NO_NAMES,
-    }
-    fr, en = names.get(question_id, (question_id, question_id))
-    return en if lang == "en" else fr
 
 
 def compute_typology(
@@ -91,9 +76,9 @@ def compute_typology(
             ProfileItem(
                 c.variable,
                 c.level,
-                f"{_variable_name(questionnaire, c.variable, 'fr')} : "
+                f"{short_name(c.variable, 'fr')} : "
                 f"{_choice_label(questionnaire, c.variable, c.level, 'fr')}",
-                f"{_variable_name(questionnaire, c.variable, 'en')}: "
+                f"{short_name(c.variable, 'en')}: "
                 f"{_choice_label(questionnaire, c.variable, c.level, 'en')}",
                 c.in_segment.estimate,
                 c.overall,
@@ -160,8 +145,10 @@ def compute_drivers(
         DriverTerm(
             t.term,
             t.group or "",
-            _term_label(questionnaire, t.group, t.level, _reference(result, t.group), "fr"),
-            _term_label(questionnaire, t.group, t.level, _reference(result, t.group), "en"),
+            _term_label(questionnaire, t.group, t.level, "fr"),
+            _term_label(questionnaire, t.group, t.level, "en"),
+            _choice_label(questionnaire, t.group, _reference(result, t.group), "fr"),
+            _choice_label(questionnaire, t.group, _reference(result, t.group), "en"),
             t.odds_ratio,
             t.ci_low,
             t.ci_high,
@@ -173,8 +160,8 @@ def compute_drivers(
     groups_out = tuple(
         DriverGroup(
             g.group,
-            _variable_name(questionnaire, g.group, "fr"),
-            _variable_name(questionnaire, g.group, "en"),
+            short_name(g.group, "fr"),
+            short_name(g.group, "en"),
             g.delta_r2,
             _finite(g.ci_low),
             _finite(g.ci_high),
@@ -194,14 +181,9 @@ def _reference(result: Any, group: str | None) -> str:
     return ""
 
 
-def _term_label(
-    questionnaire: Any, group: str | None, level: str | None, reference: str, lang: str
-) -> str:
+def _term_label(questionnaire: Any, group: str | None, level: str | None, lang: str) -> str:
     if group is None or level is None:
         return ""
-    name = _variable_name(questionnaire, group, lang)
+    name = short_name(group, lang)
     level_label = _choice_label(questionnaire, group, level, lang)
-    ref = _choice_label(questionnaire, group, reference, lang)
-    if lang == "en":
-        return f"{name}: {level_label} (vs {ref})"
-    return f"{name} : {level_label} (réf. {ref})"
+    return f"{name}: {level_label}" if lang == "en" else f"{name} : {level_label}"
