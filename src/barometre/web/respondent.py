@@ -113,9 +113,8 @@ def _case(request: Request) -> tuple[int, str] | None:
     return None
 
 
-def pages(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Section]:
-    """The sections the answers make relevant (a section with no question to ask is skipped)."""
-    asked = relevance(questionnaire, answers)
+def pages(questionnaire: Questionnaire, asked: Mapping[str, bool]) -> list[Section]:
+    """The sections with a question to ask, given the relevance of every question."""
     return [s for s in questionnaire.sections if any(asked[q.id] for q in s.questions)]
 
 
@@ -130,7 +129,7 @@ def _page_response(
     notice: str | None = None,
 ) -> Response:
     asked = relevance(questionnaire, answers)
-    visible = pages(questionnaire, answers)
+    visible = pages(questionnaire, asked)
     ids = [s.id for s in visible]
     number = ids.index(section.id) + 1 if section.id in ids else 1
     errors = {p.question_id: p.message(language(request)) for p in problems}
@@ -165,7 +164,7 @@ async def resume(request: Request) -> Response:
         return RedirectResponse("/merci", status_code=303)
     questionnaire = app.data.questionnaire(case[0])
     answers = response.answers if response else {}
-    visible = [s.id for s in pages(questionnaire, answers)]
+    visible = [s.id for s in pages(questionnaire, relevance(questionnaire, answers))]
     last = response.last_page if response else None
     target = last if last in visible else visible[0]
     return RedirectResponse(f"/q/{target}", status_code=303)
@@ -251,7 +250,7 @@ async def save_page(request: Request, section_id: str) -> Response:
     if appeared and asked_before:
         notice = translate("new_questions", language(request))
         return _page_response(request, app, questionnaire, section, answers, notice=notice)
-    visible = [s.id for s in pages(questionnaire, answers)]
+    visible = [s.id for s in pages(questionnaire, asked)]
     position = visible.index(section.id) if section.id in visible else 0
     if going_back:
         return RedirectResponse(f"/q/{visible[max(position - 1, 0)]}", status_code=303)
