@@ -109,3 +109,19 @@ def test_upgrade_from_first_revision_keeps_data(database_url: str) -> None:
         assert found is not None and found.case_id == "1-000001"
     finally:
         store.close()
+
+
+def test_processes_starting_together_migrate_once(database_url: str) -> None:
+    """Several stores opening one empty database at once all end up at head, without error."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def start(_: int) -> str | None:
+        store = open_store(database_url)
+        try:
+            return store.info().revision
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        revisions = list(pool.map(start, range(4)))
+    assert revisions == [head_revision()] * 4

@@ -179,3 +179,22 @@ def test_responses_lists_every_response_with_answers(open_wave: OpenWave) -> Non
     assert [r.case_id for r in listed] == [cases[0], cases[1]]
     assert listed[1].answers == FIRST_PAGES
     assert [r.case_id for r in store.responses(wave_id, "complete")] == [cases[0]]
+
+
+def test_study_team_can_reopen_a_complete_response(open_wave: OpenWave) -> None:
+    """Reopening unlocks a complete response for a logged correction; completing relocks it."""
+    store, wave_id, case = open_wave.store, open_wave.wave_id, open_wave.case_ids[0]
+    store.save_response(wave_id, case, COMPLETE_ANSWERS, "complete", "paper")
+    reopened = store.reopen_response(wave_id, case, recorded_by="paul", note="keying error")
+    assert (reopened.status, reopened.submitted_at) == ("partial", None)
+    fixed = store.save_response(wave_id, case, {"website": "marchand"}, "complete", "paper")
+    assert fixed.answers["website"] == "marchand"
+    history = store.disposition_history(wave_id, case)
+    assert [(d.code, d.recorded_by) for d in history] == [
+        ("1.1", "paper"),
+        ("1.2", "paul"),
+        ("1.1", "paper"),
+    ]
+    assert history[1].note == "reopened for correction: keying error"
+    with pytest.raises(ResponseLocked):
+        store.save_response(wave_id, case, {"website": "aucun"}, "complete", "paper")

@@ -137,3 +137,17 @@ def test_contacts_and_mailing_list(open_wave: OpenWave) -> None:
     mailing = store.mailing_list(open_wave.wave_id)
     assert mailing["short_code"].to_list() == ["ABCD-EF0", "ABCD-EF1", "ABCD-EF2"]
     assert mailing["email"].to_list()[:2] == ["dirigeant@alpha.example", "contact@beta.example"]
+
+
+def test_large_batches_keep_contacts_with_their_company(store: Store) -> None:
+    """Batches larger than SQLite's parameter cap still attach each contact to its company."""
+    wave = store.create_wave("2026")
+    units = [
+        {"siren": f"{100_000_000 + i:09d}", "email": f"c{i}@example.org"} for i in range(12_000)
+    ]
+    assert store.add_frame_units(wave.id, units, batch_size=12_000) == 12_000
+    store.add_sample(
+        wave.id, [{"siren": "100011999", "stratum": "s", "inclusion_probability": 0.5}]
+    )
+    contact = store.contact(wave.id, store.cases(wave.id)[0].case_id)
+    assert contact is not None and contact.email == "c11999@example.org"

@@ -30,6 +30,11 @@ CONTACT_COLUMNS = ("person_name", "email", "address", "postal_code", "city", "co
 SAMPLE_COLUMNS = ("siren", "stratum", "inclusion_probability", "design_weight", "case_id")
 
 DEFAULT_BATCH = 5_000
+_MAX_IN = 5_000
+_UNIT_IDS = sa.select(t.frame_units.c.siren, t.frame_units.c.id).where(
+    t.frame_units.c.wave_id == sa.bindparam("wave_id"),
+    t.frame_units.c.siren.in_(sa.bindparam("sirens", expanding=True)),
+)
 
 
 def _case_id(wave_id: int, number: int) -> str:
@@ -60,7 +65,7 @@ class FrameRepository(StoreBase):
                     if siren in seen:
                         raise DuplicateError(f"{place}: SIREN {siren} appears twice")
                     seen.add(siren)
-                    unit = {c: row.get(c) for c in FRAME_COLUMNS}
+                    unit: dict[str, Any] = {c: row.get(c) for c in FRAME_COLUMNS}
                     unit["siren"], unit["wave_id"] = siren, wave_id
                     if unit["turnover"] is not None:
                         unit["turnover"] = float(unit["turnover"])
@@ -71,28 +76,31 @@ class FrameRepository(StoreBase):
                     )
                 total += len(batch)
                 try:
-                    ids = (
-                        conn.execute(
-                            sa.insert(t.frame_units).returning(
-                                t.frame_units.c.id, sort_by_parameter_order=True
-                            ),
-                            unit_rows,
-                        )
-                        .scalars()
-                        .all()
-                    )
+                    conn.execute(sa.insert(t.frame_units), unit_rows)
                 except sa.exc.IntegrityError as exc:
                     raise DuplicateError(
                         f"wave {wave_id}: a SIREN of this batch is already in the frame"
                     ) from exc
+                if all(c is None for c in contact_rows):
+                    continue
+                # One query for the batch's new ids (INSERT ... RETURNING in parameter order
+                # runs row by row on SQLite, several times slower).
+                sirens = [u["siren"] for u in unit_rows]
+                ids: dict[str, int] = {}
+                for start in range(0, len(sirens), _MAX_IN):  # SQLite caps bound parameters
+                    chunk = sirens[start : start + _MAX_IN]
+                    ids.update(
+                        pairs(conn.execute(_UNIT_IDS, {"wave_id": wave_id, "sirens": chunk}))
+                    )
                 now = utcnow()
-                contacts = [
-                    {**c, "unit_id": unit_id, "updated_at": now}
-                    for unit_id, c in zip(ids, contact_rows, strict=True)
-                    if c is not None
-                ]
-                if contacts:
-                    conn.execute(sa.insert(t.contacts), contacts)
+                conn.execute(
+                    sa.insert(t.contacts),
+                    [
+                        {**c, "unit_id": ids[u["siren"]], "updated_at": now}
+                        for u, c in zip(unit_rows, contact_rows, strict=True)
+                        if c is not None
+                    ],
+                )
         return total
 
     def frame_unit(self, wave_id: int, siren: str) -> FrameUnit:

@@ -262,6 +262,42 @@ class ResponseRepository(StoreBase):
             )
         return Response(wave_id=wave_id, case_id=case_id, answers=merged, **row)
 
+    def reopen_response(
+        self, wave_id: int, case_id: str, *, recorded_by: str, note: str = ""
+    ) -> Response:
+        """Unlock a complete response for a correction by the study team (logged).
+
+        The response goes back to partial (disposition 1.2, with who and why); saving it
+        as complete again locks it anew.
+        """
+        if not recorded_by.strip():
+            raise InputError("say who reopens the response (recorded_by)")
+        with self._write() as conn:
+            found = conn.execute(_LOOKUP, {"wave_id": wave_id, "case_id": case_id}).first()
+            if found is None or found.response_id is None:
+                raise NotFoundError(f"wave {wave_id}: case {case_id!r} has no response")
+            if found.status == "complete":
+                now = utcnow()
+                conn.execute(
+                    sa.update(t.responses)
+                    .where(t.responses.c.id == found.response_id)
+                    .values(status="partial", submitted_at=None, updated_at=now)
+                )
+                conn.execute(
+                    _INSERT_DISPOSITION,
+                    {
+                        "wave_id": wave_id,
+                        "sample_id": found.sample_id,
+                        "code": AAPOR_PARTIAL,
+                        "note": f"reopened for correction: {note}".rstrip(": "),
+                        "recorded_at": now,
+                        "recorded_by": recorded_by,
+                    },
+                )
+        reopened = self.response(wave_id, case_id)
+        assert reopened is not None
+        return reopened
+
     def response(self, wave_id: int, case_id: str) -> Response | None:
         """A case's response with its answers, or None if it has not answered."""
         with self._read() as conn:

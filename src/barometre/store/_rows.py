@@ -50,10 +50,26 @@ def _as_dict(row: Any) -> dict[str, Any]:
     raise InputError(f"expected a mapping or a dataclass per row, got {type(row).__name__}")
 
 
+_CHECKED: set[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]] = set()
+
+
 def check_columns(
     row: Mapping[str, Any], allowed: Iterable[str], required: Iterable[str], what: str
 ) -> None:
     """Refuse unknown or missing columns, naming them (a silent drop would lose data)."""
+    allowed, required = tuple(allowed), tuple(required)
+    # Rows of a data frame all share one set of columns: check each set once, not each row.
+    key = (frozenset(row), allowed, required)
+    if key in _CHECKED:
+        return
+    _check_columns(row, allowed, required, what)
+    if len(_CHECKED) < 1_000:
+        _CHECKED.add(key)
+
+
+def _check_columns(
+    row: Mapping[str, Any], allowed: tuple[str, ...], required: tuple[str, ...], what: str
+) -> None:
     allowed_set = set(allowed)
     unknown = sorted(set(row) - allowed_set)
     if unknown:
