@@ -194,3 +194,48 @@ def test_reminder_policy() -> None:
     ]
     after_r2 = CaseContactState("x", invited, already_sent=frozenset({MessageKind.REMINDER_2}))
     assert due_reminders([after_r2], invited + timedelta(days=30), ReminderPolicy()) == []
+
+
+# The local test server takes a login over plain text; real servers get STARTTLS or SSL.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_login_is_used_when_configured() -> None:
+    """With a username, the client logs in; the server refuses mail without it."""
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"s3cret"
+        return AuthResult(success=ok)
+
+    mailbox = Mailbox()
+    controller = Controller(
+        mailbox, hostname="127.0.0.1", port=_free_port(), authenticator=authenticator,
+        auth_required=True, auth_require_tls=False,
+    )  # fmt: skip
+    controller.start()
+    try:
+        base = SmtpSettings(host="127.0.0.1", port=controller.port, messages_per_second=1000)
+        sent = send_messages(
+            [_recipient(1)], MessageKind.INVITATION, STUDY,
+            replace(base, username="etudes", password="s3cret"),
+        )  # fmt: skip
+        assert sent[0].accepted
+        anonymous = send_messages([_recipient(2)], MessageKind.INVITATION, STUDY, base)
+        assert not anonymous[0].accepted
+        assert anonymous[0].error is not None and anonymous[0].error.startswith("530")
+    finally:
+        controller.stop()
+    assert [e.rcpt_tos for e in mailbox.envelopes] == [["dirigeant1@pme.example"]]
+
+
+def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """BAROMETRE_SMTP_* variables fill the settings; the port follows the security mode."""
+    monkeypatch.setenv("BAROMETRE_SMTP_HOST", "smtp.example.fr")
+    monkeypatch.setenv("BAROMETRE_SMTP_SECURITY", "ssl")
+    monkeypatch.setenv("BAROMETRE_SMTP_USERNAME", "etudes")
+    monkeypatch.setenv("BAROMETRE_SMTP_RATE", "2.5")
+    settings = SmtpSettings.from_env()
+    assert (settings.host, settings.port, settings.security) == ("smtp.example.fr", 465, "ssl")
+    assert (settings.username, settings.messages_per_second) == ("etudes", 2.5)
+    monkeypatch.setenv("BAROMETRE_SMTP_SECURITY", "tls1.0")
+    with pytest.raises(MailingError, match="SECURITY"):
+        SmtpSettings.from_env()

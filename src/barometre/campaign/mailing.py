@@ -183,6 +183,7 @@ def compose(
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    where = f"{settings.host}:{settings.port}"
     try:
         if settings.security == "ssl":
             server: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -193,14 +194,20 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
             )
         else:
             server = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-            if settings.security == "starttls":
-                server.starttls(context=ssl.create_default_context())
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailingError(f"cannot use SMTP server {where} ({exc})") from exc
+    try:
+        if settings.security == "starttls":
+            server.starttls(context=ssl.create_default_context())
         if settings.username:
             server.login(settings.username, settings.password or "")
     except (OSError, smtplib.SMTPException) as exc:
-        raise MailingError(
-            f"cannot use SMTP server {settings.host}:{settings.port} ({exc})"
-        ) from exc
+        # Say goodbye so the server does not wait for its timeout on a half-open session.
+        try:
+            server.quit()
+        except (OSError, smtplib.SMTPException):
+            server.close()
+        raise MailingError(f"cannot use SMTP server {where} ({exc})") from exc
     return server
 
 
