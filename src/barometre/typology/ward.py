@@ -136,6 +136,22 @@ def _update(
     arg[rows[better]] = safe[better, j[better]]
 
 
+def _scan(
+    todo: IntArray, members: IntArray, c: FloatArray, w: FloatArray, best: FloatArray, arg: IntArray
+) -> None:
+    """Brute-force Ward costs from ``todo`` rows to every member of a band."""
+    for start in range(0, todo.size, 256):
+        rows = todo[start : start + 256]
+        diff = c[rows][:, None, :] - c[members][None, :, :]
+        cost = np.einsum("ijk,ijk->ij", diff, diff) * _gain(w[rows][:, None], w[members][None, :])
+        cost[members[None, :] == rows[:, None]] = np.inf
+        j = np.argmin(cost, axis=1)
+        local = cost[np.arange(rows.size), j]
+        better = local < best[rows]
+        best[rows[better]] = local[better]
+        arg[rows[better]] = members[j[better]]
+
+
 def _nearest(
     active: IntArray, centroid: FloatArray, mass: FloatArray
 ) -> tuple[IntArray, FloatArray]:
@@ -158,43 +174,34 @@ def _nearest(
     dist, nb = cKDTree(c).query(c, k=k0, workers=-1)
     _update(everyone, nb.reshape(m, k0), dist.reshape(m, k0), w, best, arg)
     band = np.floor(np.log2(w / w.min())).astype(np.int64)
-    pending: list[tuple[IntArray, IntArray, FloatArray]] = []
     for g in np.unique(band):
         members = np.flatnonzero(band == g)
-        lightest = w[members].min()
-        k = min(_NEIGHBOURS, members.size)
+        lightest = float(w[members].min())
         tree = cKDTree(c[members])
         radius = np.sqrt(best / _gain(w, lightest))
         order = np.argsort(radius)
-        for part in np.array_split(order, 8):
-            if part.size == 0:
-                continue
-            bound = float(radius[part[-1]]) * (1 + 1e-9)
-            workers = -1 if part.size > 5000 else 1  # threads cost more than small queries
-            dist, nb = tree.query(c[part], k=k, distance_upper_bound=bound, workers=workers)
-            dist = dist.reshape(part.size, k)
-            nb = np.minimum(nb.reshape(part.size, k), members.size - 1)
-            _update(part, members[nb], dist, w, best, arg)
-            if k < members.size:
-                full = np.isfinite(dist[:, -1])
-                if full.any():
-                    pending.append(
-                        (members, part[full], dist[full, -1] ** 2 * _gain(w[part[full]], lightest))
-                    )
-    for members, rows_all, limit in pending:
-        todo = rows_all[limit < best[rows_all]]
-        for start in range(0, todo.size, 256):
-            rows = todo[start : start + 256]
-            diff = c[rows][:, None, :] - c[members][None, :, :]
-            cost = np.einsum("ijk,ijk->ij", diff, diff) * _gain(
-                w[rows][:, None], w[members][None, :]
-            )
-            cost[members[None, :] == rows[:, None]] = np.inf
-            j = np.argmin(cost, axis=1)
-            local = cost[np.arange(rows.size), j]
-            better = local < best[rows]
-            best[rows[better]] = local[better]
-            arg[rows[better]] = members[j[better]]
+        parts = [p for p in np.array_split(order, 8) if p.size]
+        # rows whose k nearest band members all lie within their radius may have
+        # more there: ask again with more neighbours, then scan the band
+        for k in (_NEIGHBOURS, 8 * _NEIGHBOURS, 64 * _NEIGHBOURS):
+            k = min(k, members.size)
+            pending: list[IntArray] = []
+            for part in parts:
+                bound = float(np.sqrt(best[part] / _gain(w[part], lightest)).max()) * (1 + 1e-9)
+                workers = -1 if part.size > 5000 else 1  # threads cost more than small queries
+                dist, nb = tree.query(c[part], k=k, distance_upper_bound=bound, workers=workers)
+                dist = dist.reshape(part.size, k)
+                nb = np.minimum(nb.reshape(part.size, k), members.size - 1)
+                _update(part, members[nb], dist, w, best, arg)
+                if k < members.size:
+                    full = np.isfinite(dist[:, -1])
+                    limit = dist[full, -1] ** 2 * _gain(w[part[full]], lightest)
+                    pending.append(part[full][limit < best[part[full]]])
+            parts = [p for p in pending if p.size]
+            if not parts:
+                break
+        for part in parts:
+            _scan(part, members, c, w, best, arg)
     return arg, best
 
 
