@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import polars as pl
@@ -9,6 +10,7 @@ import pytest
 
 from barometre.report import (
     DesignInfo,
+    ReportError,
     Share,
     WaveFormatError,
     WaveResults,
@@ -161,3 +163,22 @@ def test_missing_weight_column_is_a_clear_error(wave: pl.DataFrame, questionnair
     """A wave without its weight column raises WaveFormatError naming the column."""
     with pytest.raises(WaveFormatError, match="w_final"):
         compute_results(wave, questionnaire, DesignInfo(weights="w_final"))
+
+
+def test_trends_need_the_same_questionnaire(
+    results: WaveResults, wave: pl.DataFrame, questionnaire: Any
+) -> None:
+    """An earlier wave of another questionnaire is refused with a message naming both."""
+    other = dataclasses.replace(results, questionnaire_id="other2030", wave="2030")
+    with pytest.raises(ReportError, match="other2030"):
+        compute_results(wave, questionnaire, previous=other)
+
+
+def test_a_model_that_cannot_be_fitted_leaves_a_note(
+    wave: pl.DataFrame, questionnaire: Any
+) -> None:
+    """When every firm has the same size band, the drivers are left out with a note saying why."""
+    one_size = wave.with_columns(pl.lit("20-49").alias("size_band"))
+    r = compute_results(one_size, questionnaire, with_typology=False)
+    assert r.drivers is None
+    assert any(n.startswith("drivers:") and "size_band" in n for n in r.notes)

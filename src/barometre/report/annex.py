@@ -228,4 +228,7 @@ def methodology(results: WaveResults, meta: Methodology, lang: str) -> Section:
         Heading(t("reading_ci", lang)),
         Paragraph(t("reading_ci_text", lang)),
     ]
+    if results.notes:
+        blocks.append(Heading(t("notes", lang)))
+        blocks += [Paragraph(note) for note in results.notes]
     return Section("methodology", t("methodology", lang), tuple(blocks))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import polars as pl
 
-from barometre.report.errors import WaveFormatError
+from barometre.report.errors import ReportError, WaveFormatError
 from barometre.report.estimation import DesignInfo, ShareEstimator
 from barometre.report.indicators import BREAKDOWN_VARIABLES, catalogue, with_presence
 from barometre.report.published import changes, compare_published
@@ -22,6 +22,7 @@ from barometre.report.results import (
 from barometre.report.segments import compute_drivers, compute_typology
 
 DEFAULT_MIN_BASE = 30
+T = TypeVar("T")
 
 # The indicators the report breaks down by size band, sector and market.
 KEY_INDICATORS: tuple[str, ...] = (
@@ -60,6 +61,13 @@ def compute_results(
     design = design_info or DesignInfo()
     if wave_df.height == 0:
         raise WaveFormatError("the wave has no respondents")
+    questionnaire_id = str(getattr(questionnaire, "id", ""))
+    if previous is not None and previous.questionnaire_id != questionnaire_id:
+        raise ReportError(
+            f"the earlier wave {previous.wave!r} used questionnaire "
+            f"{previous.questionnaire_id!r}, this one {questionnaire_id!r}: no trends across "
+            "questionnaires"
+        )
     data = with_presence(wave_df)
     specs = catalogue(questionnaire, data.columns)
     if not specs:
@@ -84,13 +92,20 @@ def compute_results(
         for s in specs
     )
     breakdowns = tuple(_breakdown(questionnaire, v, data, cells[v]) for v in variables)
-    typology = compute_typology(data, questionnaire, design, min_base) if with_typology else None
+    notes: list[str] = []
+    typology = (
+        _or_note(notes, "typology", compute_typology, data, questionnaire, design, min_base)
+        if with_typology
+        else None
+    )
     drivers = (
-        compute_drivers(data, questionnaire, design, driver_replicates) if with_drivers else None
+        _or_note(notes, "drivers", compute_drivers, data, questionnaire, design, driver_replicates)
+        if with_drivers
+        else None
     )
     return WaveResults(
         wave=wave,
-        questionnaire_id=str(getattr(questionnaire, "id", "")),
+        questionnaire_id=questionnaire_id,
         n_respondents=data.height,
         min_base=min_base,
         indicators=indicators,
@@ -102,7 +117,21 @@ def compute_results(
         published=compare_published(shares),
         changes=changes({i.id: i.share for i in previous.indicators}, shares) if previous else (),
         previous_wave=previous.wave if previous else None,
+        notes=tuple(notes),
     )
+
+
+def _or_note(notes: list[str], part: str, compute: Callable[..., T], *args: Any) -> T | None:
+    # A small or unusual wave can defeat a model (a driver with one level, separation); the
+    # report then goes out without that part, and says why, rather than not at all.
+    from barometre.stats import StatsError
+    from barometre.typology import TypologyError
+
+    try:
+        return compute(*args)
+    except (StatsError, TypologyError) as ex:
+        notes.append(f"{part}: {ex}")
+        return None
 
 
 def _breakdown(

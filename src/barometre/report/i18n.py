@@ -125,6 +125,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "are not clearly different. The smaller the base (n), the wider the interval.",
     ),
     "stratum": ("Strate", "Stratum"),
+    "notes": ("Parties non calculées", "Parts not computed"),
     "respondents": ("Répondants", "Respondents"),
     "weighted_total": ("Total pondéré", "Weighted total"),
     "sampled": ("Tirés", "Sampled"),
