@@ -82,6 +82,11 @@ def _collapse_cells(
     for (size,), group in table.sort("size_band", "sector").group_by(
         ["size_band"], maintain_order=True
     ):
+        if int(group["r"].sum()) < min_cell:
+            raise WeightingError(
+                f"size band {size} has {int(group['r'].sum())} respondent(s), fewer than "
+                f"min_cell={min_cell}: too few to weight it; lower min_cell or merge size bands"
+            )
         thin = group.filter(pl.col("r") < min_cell)
         for row in group.filter(pl.col("r") >= min_cell).iter_rows(named=True):
             mapping[f"{size}|{row['sector']}"] = f"{size}|{row['sector']}"
@@ -108,14 +113,24 @@ def _collapse_regions(
     regions = counts.group_by("region").agg(pl.col("units").sum())
     resp = respondents.group_by("region").agg(pl.len().alias("r"))
     table = regions.join(resp, on="region", how="left").with_columns(pl.col("r").fill_null(0))
-    thin = table.filter(pl.col("r") < min_cell)
     mapping = {str(r): str(r) for r in table["region"].to_list()}
+    thin = table.filter(pl.col("r") < min_cell)
     if thin.height == 0:
         return mapping, []
-    names = tuple(str(r) for r in thin.sort("region")["region"].to_list())
+    group = [str(r) for r in thin["region"].to_list()]
+    r = int(thin["r"].sum())
+    # Still too thin together: add the smallest regions until the group can be calibrated.
+    for region, count in (
+        table.filter(pl.col("r") >= min_cell).sort("r", "region").select("region", "r").iter_rows()
+    ):
+        if r >= min_cell:
+            break
+        group.append(str(region))
+        r += int(count)
+    names = tuple(sorted(group))
     for name in names:
         mapping[name] = OTHER_REGIONS
-    return mapping, [CellMerge("region", names, OTHER_REGIONS, int(thin["r"].sum()))]
+    return mapping, [CellMerge("region", names, OTHER_REGIONS, r)]
 
 
 def weight_wave(
