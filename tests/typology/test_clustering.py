@@ -94,6 +94,19 @@ def test_total_inertia_and_eigenvalue_count() -> None:
     assert ("a", "NA") in [(c.variable, c.level) for c in result.categories]
 
 
+def test_constant_column_does_not_break_the_analysis() -> None:
+    """A question everyone answered the same way adds no axis and gets zero cos2 and v.test."""
+    frame = pl.DataFrame(
+        {"a": ["x", "y", "z", "x", "y"] * 4, "b": ["u", "v"] * 10, "c": ["k"] * 20}
+    )
+    result = mca(frame, ["a", "b", "c"])
+    assert result.eigenvalues.size == (3 + 2 + 1) - 3
+    constant = result.category_index("c", "k")
+    assert np.all(result.category_cos2[constant] == 0)
+    assert np.all(result.category_v_test[constant] == 0)
+    assert np.all(np.isfinite(result.row_coordinates))
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [

@@ -213,9 +213,14 @@ def mca(
     col_contrib = mass[:, None] * col_coord**2 / lam * 100.0
     with np.errstate(divide="ignore", invalid="ignore"):
         row_cos2 = np.where(row_dist2[:, None] > 0, row_coord**2 / row_dist2[:, None], 0.0)
-    col_cos2 = col_coord**2 / col_dist2[:, None]
-    n_j = _column_sums(row_codes, w, n_cat)
-    v_test = col_coord * _vtest_coefficient(n_j, total_w)[:, None]
+    # a category held by everyone (a constant column) sits at the origin: cos2 and v.test 0
+    spread = col_dist2 > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        col_cos2 = np.where(spread[:, None], col_coord**2 / col_dist2[:, None], 0.0)
+        n_j = _column_sums(row_codes, w, n_cat)
+        v_test = np.where(
+            spread[:, None], col_coord * _vtest_coefficient(n_j, total_w)[:, None], 0.0
+        )
     var_of_cat = np.repeat(np.arange(q), [len(c.levels) for c in coded])
     eta2 = np.zeros((q, kept))
     np.add.at(eta2, var_of_cat, col_contrib / 100.0)
