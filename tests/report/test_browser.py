@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from PIL import Image, ImageStat
 from playwright.sync_api import Page, sync_playwright
 
@@ -105,3 +106,10 @@ def test_no_text_overflows_its_box(
     browser_page.set_viewport_size({"width": 1000, "height": 900})
     assert overflowing == []
     assert squeezed == []
+
+
+def test_no_accessibility_violation(browser_page: Page, tmp_path: Path, html_en: str) -> None:
+    """axe-core finds no accessibility violation in the report."""
+    _open(browser_page, tmp_path, html_en)
+    violations = Axe().run(browser_page).response["violations"]
+    assert [(v["id"], v["nodes"][0]["html"][:80]) for v in violations] == []

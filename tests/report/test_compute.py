@@ -182,3 +182,12 @@ def test_a_model_that_cannot_be_fitted_leaves_a_note(
     r = compute_results(one_size, questionnaire, with_typology=False)
     assert r.drivers is None
     assert any(n.startswith("drivers:") and "size_band" in n for n in r.notes)
+
+
+def test_unstratified_wave(wave: pl.DataFrame, questionnaire: Any) -> None:
+    """A wave without strata is estimated as a single-stratum design."""
+    r = compute_results(
+        wave.drop("stratum"), questionnaire, DesignInfo(strata=None), with_drivers=False
+    )
+    assert r.strata == ()
+    assert r.indicator("presence_any").share.shown

@@ -83,7 +83,7 @@ def typology(results: WaveResults, lang: str) -> Section | None:
         blocks.append(
             Table(
                 s.label(lang),
-                (t("category", lang), t("in_segment", lang), t("overall", lang), ""),
+                (t("category", lang), t("in_segment", lang), t("overall", lang), t("flag", lang)),
                 prow,
                 (False, True, True, False),
             )

@@ -62,6 +62,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "factor": ("Facteur", "Factor"),
     "reference": ("Par rapport à", "Compared with"),
     "category": ("Catégorie", "Category"),
+    "flag": ("Dans ce segment", "In this segment"),
     "importance_share": ("Part du pouvoir explicatif", "Share of explanatory power"),
     "delta_r2": ("Perte de pseudo-R² sans lui", "Pseudo-R² lost without it"),
     "rank_first": ("Premier (bootstrap)", "Ranked first (bootstrap)"),
