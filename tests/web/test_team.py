@@ -79,3 +79,18 @@ def test_paper_entry(client: TestClient, store: Store, wave: Invited) -> None:
     assert ok.status_code == 200 and "enregistré" in ok.text
     stored = store.response(w.id, codes[3].case_id)
     assert stored is not None and stored.source == "paper" and stored.status == "complete"
+
+
+def test_fieldwork_matches_the_campaign(client: TestClient, store: Store, wave: Invited) -> None:
+    """The dashboard's bulk reading gives exactly the campaign's final codes and AAPOR rates."""
+    from barometre.campaign.storage import wave_rates
+    from barometre.web.fieldwork import fieldwork
+
+    w, codes = wave
+    complete_questionnaire(client, client.get(f"/r/{codes[0].token}"), COMPLETE)
+    store.record_disposition(w.id, codes[1].case_id, "2.11", "refused by phone")
+    store.record_disposition(w.id, codes[2].case_id, "4.10")
+    work = fieldwork(store, w.id)
+    assert work.rates == wave_rates(store, w.id)
+    assert {d.code: d.n for d in work.dispositions} == {"1.1": 1, "2.11": 1, "3.19": 3, "4.10": 1}
+    assert work.complete == 1 and work.cases == 6

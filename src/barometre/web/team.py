@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections import Counter
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +11,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from barometre.store import NotFoundError, ResponseInvalid, ResponseLocked, StoreError, Wave
 from barometre.web.app import Web, language, web
+from barometre.web.fieldwork import fieldwork
 from barometre.web.forms import read_answers
 from barometre.web.i18n import translate
 from barometre.web.respondent import client_key
@@ -92,50 +91,24 @@ def _chosen_wave(app: Web, request: Request) -> tuple[tuple[Wave, ...], Wave | N
     return waves, candidates[-1] if candidates else None
 
 
-def _returns_per_day(responses: Any) -> list[tuple[date, int, int]]:
-    started: Counter[date] = Counter()
-    completed: Counter[date] = Counter()
-    for r in responses:
-        started[r.started_at.date()] += 1
-        if r.submitted_at is not None:
-            completed[r.submitted_at.date()] += 1
-    days = sorted(set(started) | set(completed))
-    return [(d, started[d], completed[d]) for d in days]
-
-
 @router.get("")
 def dashboard(request: Request) -> Response:
     """The campaign dashboard of a wave: returns per day, dispositions, AAPOR rates."""
-    from barometre.campaign.dispositions import disposition
-    from barometre.campaign.storage import CampaignStateError, final_codes, wave_rates
-
     user = _user(request)
     if user is None:
         return _login_redirect()
     app = web(request)
     waves, wave = _chosen_wave(app, request)
-    context: dict[str, Any] = {"user": user, "waves": waves, "wave": wave, "rates": None}
-    if wave is not None:
-        responses = app.store.responses(wave.id)
-        codes = final_codes(app.store, wave.id)
-        tally = Counter(codes.values())
-        lang = language(request)
-        context["dispositions"] = [
-            (code, disposition(code).label_en if lang == "en" else disposition(code).label_fr, n)
-            for code, n in sorted(tally.items())
-        ]
-        context["per_day"] = _returns_per_day(responses)
-        context["counts"] = app.store.response_counts(wave.id)
-        context["opted_out"] = sum(1 for i in app.store.invitations(wave.id) if i.opted_out)
-        context["cases"] = len(codes)
-        try:
-            rates = wave_rates(app.store, wave.id)
-        except CampaignStateError:
-            rates = None
-        context["rates"] = rates
-        context["rate_rows"] = [(s.stratum, s.rates) for s in rates.strata] if rates else []
-        context["downloads"] = _downloads(app)
-    return app.render(request, "team_dashboard.html", **context)
+    work = fieldwork(app.store, wave.id) if wave is not None else None
+    return app.render(
+        request,
+        "team_dashboard.html",
+        user=user,
+        waves=waves,
+        wave=wave,
+        work=work,
+        downloads=_downloads(app),
+    )
 
 
 def _downloads(app: Web) -> list[str]:

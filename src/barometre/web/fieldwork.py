@@ -1,0 +1,102 @@
+"""The fieldwork figures of the team dashboard, read in a few bulk queries.
+
+`barometre.campaign.storage.final_codes` reads each case's disposition history with its own
+query (30,000 queries for a full wave); the dashboard instead reads the whole wave's history
+in one query (read-only, on the store's tables) and hands it to the campaign's own rules
+(`final_dispositions`, `campaign_rates`), so the figures are the campaign's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from barometre.campaign.aapor import CampaignRates, campaign_rates
+from barometre.campaign.dispositions import CATALOGUE, DispositionEvent, final_dispositions
+from barometre.store import Store
+from barometre.store import schema as t
+
+
+@dataclass(frozen=True)
+class DayReturns:
+    """Questionnaires started and completed on one day."""
+
+    day: date
+    started: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class DispositionCount:
+    """How many cases end with one AAPOR disposition."""
+
+    code: str
+    label_fr: str
+    label_en: str
+    n: int
+
+
+@dataclass(frozen=True)
+class Fieldwork:
+    """A wave's fieldwork at a glance."""
+
+    cases: int
+    complete: int
+    partial: int
+    opted_out: int
+    per_day: tuple[DayReturns, ...]
+    dispositions: tuple[DispositionCount, ...]
+    rates: CampaignRates | None
+
+
+def fieldwork(store: Store, wave_id: int) -> Fieldwork:
+    """Returns per day, final dispositions and AAPOR rates of a wave."""
+    s, d, r, i = t.samples.c, t.dispositions.c, t.responses.c, t.invitations.c
+    with store.engine.connect() as conn:
+        strata: dict[str, str] = dict(
+            conn.execute(sa.select(s.case_id, s.stratum).where(s.wave_id == wave_id)).all()
+        )
+        events = [
+            DispositionEvent(case_id, code, at, by or "", "")
+            for case_id, code, at, by in conn.execute(
+                sa.select(s.case_id, d.code, d.recorded_at, d.recorded_by)
+                .join(t.samples, s.id == d.sample_id)
+                .where(d.wave_id == wave_id)
+            ).all()
+            if code in CATALOGUE
+        ]
+        stamps = conn.execute(
+            sa.select(r.status, r.started_at, r.submitted_at).where(r.wave_id == wave_id)
+        ).all()
+        opted_out = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(t.invitations)
+            .where(i.wave_id == wave_id, i.opted_out_at.is_not(None))
+        ).scalar_one()
+    started: Counter[date] = Counter(row.started_at.date() for row in stamps)
+    completed: Counter[date] = Counter(
+        row.submitted_at.date() for row in stamps if row.submitted_at is not None
+    )
+    per_day = tuple(
+        DayReturns(day, started[day], completed[day])
+        for day in sorted(set(started) | set(completed))
+    )
+    finals = final_dispositions(strata, events)
+    tally = Counter(finals.values())
+    dispositions = tuple(
+        DispositionCount(code, CATALOGUE[code].label_fr, CATALOGUE[code].label_en, n)
+        for code, n in sorted(tally.items())
+    )
+    status = Counter(row.status for row in stamps)
+    return Fieldwork(
+        cases=len(strata),
+        complete=status["complete"],
+        partial=status["partial"],
+        opted_out=int(opted_out),
+        per_day=per_day,
+        dispositions=dispositions,
+        rates=campaign_rates(finals, strata) if strata else None,
+    )
