@@ -393,7 +393,7 @@ def _import(
         drop = pl.when(removes.fill_null(False)).then(pl.lit(name)).otherwise(drop)
     marked = lf.with_columns(bad_reason.alias("_bad"), drop.alias("_drop"))
 
-    units_lf = marked.filter(pl.col("_bad").is_null() & pl.col("_drop").is_null()).select(
+    outputs = [
         siren.alias("siren"),
         _name_expr(present).alias("name"),
         _optional(s.UL_LEGAL_CATEGORY, present).alias("legal_category"),
@@ -405,13 +405,9 @@ def _import(
         category.alias("category"),
         *([pl.col("turnover")] if financials is not None else []),
         _optional(s.UL_HEAD_OFFICE_NIC, present).alias("_nic"),
-    )
-    counts_lf = marked.group_by("_bad", "_drop").agg(pl.len().alias("n"))
-    sample_lf = (
-        marked.filter(pl.col("_bad").is_not_null()).select(LINE, "_bad", siren).head(sample_size)
-    )
+    ]
     try:
-        units, counts, sample = pl.collect_all([units_lf, counts_lf, sample_lf], engine="streaming")
+        units, counts, sample = _collect(marked, outputs, sample_size)
     except pl.exceptions.ComputeError as exc:
         if careful:
             raise FrameSourceError(f"{legal_units}: cannot be parsed ({exc})") from exc
@@ -465,6 +461,43 @@ def _import(
         addresses_found=addresses_found,
     )
     return Frame(units=units, report=report, filters=filters)
+
+
+def _collect(
+    marked: pl.LazyFrame, outputs: list[pl.Expr], sample_size: int
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """One streaming pass: the kept units, the counts by reason, a sample of bad rows.
+
+    Batches come back to Python and are split here: three sinks on one polars query
+    buffered about a gigabyte more at 5 million rows than this single pass does.
+    """
+    query = marked.select(LINE, "_bad", "_drop", *outputs)
+    parts: list[pl.DataFrame] = []
+    bad_parts: list[pl.DataFrame] = []
+    tallies: list[pl.DataFrame] = []
+    bad_seen = 0
+    for batch in query.collect_batches(engine="streaming"):
+        tallies.append(batch.group_by("_bad", "_drop").agg(pl.len().alias("n")))
+        is_bad = batch["_bad"].is_not_null()
+        if bad_seen < sample_size and is_bad.any():
+            bad = batch.filter(is_bad).select(LINE, "_bad", "siren")
+            bad_parts.append(bad.head(sample_size - bad_seen))
+            bad_seen += bad.height
+        kept = batch.filter(~is_bad & batch["_drop"].is_null())
+        parts.append(kept.drop(LINE, "_bad", "_drop"))
+    empty = query.drop(LINE, "_bad", "_drop").clear()
+    units = pl.concat(parts, rechunk=False) if parts else empty.collect()
+    counts = (
+        pl.concat(tallies).group_by("_bad", "_drop").agg(pl.col("n").sum())
+        if tallies
+        else pl.DataFrame(schema={"_bad": pl.String, "_drop": pl.String, "n": pl.UInt32})
+    )
+    sample = (
+        pl.concat(bad_parts)
+        if bad_parts
+        else pl.DataFrame(schema={LINE: pl.UInt32, "_bad": pl.String, "siren": pl.String})
+    )
+    return units, counts, sample
 
 
 def _join_head_offices(
