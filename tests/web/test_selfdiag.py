@@ -86,7 +86,11 @@ def test_peer_benchmark_from_published_wave(
 ) -> None:  # type: ignore[type-arg]
     """Once a wave is published with its benchmark table, the page compares with peers."""
     w, _ = wave
-    shares = {"present": Share(0.62, 0.55, 0.69), "score": Share(38.0, 35.0, 41.0)}
+    shares = {
+        "present": Share(0.62, 0.55, 0.69),
+        "score": Share(38.0, 35.0, 41.0),
+        "segment:pionnieres": Share(0.3, 0.24, 0.36),
+    }
     table = BenchmarkTable(
         w.name,
         30,
@@ -103,3 +107,4 @@ def test_peer_benchmark_from_published_wave(
     text = _take(client, SHORT).text  # type: ignore[attr-defined]
     assert "comparaison élargie aux entreprises de 20-49 salariés" in text
     assert "62 %" in text and "(55 % – 69 %)" in text
+    assert "30 % ont ce profil (IC à 95 % : 24 % – 36 %)" in text

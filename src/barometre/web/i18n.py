@@ -88,6 +88,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "diag_title": ("Votre diagnostic", "Your diagnostic"),
     "diag_segment": ("Votre profil", "Your profile"),
+    "diag_segment_share": (
+        "Parmi les {group}, {share} ont ce profil (IC à 95 % : {low} – {high}).",
+        "Among {group}, {share} have this profile (95 % CI: {low} – {high}).",
+    ),
     "diag_score": ("Score de maturité", "Maturity score"),
     "diag_score_how": ("Comment ce score est calculé", "How this score is computed"),
     "diag_score_formula": (
