@@ -28,7 +28,7 @@ from barometre.typology._frame import FloatArray, IntArray
 # Below this many clusters the nearest-neighbour chain is cheaper than k-d tree rounds.
 _CHAIN_SIZE = 4000
 # Neighbours asked of each k-d tree before falling back to a brute-force scan.
-_NEIGHBOURS = 16
+_NEIGHBOURS = 8
 
 
 @dataclass(frozen=True)
@@ -171,13 +171,13 @@ def _nearest(
     best = np.full(m, np.inf)
     arg = np.full(m, -1, dtype=np.int64)
     k0 = min(_NEIGHBOURS + 1, m)
-    dist, nb = cKDTree(c).query(c, k=k0, workers=-1)
+    dist, nb = cKDTree(c, leafsize=64).query(c, k=k0, workers=-1)
     _update(everyone, nb.reshape(m, k0), dist.reshape(m, k0), w, best, arg)
     band = np.floor(np.log2(w / w.min())).astype(np.int64)
     for g in np.unique(band):
         members = np.flatnonzero(band == g)
         lightest = float(w[members].min())
-        tree = cKDTree(c[members])
+        tree = cKDTree(c[members], leafsize=64)
         radius = np.sqrt(best / _gain(w, lightest))
         order = np.argsort(radius)
         parts = [p for p in np.array_split(order, 8) if p.size]
