@@ -70,3 +70,11 @@ def test_sent_reminded_and_opt_out_are_stamped(open_wave: OpenWave) -> None:
     assert first.sent_at is not None and first.reminded_at is not None
     assert store.opt_out(wave_id, cases[1]).opted_out
     assert [i.opted_out for i in store.invitations(wave_id)] == [False, True, False]
+
+
+def test_naive_timestamps_are_refused(open_wave: OpenWave) -> None:
+    """A timestamp without time zone is refused instead of being stored ambiguously."""
+    from datetime import datetime
+
+    with pytest.raises(InputError, match="timezone"):
+        open_wave.store.mark_sent(open_wave.wave_id, open_wave.case_ids, at=datetime(2026, 3, 1))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import socket
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from barometre.store import open_store
-from barometre.store.migrate import current_revision, downgrade, head_revision
+from barometre.store import Store, StoreConfigError, open_store
+from barometre.store._engine import create_store_engine
+from barometre.store.migrate import current_revision, downgrade, head_revision, upgrade
 from barometre.store.schema import metadata
 
 
@@ -59,7 +65,7 @@ def test_open_without_upgrade_leaves_database_empty(database_url: str) -> None:
         store.close()
 
 
-def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
     """Every SQLite connection runs in WAL mode with a busy timeout and foreign keys on."""
     store = open_store(f"sqlite:///{tmp_path / 'b.sqlite'}", busy_timeout_ms=1234)
     try:
@@ -73,10 +79,6 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path) -> N
 
 def test_upgrade_from_first_revision_keeps_data(database_url: str) -> None:
     """A database at revision 0001 with data upgrades to head and keeps its rows."""
-    from barometre.store import Store
-    from barometre.store._engine import create_store_engine
-    from barometre.store.migrate import upgrade
-
     engine = create_store_engine(database_url)
     upgrade(engine, "0001")
     with engine.begin() as conn:
@@ -113,7 +115,6 @@ def test_upgrade_from_first_revision_keeps_data(database_url: str) -> None:
 
 def test_processes_starting_together_migrate_once(database_url: str) -> None:
     """Several stores opening one empty database at once all end up at head, without error."""
-    from concurrent.futures import ThreadPoolExecutor
 
     def start(_: int) -> str | None:
         store = open_store(database_url)
@@ -125,3 +126,16 @@ def test_processes_starting_together_migrate_once(database_url: str) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         revisions = list(pool.map(start, range(4)))
     assert revisions == [head_revision()] * 4
+
+
+def test_unreachable_database_is_a_clean_error(tmp_path: Path) -> None:
+    """A SQLite file in a missing folder, or a closed PostgreSQL port, names the database."""
+    with pytest.raises(StoreConfigError, match="cannot open the database"):
+        open_store(f"sqlite:///{tmp_path / 'missing' / 'b.sqlite'}")
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(StoreConfigError, match=f"127.0.0.1:{port}"):
+        open_store(f"postgresql+psycopg://nobody@127.0.0.1:{port}/db", upgrade=False)
+    with pytest.raises(StoreConfigError, match="in-memory"):
+        open_store("sqlite://")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from barometre.store import schema as t
 from barometre.store._base import StoreBase
-from barometre.store._types import utcnow
+from barometre.store._types import stamp
 from barometre.store.errors import InputError
 from barometre.store.records import Disposition
 
@@ -61,7 +61,7 @@ class DispositionRepository(StoreBase):
                     sample_id=case.id,
                     code=code,
                     note=note,
-                    recorded_at=at or utcnow(),
+                    recorded_at=stamp(at),
                     recorded_by=recorded_by,
                 )
             )

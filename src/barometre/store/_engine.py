@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,15 +22,24 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_store_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
-    """An engine for `url`: `sqlite:///path` (the default kind) or `postgresql+psycopg://...`."""
+def create_store_engine(
+    url: str,
+    *,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    engine_options: Mapping[str, Any] | None = None,
+) -> Engine:
+    """An engine for `url`: `sqlite:///path` (the default kind) or `postgresql+psycopg://...`.
+
+    `engine_options` go to `sqlalchemy.create_engine` (e.g. `pool_size`, `max_overflow`).
+    """
+    options = dict(engine_options or {})
     try:
         parsed = make_url(url)
     except sa.exc.ArgumentError as exc:
         raise StoreConfigError(f"not a database URL: {url!r}") from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(parsed, busy_timeout_ms)
+        return _sqlite_engine(parsed, busy_timeout_ms, options)
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -38,19 +48,26 @@ def create_store_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT
                 f"PostgreSQL is reached through psycopg 3: use postgresql+psycopg://, "
                 f"not {parsed.drivername}://"
             )
-        return sa.create_engine(parsed, pool_pre_ping=True)
+        return sa.create_engine(parsed, **{"pool_pre_ping": True, **options})
     raise StoreConfigError(
         f"unsupported database {backend!r} in {url!r}: use sqlite:/// or postgresql+psycopg://"
     )
 
 
-def _sqlite_engine(url: sa.URL, busy_timeout_ms: int) -> Engine:
+def _sqlite_engine(url: sa.URL, busy_timeout_ms: int, options: dict[str, Any]) -> Engine:
     if url.database in (None, "", ":memory:"):
         raise StoreConfigError(
             "the store needs a SQLite file (sqlite:///path/to/file.sqlite), not an in-memory "
             "database: each connection would see a different, empty database"
         )
-    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+    # SQLite connections are cheap and WAL readers never block: allow many, so that a busy
+    # web app's threads wait on the write lock (busy_timeout), not on the pool.
+    defaults = {
+        "pool_size": 10,
+        "max_overflow": 40,
+        "connect_args": {"timeout": busy_timeout_ms / 1000},
+    }
+    engine = sa.create_engine(url, **{**defaults, **options})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:

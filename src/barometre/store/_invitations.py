@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from barometre.store import schema as t
 from barometre.store._base import StoreBase, pairs
 from barometre.store._rows import iter_batches
-from barometre.store._types import utcnow
+from barometre.store._types import stamp, utcnow
 from barometre.store.errors import DuplicateError, InputError, NotFoundError
 from barometre.store.records import Invitation, NewInvitation
 
@@ -145,21 +145,21 @@ class InvitationRepository(StoreBase):
         self, wave_id: int, case_ids: Iterable[str], *, at: datetime | None = None
     ) -> int:
         """Record that invitations went out (first sending only); returns how many changed."""
-        return self._stamp(wave_id, case_ids, {"sent_at": at or utcnow()}, only_if_null="sent_at")
+        return self._stamp(wave_id, case_ids, {"sent_at": stamp(at)}, only_if_null="sent_at")
 
     def mark_reminded(
         self, wave_id: int, case_ids: Iterable[str], *, at: datetime | None = None
     ) -> int:
         """Record a reminder sent to these cases; returns how many changed."""
         values = {
-            "reminded_at": at or utcnow(),
+            "reminded_at": stamp(at),
             "reminder_count": t.invitations.c.reminder_count + 1,
         }
         return self._stamp(wave_id, case_ids, values)
 
     def opt_out(self, wave_id: int, case_id: str, *, at: datetime | None = None) -> Invitation:
         """Record that the company asks for no more invitations or reminders."""
-        if self._stamp(wave_id, [case_id], {"opted_out_at": at or utcnow()}, "opted_out_at") == 0:
+        if self._stamp(wave_id, [case_id], {"opted_out_at": stamp(at)}, "opted_out_at") == 0:
             existing = self.invitation(wave_id, case_id)
             if existing is None:
                 raise NotFoundError(f"wave {wave_id}: case {case_id!r} has no invitation")

@@ -38,3 +38,14 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def stamp(at: datetime | None) -> datetime:
+    """A caller's timestamp (must be timezone-aware), or now."""
+    if at is None:
+        return utcnow()
+    if at.tzinfo is None:
+        from barometre.store.errors import InputError
+
+        raise InputError(f"timestamps must be timezone-aware (e.g. datetime.now(UTC)), got {at}")
+    return at

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from types import TracebackType
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -22,6 +24,7 @@ from barometre.store._questionnaire import QuestionnaireCatalog
 from barometre.store._responses import ResponseRepository
 from barometre.store._team import TeamRepository
 from barometre.store._waves import WaveRepository
+from barometre.store.errors import StoreConfigError
 from barometre.store.records import StoreInfo
 
 URL_ENV = "BAROMETRE_DATABASE_URL"
@@ -98,14 +101,25 @@ def open_store(
     upgrade: bool = True,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     password_hasher: PasswordHasher | None = None,
+    engine_options: Mapping[str, Any] | None = None,
 ) -> Store:
     """Open (and by default migrate) the store at `url` (default: `default_url()`).
 
     `password_hasher` overrides argon2's parameters for study-team passwords (tests use
     cheap ones; users hashed with other parameters are re-hashed at their next login).
     """
-    engine = create_store_engine(url or default_url(), busy_timeout_ms=busy_timeout_ms)
+    engine = create_store_engine(
+        url or default_url(), busy_timeout_ms=busy_timeout_ms, engine_options=engine_options
+    )
     store = Store(engine, password_hasher=password_hasher)
-    if upgrade:
-        store.upgrade()
+    try:
+        if upgrade:
+            store.upgrade()
+        else:
+            with engine.connect():
+                pass
+    except sa.exc.OperationalError as exc:
+        store.close()
+        shown = engine.url.render_as_string(hide_password=True)
+        raise StoreConfigError(f"cannot open the database {shown}: {exc.orig}") from exc
     return store
