@@ -9,9 +9,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Engine
 
 from barometre.store._engine import WRITE
+from barometre.store.errors import StoreConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -45,7 +47,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         # SQLite: BEGIN IMMEDIATE already serialises migrators. PostgreSQL: a lock for it.
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
-        command.upgrade(_config(conn), revision)
+        try:
+            command.upgrade(_config(conn), revision)
+        except CommandError as exc:
+            current = MigrationContext.configure(conn).get_current_revision()
+            raise StoreConfigError(
+                f"the database schema is at revision {current!r}, which this version of "
+                f"barometre does not know (newest: {head_revision()!r}): is the database "
+                f"newer than the code? ({exc})"
+            ) from exc
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -122,4 +122,7 @@ def open_store(
         store.close()
         shown = engine.url.render_as_string(hide_password=True)
         raise StoreConfigError(f"cannot open the database {shown}: {exc.orig}") from exc
+    except BaseException:
+        store.close()
+        raise
     return store
