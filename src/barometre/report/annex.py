@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from barometre.report import charts, findings
-from barometre.report.i18n import number, pct, t
+from barometre.report.i18n import interval, number, pct, t
 from barometre.report.methodology import Methodology
 from barometre.report.results import WaveResults
 from barometre.report.view import (
@@ -117,8 +117,8 @@ def drivers(results: WaveResults, lang: str) -> Section | None:
                     x.label_en if lang == "en" else x.label_fr,
                     x.reference_en if lang == "en" else x.reference_fr,
                     number(x.odds_ratio, lang, 2),
-                    f"[{number(x.ci_low, lang, 2)} ; {number(x.ci_high, lang, 2)}]",
-                    f"{x.p_value:.3f}",
+                    interval(x.ci_low, x.ci_high, lang, 2),
+                    "< 0.001" if x.p_value < 0.001 else number(x.p_value, lang, 3),
                 )
                 for x in d.terms
             ),
@@ -133,7 +133,7 @@ def drivers(results: WaveResults, lang: str) -> Section | None:
                 number(g.delta_r2, lang, 3),
                 "—"
                 if g.ci_low is None or g.ci_high is None
-                else f"[{number(g.ci_low, lang, 3)} ; {number(g.ci_high, lang, 3)}]",
+                else interval(g.ci_low, g.ci_high, lang, 3),
                 pct(g.rank_first, lang),
             )
             for g in sorted(d.groups, key=lambda g: -g.delta_r2)

@@ -124,7 +124,8 @@ def trend_title(n_significant: int, n_total: int, previous: str, lang: str) -> s
     """How many indicators changed significantly since the earlier wave."""
     if lang == "en":
         return f"{n_significant} of {n_total} key indicators changed significantly since {previous}"
+    many = n_significant > 1
     return (
-        f"{n_significant} indicateurs clés sur {n_total} ont changé significativement "
-        f"depuis {previous}"
+        f"{n_significant} indicateur{'s' if many else ''} clé{'s' if many else ''} sur "
+        f"{n_total} {'ont' if many else 'a'} changé significativement depuis {previous}"
     )

@@ -191,6 +191,12 @@ def number(x: float | None, lang: str, digits: int = 0) -> str:
     return format_decimal(x, format=fmt, locale="fr_FR" if lang == "fr" else "en_GB")
 
 
+def interval(low: float, high: float, lang: str, digits: int) -> str:
+    """An interval of plain numbers, kept on one line: "[0,14 ; 0,32]" / "[0.14–0.32]"."""
+    lo, hi = number(low, lang, digits), number(high, lang, digits)
+    return f"[{lo}\u00a0; {hi}]" if lang == "fr" else f"[{lo}–{hi}]"
+
+
 def ci(low: float | None, high: float | None, lang: str) -> str:
     """A 95 % CI as "[80 ; 88]" (fr) or "[80–88]" (en), in percent."""
     if low is None or high is None:

@@ -114,6 +114,16 @@ YES_NO_NAMES: dict[str, tuple[str, str]] = {
 
 
 VARIABLE_NAMES: dict[str, tuple[str, str]] = {
+    "present": ("Présence", "Presence"),
+    "website": ("Site internet", "Website"),
+    "activity": ("Activité", "Activity"),
+    "tempo": ("Tempo", "Tempo"),
+    "managed_by": ("Qui publie", "Who publishes"),
+    "actions": ("Actions", "Actions"),
+    "objectives": ("Objectifs", "Objectives"),
+    "obstacles": ("Freins", "Obstacles"),
+    "region": ("Région", "Region"),
+    "growth": ("Évolution du chiffre d'affaires", "Turnover trend"),
     "size_band": ("Taille", "Size"),
     "sector": ("Secteur", "Sector"),
     "market": ("Clientèle", "Market"),
@@ -123,6 +133,11 @@ VARIABLE_NAMES: dict[str, tuple[str, str]] = {
     "leader_age": ("Âge du dirigeant", "Leader's age"),
     **YES_NO_NAMES,
 }
+
+
+def has_short_name(question_id: str) -> bool:
+    """True when the question has a short name for tables."""
+    return question_id in VARIABLE_NAMES
 
 
 def short_name(question_id: str, lang: str) -> str:

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from barometre.report import charts, findings
 from barometre.report.i18n import ci, number, pct, points, t
-from barometre.report.indicators import short_name
+from barometre.report.indicators import YES_NO_NAMES, has_short_name, short_name
 from barometre.report.results import Breakdown, Indicator, Share, WaveResults
 from barometre.report.view import (
     Block,
@@ -234,7 +234,8 @@ def comparison(results: WaveResults, lang: str) -> Section | None:
     cur = [c.share for c in results.published]
     n_sig = sum(bool(c.significant) for c in results.published)
     title = (
-        f"{n_sig} chiffres sur {len(rows)} s'écartent nettement de ceux publiés en 2018"
+        f"{n_sig} chiffre{'s' if n_sig > 1 else ''} sur {len(rows)} "
+        f"s'écarte{'nt' if n_sig > 1 else ''} nettement de ceux publiés en 2018"
         if lang == "fr"
         else f"{n_sig} of {len(rows)} figures differ clearly from those published in 2018"
     )
@@ -315,4 +316,9 @@ def trends(results: WaveResults, lang: str) -> Section | None:
 
 def _long_label(ind: Indicator, lang: str) -> str:
     # In the full list of changes a choice label alone ("Oui", "Rien") is ambiguous.
+    if ind.question_id in YES_NO_NAMES or ind.base == "present":
+        return ind.label(lang)
+    if has_short_name(ind.question_id):
+        sep = " : " if lang == "fr" else ": "
+        return f"{short_name(ind.question_id, lang)}{sep}{ind.label(lang)}"
     return f"{ind.label(lang)} ({ind.question(lang)})"
