@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
-from barometre.typology import hcpc, mca
+from barometre.typology import ClusterModel, cluster_model, hcpc, mca
 from barometre.typology.kmeans import hartigan_wong
 
 from ._reference import data, table
@@ -82,3 +84,18 @@ def test_new_respondent_goes_to_nearest_cluster() -> None:
     for i in (0, 50, 299):
         row = frame.row(i, named=True)
         assert clusters.assign({c: row[c] for c in active}) == clusters.labels[i]
+
+
+def test_stored_cluster_model_places_respondents_like_the_fit() -> None:
+    """A cluster model written to JSON and read back assigns as the fitted HCPC does."""
+    frame, active, _, _ = data("tea")
+    clusters = hcpc(fit("tea"))
+    model = ClusterModel.from_dict(json.loads(json.dumps(cluster_model(clusters).to_dict())))
+    assert model.n_clusters == clusters.n_clusters
+    for i in (0, 7, 150, 299):
+        row = frame.row(i, named=True)
+        answers = {c: row[c] for c in active}
+        assert model.assign(answers) == clusters.assign(answers)
+        np.testing.assert_allclose(
+            model.coordinates(answers), clusters.mca.row_coordinates[i], atol=1e-12
+        )

@@ -21,6 +21,7 @@ from barometre.typology.errors import (
 )
 from barometre.typology.hcpc import HCPCResult, hcpc
 from barometre.typology.mca import Category, MCAResult, SupplementaryCategories, mca
+from barometre.typology.model import ClusterModel, cluster_model
 from barometre.typology.profiles import (
     PROFILE_VARIABLES,
     CategoryProfile,
@@ -55,6 +56,7 @@ __all__ = [
     "CategoryProfile",
     "CharacteristicCategory",
     "ClusterDescription",
+    "ClusterModel",
     "ColumnError",
     "DesignSpec",
     "DriverImportance",
@@ -78,6 +80,7 @@ __all__ = [
     "activity_drivers",
     "assign_segment",
     "assign_segments",
+    "cluster_model",
     "describe_clusters",
     "hcpc",
     "load_typology",
