@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 from scipy import stats as st
 
-from barometre.stats import Design, LogitFit
+from barometre.stats import Design, LogitFit, StatsError
 from barometre.typology._frame import FloatArray, as_polars
 from barometre.typology.errors import ColumnError, TypologyError
 from barometre.typology.profiles import DesignSpec
@@ -202,7 +202,9 @@ def activity_drivers(
         sub = frame.with_columns(pl.Series("__wrep", wb)).filter(pl.Series(keep))
         try:
             _, boot[b], _ = _importance_once(sub, "__wrep", groups, levels, None, spec.singleton)
-        except Exception:  # a replicate can lose a level (separation); it is left out
+        except (StatsError, TypologyError, np.linalg.LinAlgError):
+            # a replicate can lose a level or separate perfectly: it is left out, and
+            # DriversResult.replicates says how many were used
             continue
     ok = ~np.isnan(boot).any(axis=1)
     boot = boot[ok]
