@@ -40,7 +40,8 @@ res <- MCA(x, ncp = 5, graph = FALSE)
 h <- HCPC(res, nb.clust = -1, graph = FALSE)
 elapsed <- proc.time()[["elapsed"]] - t0
 write.csv(data.frame(eig = sprintf("%.17g", res$eig[, 1])), args[2], row.names = FALSE)
-write.csv(data.frame(clust = as.integer(as.character(h$data.clust$clust))), args[3], row.names = FALSE)
+clust <- as.integer(as.character(h$data.clust$clust))
+write.csv(data.frame(clust = clust), args[3], row.names = FALSE)
 cat(sprintf("%.6f\n", elapsed))
 """
 
@@ -77,6 +78,12 @@ def measure_python(n: int, pre_clusters: int | None, out: str | None) -> dict[st
         np.save(out + "_eig.npy", result.eigenvalues)
         np.save(out + "_labels.npy", clusters.labels)
     return {"mca_s": t1 - t0, "hcpc_s": t2 - t1, "total_s": t2 - t0, "k": clusters.n_clusters}
+
+
+def show(s: dict[str, float]) -> None:
+    """One result line for our own run."""
+    times = f"{s['total_s']:8.2f} s  (MCA {s['mca_s']:.2f} s, HCPC {s['hcpc_s']:.2f} s)"
+    print(f"  barometre : {times}  peak {s['peak_mib']:7.0f} MiB  k={s['k']}")
 
 
 def child(cmd: list[str]) -> tuple[str, float]:
@@ -119,23 +126,26 @@ def compare_with_factominer(n: int, tmp: Path) -> None:
     script = tmp / "bench.R"
     script.write_text(R_SCRIPT)
     ours = python_run(n, None, out=str(tmp / "py"))
-    print(f"  barometre : {ours['total_s']:8.2f} s  (MCA {ours['mca_s']:.2f} s, HCPC {ours['hcpc_s']:.2f} s)"
-          f"  peak {ours['peak_mib']:7.0f} MiB  k={ours['k']}")
+    show(ours)
     if not r_available():
         print("  FactoMineR: Rscript or FactoMineR not installed, comparison skipped")
         return
-    text, rss = child(["Rscript", str(script), str(data), str(tmp / "r_eig.csv"), str(tmp / "r_clust.csv")])
+    outputs = [str(tmp / "r_eig.csv"), str(tmp / "r_clust.csv")]
+    text, rss = child(["Rscript", str(script), str(data), *outputs])
     r_time = float(text.strip().splitlines()[-1])
     r_eig = pl.read_csv(tmp / "r_eig.csv")["eig"].cast(pl.Float64).to_numpy()
     r_clust = pl.read_csv(tmp / "r_clust.csv")["clust"].to_numpy()
     eig = np.load(tmp / "py_eig.npy")
     labels = np.load(tmp / "py_labels.npy")
-    print(f"  FactoMineR: {r_time:8.2f} s (MCA + HCPC inside R)  peak {rss:7.0f} MiB  k={r_clust.max()}")
+    print(
+        f"  FactoMineR: {r_time:8.2f} s (MCA + HCPC in R)  peak {rss:7.0f} MiB  k={r_clust.max()}"
+    )
     gap = float(np.abs(eig - r_eig).max()) if eig.size == r_eig.size else float("nan")
     print(f"  speed ratio FactoMineR / barometre: {r_time / ours['total_s']:.1f}x")
     print(f"  eigenvalues: {eig.size} vs {r_eig.size}, largest gap {gap:.2e}")
     same = labels.size == r_clust.size and bool(np.array_equal(labels, r_clust))
-    print(f"  partition identical (labels too): {same}; rows differing: {int((labels != r_clust).sum())}")
+    differing = int((labels != r_clust).sum()) if labels.size == r_clust.size else -1
+    print(f"  partition identical (labels too): {same}; rows differing: {differing}")
 
 
 def main() -> None:
@@ -148,7 +158,10 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure_python(args.child, args.pre_clusters, args.out)))
         return
-    print(f"typology benchmark: MCA (5 axes) + HCPC, {N_QUESTIONS} categorical questions, {os.cpu_count()} CPUs")
+    print(
+        f"typology benchmark: MCA (5 axes) + HCPC, {N_QUESTIONS} categorical questions, "
+        f"{os.cpu_count()} CPUs"
+    )
     for n in args.sizes:
         if n <= 20_000:
             print(f"n = {n:,} (unweighted, exact HCPC with consolidation, against FactoMineR)")
@@ -156,14 +169,10 @@ def main() -> None:
                 compare_with_factominer(n, Path(tmp))
         elif n <= 200_000:
             print(f"n = {n:,} (weighted, exact HCPC with consolidation)")
-            s = python_run(n, None)
-            print(f"  barometre : {s['total_s']:8.2f} s  (MCA {s['mca_s']:.2f} s, HCPC {s['hcpc_s']:.2f} s)"
-                  f"  peak {s['peak_mib']:7.0f} MiB  k={s['k']}")
+            show(python_run(n, None))
         else:
             print(f"n = {n:,} (weighted, pre-clustering to 1000 centres, then Ward)")
-            s = python_run(n, 1000)
-            print(f"  barometre : {s['total_s']:8.2f} s  (MCA {s['mca_s']:.2f} s, HCPC {s['hcpc_s']:.2f} s)"
-                  f"  peak {s['peak_mib']:7.0f} MiB  k={s['k']}")
+            show(python_run(n, 1000))
 
 
 if __name__ == "__main__":
