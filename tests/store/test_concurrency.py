@@ -97,3 +97,36 @@ def test_double_submit_from_two_threads_stores_one_response(open_wave: OpenWave)
     assert all(r == results[0] for r in results)
     assert store.response_counts(wave_id)["complete"] == 1
     assert [d.code for d in store.disposition_history(wave_id, case)] == ["1.1"]
+
+
+def test_interleaved_page_saves_lose_nothing(open_wave: OpenWave) -> None:
+    """Many threads saving pages of the same cases at once: every answer lands exactly once."""
+    store, wave_id, cases = open_wave.store, open_wave.wave_id, open_wave.case_ids
+    pages = [
+        {k: COMPLETE_ANSWERS[k] for k in keys}
+        for keys in (
+            ("website", "net_facebook", "net_linkedin", "net_twitter", "net_youtube"),
+            ("net_instagram", "activity", "tempo"),
+            ("strategy", "spend", "managed_by", "staff_trained", "marketing_team"),
+            ("actions", "objectives", "obstacles", "competitive_edge", "leader_activity"),
+            ("size_band", "sector", "market", "region", "employee_age", "leader_age", "growth"),
+        )
+    ]
+
+    def save(item: tuple[str, dict[str, object]]) -> None:
+        store.save_response(wave_id, item[0], item[1], "partial")  # type: ignore[arg-type]
+
+    # The first page (presence) goes first: later pages' questions depend on it. Then the
+    # other pages arrive in any order, each sent three times (retries, two tabs).
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(save, [(case, pages[0]) for case in cases] * 3))
+        list(pool.map(save, [(case, page) for case in cases for page in pages[1:]] * 3))
+    expected = {k: v for page in pages for k, v in page.items()}
+    for case in cases:
+        saved = store.response(wave_id, case)
+        assert saved is not None and saved.answers == expected
+        assert [d.code for d in store.disposition_history(wave_id, case)] == ["1.2"]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        done = list(pool.map(lambda c: store.save_response(wave_id, c, {}, "complete"), cases * 2))
+    assert {r.status for r in done} == {"complete"}
+    assert store.response_counts(wave_id) == {"partial": 0, "complete": 3}
