@@ -61,6 +61,27 @@ def presence_title(share: Share, lang: str) -> str:
     )
 
 
+def strategy_title(strategy: Sequence[Indicator], items: Sequence[Indicator], lang: str) -> str:
+    """ "Only 30 % of firms have a social network strategy", or the largest organisation item."""
+    if strategy and strategy[0].share.shown:
+        share = pct(strategy[0].share.estimate, lang)
+        few = (strategy[0].share.estimate or 0.0) < 0.5
+        if lang == "en":
+            return f"{'Only ' if few else ''}{share} of firms have a social network strategy"
+        return (
+            f"{'Seules ' if few else ''}{share} des entreprises ont une stratégie pour les "
+            "réseaux sociaux"
+        )
+    top = _first(items)
+    if top is None:
+        return {"fr": "Organisation", "en": "Organisation"}[lang]
+    return (
+        f"{top.label(lang)} : {pct(top.share.estimate, lang)}"
+        if lang == "fr"
+        else (f"{top.label(lang)}: {pct(top.share.estimate, lang)}")
+    )
+
+
 def distribution_title(
     indicators: Sequence[Indicator], lang: str, topic_fr: str, topic_en: str
 ) -> str:

@@ -16,7 +16,6 @@ from barometre.report.view import (
     Table,
     card,
     indicator_table,
-    share_cells,
 )
 
 KEY_CARDS = (
@@ -120,17 +119,9 @@ def organisation(results: WaveResults, lang: str) -> Section:
     items = _have(results, ORGANISATION)
     blocks: list[Block] = []
     if items:
-        labelled = [(i, i.label(lang)) for i in items]
-        bars = [charts.Bar(label, i.share) for i, label in labelled]
-        top = max(items, key=lambda i: i.share.estimate or 0.0)
-        title = (
-            f"{dict(labelled)[top]} : {pct(top.share.estimate, lang)}"
-            if lang == "fr"
-            else (f"{dict(labelled)[top]}: {pct(top.share.estimate, lang)}")
-        )
-        blocks.append(Chart(title, _svg(charts.bar_chart(bars, title, lang))))
-        rows = tuple((label, *_cells(i, lang)) for i, label in labelled)
-        blocks.append(Table(t("organisation", lang), _share_headers(lang), rows, _NUMERIC))
+        title = findings.strategy_title(_have(results, ("strategy.yes",)), items, lang)
+        blocks.append(Chart(title, _svg(charts.bar_chart(_bars(items, lang), title, lang))))
+        blocks.append(indicator_table(t("organisation", lang), items, lang, results.min_base))
     blocks += _multiple(results, "managed_by", "action", lang)[1:]
     return Section("organisation", t("organisation", lang), tuple(blocks))
 
@@ -141,23 +132,6 @@ def actions_objectives(results: WaveResults, lang: str) -> Section:
         results, "objectives", "objective", lang
     )
     return Section("actions", t("actions_objectives", lang), tuple(blocks))
-
-
-_NUMERIC = (False, True, True, True, True)
-
-
-def _share_headers(lang: str) -> tuple[str, ...]:
-    return (
-        t("indicator", lang),
-        t("estimate", lang),
-        t("ci95", lang),
-        t("base_n", lang),
-        t("unweighted", lang),
-    )
-
-
-def _cells(i: Indicator, lang: str) -> tuple[str, ...]:
-    return share_cells(i.share, lang)
 
 
 def breakdowns(results: WaveResults, lang: str) -> Section:
