@@ -49,6 +49,13 @@ def _invitations_query() -> sa.Select[Any]:
     )
 
 
+# Built once: a personal link or a typed code is looked up on every respondent's entry.
+_BY_TOKEN_HASH = _invitations_query().where(t.invitations.c.token_hash == sa.bindparam("wanted"))
+_BY_SHORT_CODE_KEY = _invitations_query().where(
+    t.invitations.c.short_code_key == sa.bindparam("wanted")
+)
+
+
 class InvitationRepository(StoreBase):
     """Personal codes and the mailing history of each case."""
 
@@ -104,9 +111,7 @@ class InvitationRepository(StoreBase):
         """The invitation a personal link's token belongs to, or None."""
         wanted = token_hash(token)
         with self._read() as conn:
-            row = conn.execute(
-                _invitations_query().where(t.invitations.c.token_hash == wanted)
-            ).first()
+            row = conn.execute(_BY_TOKEN_HASH, {"wanted": wanted}).first()
         # The index lookup finds the row; the final comparison does not leak timing.
         if row is None or not hmac.compare_digest(row.token_hash, wanted):
             return None
@@ -116,9 +121,7 @@ class InvitationRepository(StoreBase):
         """The invitation of a short code as typed from a letter (case and dashes ignored)."""
         wanted = short_code_key(code)
         with self._read() as conn:
-            row = conn.execute(
-                _invitations_query().where(t.invitations.c.short_code_key == wanted)
-            ).first()
+            row = conn.execute(_BY_SHORT_CODE_KEY, {"wanted": wanted}).first()
         return None if row is None else _invitation_from_row(row)
 
     def invitation(self, wave_id: int, case_id: str) -> Invitation | None:
