@@ -191,3 +191,11 @@ def test_unstratified_wave(wave: pl.DataFrame, questionnaire: Any) -> None:
     )
     assert r.strata == ()
     assert r.indicator("presence_any").share.shown
+
+
+def test_question_nobody_answered(wave: pl.DataFrame, questionnaire: Any) -> None:
+    """A question left blank by everyone gives suppressed shares with a base of 0, no error."""
+    blank = wave.with_columns(pl.lit(None, dtype=pl.Utf8).alias("growth"))
+    r = compute_results(blank, questionnaire, with_typology=False, with_drivers=False)
+    share = r.indicator("growth.up").share
+    assert share.n == 0 and share.suppressed and share.estimate is None

@@ -98,10 +98,14 @@ class ShareEstimator:
     ) -> dict[tuple[int, str | None, str | None], Share]:
         """{(indicator index, by variable, domain): Share} for the given indicators."""
         counts = self._counts(indices, by)
-        ones = {i for i in indices if any(k > 0 for (j, _, _), (_, k) in counts.items() if j == i)}
-        # A level must occur to be asked for: an indicator never chosen is 1 - share of level 0.
-        asked = [(f"_y{i}", 1.0 if i in ones else 0.0) for i in indices]
-        rows = self.design.estimate_many(proportions=asked, by=list(by), ci="logit")
+        ones = {i for (i, _, _), (_, k) in counts.items() if k > 0}
+        answered = {i for (i, _, _), (n, _) in counts.items() if n > 0}
+        # A level must occur to be asked for: an indicator never chosen is 1 - share of level 0;
+        # one nobody answered has no level at all and stays empty.
+        asked = [(f"_y{i}", 1.0 if i in ones else 0.0) for i in indices if i in answered]
+        rows = (
+            self.design.estimate_many(proportions=asked, by=list(by), ci="logit") if asked else ()
+        )
         out: dict[tuple[int, str | None, str | None], Share] = {}
         index = {f"_y{i}": i for i in indices}
         for row in rows:
