@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
@@ -119,10 +119,10 @@ def _importance_once(
     groups: Sequence[str],
     levels: dict[str, list[str]],
     strata: str | None,
-    singleton: str,
+    singleton: Literal["fail", "certainty", "adjust", "average"],
 ) -> tuple[float, list[float], LogitFit]:
     """Pseudo-R² of the full model and its drop for each group removed."""
-    d = Design(frame, weights=weights, strata=strata, singleton=singleton)  # type: ignore[arg-type]
+    d = Design(frame, weights=weights, strata=strata, singleton=singleton)
     y = frame.get_column(_RESPONSE).cast(pl.Float64).to_numpy()
     w = frame.get_column(weights).cast(pl.Float64).to_numpy()
     d0 = _null_deviance(y, w)

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
 from barometre.stats import Design, Estimate
 from barometre.typology._frame import as_polars
+from barometre.typology.errors import ColumnError
 from barometre.typology.rules import (
     NOT_CLASSIFIED,
     RuleTypology,
@@ -40,7 +41,7 @@ class DesignSpec:
     strata: str | None = "stratum"
     psu: str | None = None
     fpc: str | None = None
-    singleton: str = "adjust"
+    singleton: Literal["fail", "certainty", "adjust", "average"] = "adjust"
 
     def design(self, frame: pl.DataFrame) -> Design:
         """A ``barometre.stats.Design`` over ``frame``."""
@@ -51,7 +52,7 @@ class DesignSpec:
             strata=strata,
             psu=self.psu,
             fpc=self.fpc,
-            singleton=self.singleton,  # type: ignore[arg-type]
+            singleton=self.singleton,
         )
 
 
@@ -153,8 +154,6 @@ def segment_profiles(
     frame, assignment = _with_segments(df, typo)
     missing = [v for v in variables if v not in frame.columns]
     if missing:
-        from barometre.typology.errors import ColumnError
-
         raise ColumnError(f"profile variables missing from the wave: {missing}")
     classified = pl.col(_SEGMENT).is_not_null()
     extra: list[pl.Expr] = []
