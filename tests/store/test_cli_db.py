@@ -7,6 +7,8 @@ from typer.testing import CliRunner
 from barometre.cli import app
 from barometre.store.migrate import head_revision
 
+from .conftest import COMPLETE_ANSWERS, OpenWave
+
 
 def test_db_upgrade_then_info(database_url: str) -> None:
     """`db upgrade` migrates an empty database; `db info` then shows it up to date."""
@@ -28,3 +30,15 @@ def test_db_refuses_unsupported_url() -> None:
     result = CliRunner().invoke(app, ["db", "info", "--url", "mysql://host/db"])
     assert result.exit_code == 2
     assert "unsupported database" in result.output
+
+
+def test_db_info_summarises_waves(open_wave: OpenWave) -> None:
+    """`db info` lists each wave with its frame, sample and response counts."""
+    open_wave.store.save_response(
+        open_wave.wave_id, open_wave.case_ids[0], COMPLETE_ANSWERS, "complete"
+    )
+    url = open_wave.store.engine.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(app, ["db", "info", "--url", url])
+    assert result.exit_code == 0, result.output
+    assert "wave 1 '2026': open, bpi2018 2018.1; frame 3, sample 3" in result.output
+    assert "responses 1 complete + 0 partial" in result.output

@@ -37,7 +37,10 @@ def info(url: UrlOption = None) -> None:
     try:
         with open_store(url or default_url(), upgrade=False) as store:
             details = store.info()
-            waves = store.waves() if details.revision else ()
+            waves = [
+                (w, store.frame_size(w.id), store.sample_size(w.id), store.response_counts(w.id))
+                for w in (store.waves() if details.revision else ())
+            ]
     except StoreError as exc:
         raise typer.BadParameter(str(exc), param_hint="--url") from exc
     state = "up to date" if details.up_to_date else f"behind (newest: {details.head})"
@@ -45,8 +48,10 @@ def info(url: UrlOption = None) -> None:
     typer.echo(f"schema:   {details.revision or 'empty'}, {state}")
     for table, count in sorted(details.row_counts.items()):
         typer.echo(f"  {table:<14} {count:>10,}")
-    for wave in waves:
+    for wave, frame, sample, responses in waves:
         typer.echo(
             f"wave {wave.id} {wave.name!r}: {wave.status}, "
-            f"{wave.questionnaire_id} {wave.questionnaire_version}"
+            f"{wave.questionnaire_id} {wave.questionnaire_version}; frame {frame:,}, "
+            f"sample {sample:,}, responses {responses['complete']:,} complete "
+            f"+ {responses['partial']:,} partial"
         )

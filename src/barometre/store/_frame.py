@@ -124,6 +124,15 @@ class FrameRepository(StoreBase):
                 ).scalar_one()
             )
 
+    def sample_size(self, wave_id: int) -> int:
+        """How many companies the wave's sample holds."""
+        with self._read() as conn:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count()).where(t.samples.c.wave_id == wave_id)
+                ).scalar_one()
+            )
+
     def add_sample(self, wave_id: int, members: Any, *, batch_size: int = DEFAULT_BATCH) -> int:
         """Put frame units in the wave's sample; returns how many. All or nothing.
 
