@@ -25,7 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,7 @@ class Timings:
     """Latencies (seconds) of one kind of request."""
 
     values: list[float] = field(default_factory=list)
+    transport_retries: int = 0
 
     def add(self, seconds: float) -> None:
         self.values.append(seconds)
@@ -57,11 +60,13 @@ class Timings:
         return (
             f"{name:<22} {len(v):6d} requests  {len(v) / wall:7.1f}/s  "
             f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  max {v[-1] * 1000:7.1f} ms"
+            f"  ({self.transport_retries} resent after a dropped connection)"
         )
 
 
 @dataclass
 class Run:
+    views: bool = True  # GET every page after its redirect, as a browser does
     submits: Timings = field(default_factory=Timings)
     pages: Timings = field(default_factory=Timings)
     diagnostics: Timings = field(default_factory=Timings)
@@ -69,9 +74,21 @@ class Run:
     errors: list[str] = field(default_factory=list)
 
 
-async def timed(timings: Timings, request: Any) -> httpx.Response:
+# What a browser retries by itself: the connection was closed before any answer came back
+# (typically a keep-alive connection the server had just timed out).
+RETRYABLE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.ConnectError)
+
+
+async def timed(timings: Timings, make: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
     start = time.perf_counter()
-    response = await request
+    for attempt in range(3):
+        try:
+            response = await make()
+            break
+        except RETRYABLE:
+            if attempt == 2:
+                raise
+            timings.transport_retries += 1
     timings.add(time.perf_counter() - start)
     return response
 
@@ -91,7 +108,7 @@ async def respondent(
         r = await client.get(f"/r/{token}")
         r = await client.get(r.headers["location"])
         location = r.headers["location"]
-        r = await timed(run.pages, client.get(location))
+        r = await timed(run.pages, partial(client.get, location))
         found = CSRF.search(r.text)
         if not found:
             run.errors.append(f"{case_id}: no CSRF token on {location}")
@@ -105,7 +122,7 @@ async def respondent(
             data.update({q: answers[q] for q in sections[page] if q in answers})
             tries = 2 if rng.random() < 0.05 else 1  # a retry, as after a lost response
             for _ in range(tries):
-                r = await timed(run.submits, client.post(location, data=data))
+                r = await timed(run.submits, partial(client.post, location, data=data))
             if r.status_code != 303:
                 run.errors.append(f"{case_id}: page {page} answered {r.status_code}")
                 return
@@ -114,15 +131,15 @@ async def respondent(
             if nxt == "/merci" and rng.random() < 0.3:
                 # Double submit of the last page from two tabs at once.
                 twins = await asyncio.gather(
-                    timed(run.submits, client.post(location, data=data)),
-                    timed(run.submits, client.post(location, data=data)),
+                    timed(run.submits, partial(client.post, location, data=data)),
+                    timed(run.submits, partial(client.post, location, data=data)),
                 )
                 if any(t.headers.get("location") != "/merci" for t in twins):
                     run.errors.append(f"{case_id}: double submit did not end on /merci")
             location = nxt
-            if location.startswith("/q/"):
-                await timed(run.pages, client.get(location))
-        r = await timed(run.diagnostics, client.get("/merci"))
+            if location.startswith("/q/") and run.views:
+                await timed(run.pages, partial(client.get, location))
+        r = await timed(run.diagnostics, partial(client.get, "/merci"))
         if r.status_code != 200 or "/100" not in r.text:
             run.errors.append(f"{case_id}: diagnostic answered {r.status_code}")
             return
@@ -130,9 +147,14 @@ async def respondent(
 
 
 async def play(
-    base: str, cases: list[tuple[str, str]], concurrency: int, seed: int, think: float
+    base: str,
+    cases: list[tuple[str, str]],
+    concurrency: int,
+    seed: int,
+    think: float,
+    views: bool,
 ) -> Run:
-    run = Run()
+    run = Run(views=views)
     questionnaire = load_builtin("bpi2018")
     queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
     for case in cases:
@@ -181,30 +203,46 @@ def check(url: str, wave_id: int, run: Run) -> list[str]:
         got = {q: (float(v) if q in numbers else v) for q, v in response.answers.items()}  # type: ignore[arg-type]
         if got != want:
             problems.append(f"{case_id}: stored answers differ from the acknowledged ones")
+    acknowledged = set(run.acknowledged)
     with store.engine.connect() as conn:
-        doubled = conn.execute(
+        answer_rows = dict(
+            conn.execute(
+                sa.text(
+                    "SELECT s.case_id, COUNT(*) FROM answers a "
+                    "JOIN responses r ON r.id = a.response_id "
+                    "JOIN samples s ON s.id = r.sample_id WHERE r.wave_id = :w GROUP BY s.case_id"
+                ),
+                {"w": wave_id},
+            ).all()
+        )
+        doubled_responses = conn.execute(
             sa.text(
-                "SELECT COUNT(*) FROM (SELECT response_id, question_id FROM answers "
-                "GROUP BY response_id, question_id HAVING COUNT(*) > 1) d"
-            )
-        ).scalar_one()
-        responses = conn.execute(
-            sa.text("SELECT COUNT(*) FROM responses WHERE wave_id = :w"), {"w": wave_id}
-        ).scalar_one()
-        stored_answers = conn.execute(sa.text("SELECT COUNT(*) FROM answers")).scalar_one()
-        completes = conn.execute(
-            sa.text("SELECT COUNT(*) FROM dispositions WHERE code = '1.1' AND wave_id = :w"),
+                "SELECT COUNT(*) FROM (SELECT sample_id FROM responses WHERE wave_id = :w "
+                "GROUP BY sample_id HAVING COUNT(*) > 1) d"
+            ),
             {"w": wave_id},
         ).scalar_one()
-    expected_answers = sum(len(a) for a in run.acknowledged.values())
-    if doubled:
-        problems.append(f"{doubled} answers stored twice")
-    if responses != len(run.acknowledged):
-        problems.append(f"{responses} responses stored for {len(run.acknowledged)} respondents")
-    if stored_answers != expected_answers:
-        problems.append(f"{stored_answers} answers stored, {expected_answers} acknowledged")
-    if completes != len(run.acknowledged):
-        problems.append(f"{completes} 'complete' dispositions for {len(run.acknowledged)} cases")
+        doubled_completes = conn.execute(
+            sa.text(
+                "SELECT COUNT(*) FROM (SELECT sample_id FROM dispositions "
+                "WHERE wave_id = :w AND code = '1.1' GROUP BY sample_id HAVING COUNT(*) > 1) d"
+            ),
+            {"w": wave_id},
+        ).scalar_one()
+    for case_id, expected in run.acknowledged.items():
+        if answer_rows.get(case_id, 0) != len(expected):
+            problems.append(
+                f"{case_id}: {answer_rows.get(case_id, 0)} answer rows for {len(expected)} answers"
+            )
+    if doubled_responses:
+        problems.append(f"{doubled_responses} companies have two responses")
+    if doubled_completes:
+        problems.append(f"{doubled_completes} companies were recorded complete twice")
+    unacknowledged = len(set(answer_rows) - acknowledged)
+    if unacknowledged:
+        print(
+            f"note: {unacknowledged} respondent(s) stored answers the client never saw acknowledged"
+        )
     store.close()
     return problems
 
@@ -243,6 +281,11 @@ def main() -> int:
     parser.add_argument("--url", help="store URL (default: a fresh SQLite file)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
+        "--no-views",
+        action="store_true",
+        help="do not GET each page after submitting the previous one (submits only)",
+    )
+    parser.add_argument(
         "--think", type=float, default=0.4, help="mean pause (s) before each page submit"
     )
     parser.add_argument("--max-seconds", type=float, default=300.0)
@@ -275,6 +318,7 @@ def main() -> int:
                     args.concurrency,
                     args.seed,
                     args.think,
+                    not args.no_views,
                 ),
                 args.max_seconds,
             )
