@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import polars as pl
 import pytest
 
-from barometre.questionnaire import load_builtin
-from barometre.store import InputError
+from barometre.questionnaire import load_builtin, relevance, validate
+from barometre.store import InputError, Store
 
 from .conftest import COMPLETE_ANSWERS, FIRST_PAGES, OpenWave
 
@@ -101,3 +103,66 @@ def test_empty_wave_gives_empty_dataset_with_schema(open_wave: OpenWave) -> None
     assert data.height == 0
     assert data.schema["weight"] == pl.Float64
     assert "obstacles__lack_time" in data.columns
+
+
+def _random_answers(rng: random.Random) -> dict[str, object]:
+    """A valid complete answer set drawn at random (skip logic and constraints respected)."""
+    while True:  # redraw sets that break a constraint (e.g. "nobody" with someone)
+        answers = _draw(rng)
+        if validate(load_builtin("bpi2018"), answers) == ():
+            return answers
+
+
+def _draw(rng: random.Random) -> dict[str, object]:
+    q = load_builtin("bpi2018")
+    answers: dict[str, object] = {}
+    for question in q.questions:
+        kind = question.type.value
+        if kind == "multiple":
+            value: object = rng.sample(list(question.codes), rng.randint(1, 3))
+        elif kind == "number":
+            value = rng.randint(0, 500)
+        elif kind == "text":
+            value = rng.choice(["", "RAS", "Très bien, « merci »"])
+        else:
+            value = rng.choice(list(question.codes))
+        if value != "":
+            answers[question.id] = value
+    asked = relevance(q, answers)
+    return {k: v for k, v in answers.items() if asked[k]}
+
+
+def test_dataset_rows_give_back_the_stored_answers(store: Store) -> None:
+    """Decoding each dataset row by question type gives back exactly the answers stored."""
+    rng = random.Random(20260301)
+    wave = store.create_wave("2026")
+    units = [{"siren": f"{100_000_000 + i:09d}", "size_band": "0-9"} for i in range(25)]
+    store.add_frame_units(wave.id, units)
+    store.add_sample(
+        wave.id,
+        [{"siren": u["siren"], "stratum": "0-9", "inclusion_probability": 0.5} for u in units],
+    )
+    store.set_wave_status(wave.id, "open")
+    given = {}
+    for case in store.cases(wave.id):
+        given[case.case_id] = _random_answers(rng)
+        store.save_response(wave.id, case.case_id, given[case.case_id], "complete")
+    data = store.wave_dataset(wave.id)
+    q = load_builtin("bpi2018")
+    for row in data.iter_rows(named=True):
+        decoded: dict[str, object] = {}
+        for question in q.questions:
+            if question.type.value == "multiple":
+                flags = {c: row[f"{question.id}__{c}"] for c in question.codes}
+                if None not in flags.values():
+                    decoded[question.id] = [c for c in question.codes if flags[c] == 1]
+            elif row[question.id] is not None:
+                value = row[question.id]
+                decoded[question.id] = int(value) if question.type.value == "number" else value
+        expected = dict(given[row["case_id"]])
+        expected["size_band"] = "0-9"  # the frame's value wins
+        for qid, value in expected.items():
+            if isinstance(value, list):  # the dataset lists codes in questionnaire order
+                codes = q.question(qid).codes
+                expected[qid] = sorted(value, key=codes.index)
+        assert decoded == expected
