@@ -75,6 +75,9 @@ def build(
     ] = None,
     min_base: Annotated[int, typer.Option("--min-base", help="Smallest published base.")] = 30,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
+    replicates: Annotated[
+        int, typer.Option("--replicates", help="Bootstrap replicates for the drivers' weights.")
+    ] = 0,
 ) -> None:
     """Write report.html, report.pdf, results.json and the exports of a wave."""
     q = _questionnaire(questionnaire)
@@ -86,7 +89,16 @@ def build(
         ) as progress:
             progress.add_task("Computing, drawing and printing the report…", total=None)
             paths = build_report(
-                data, q, out, lang, previous, meta, wave=name, min_base=min_base, pdf=pdf
+                data,
+                q,
+                out,
+                lang,
+                previous,
+                meta,
+                wave=name,
+                min_base=min_base,
+                pdf=pdf,
+                driver_replicates=replicates,
             )
     except ReportError as ex:
         _fail(ex)

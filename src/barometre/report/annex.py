@@ -96,10 +96,7 @@ def drivers(results: WaveResults, lang: str) -> Section | None:
     d = results.drivers
     if d is None or not d.terms:
         return None
-    top = max(d.groups, key=lambda g: g.delta_r2) if d.groups else None
-    title = findings.drivers_title(
-        None if top is None else (top.label_en if lang == "en" else top.label_fr), lang
-    )
+    title = findings.drivers_title(d.groups, lang)
     terms = [
         charts.OddsRatio(
             x.label_en if lang == "en" else x.label_fr, x.odds_ratio, x.ci_low, x.ci_high

@@ -43,17 +43,26 @@ def build_report(
     min_base: int = DEFAULT_MIN_BASE,
     pdf: bool = True,
     exports: bool = True,
+    driver_replicates: int = 0,
 ) -> ReportPaths:
     """Compute a wave's results and write report.html, report.pdf, results.json and exports.
 
-    `previous` is an earlier wave's `WaveResults` or the path of its `results.json`.
+    `previous` is an earlier wave's `WaveResults` or the path of its `results.json`;
+    `driver_replicates` bootstrap replicates put CIs on the drivers' weights (slow: each
+    replicate refits every drivers model).
     """
     check_lang(lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     before = read_results_json(previous) if isinstance(previous, (str, Path)) else previous
     results = compute_results(
-        wave_df, questionnaire, design, wave=wave, min_base=min_base, previous=before
+        wave_df,
+        questionnaire,
+        design,
+        wave=wave,
+        min_base=min_base,
+        previous=before,
+        driver_replicates=driver_replicates,
     )
     results_json = write_results_json(results, out / "results.json")
     html = render_html(results, lang, methodology)

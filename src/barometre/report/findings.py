@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from barometre.report.i18n import pct
-from barometre.report.results import Indicator, Segment, Share
+from barometre.report.results import DriverGroup, Indicator, Segment, Share
 
 
 def _first(indicators: Sequence[Indicator]) -> Indicator | None:
@@ -132,13 +132,28 @@ def breakdown_title(
     return f"{indicator_label} : de {b} ({lo[0]}) à {a} ({hi[0]}), {verdict}"
 
 
-def drivers_title(group_label: str | None, lang: str) -> str:
-    """The driver group that weighs most."""
-    if group_label is None:
+def drivers_title(groups: Sequence[DriverGroup], lang: str) -> str:
+    """The driver group that weighs most, as sure as the bootstrap allows."""
+    ranked = sorted(groups, key=lambda g: -g.delta_r2)
+    if not ranked:
         return {"fr": "Facteurs de l'activité", "en": "Drivers of activity"}[lang]
+    top = ranked[0].label_en if lang == "en" else ranked[0].label_fr
+    first = ranked[0].rank_first
+    if first is not None and first < 0.8 and len(ranked) > 1:
+        second = ranked[1].label_en if lang == "en" else ranked[1].label_fr
+        if lang == "en":
+            return f"{top} and {second} weigh most; their order is uncertain"
+        return f"{top} et {second} pèsent le plus ; leur ordre est incertain"
+    sure = (
+        ""
+        if first is None
+        else f" (en tête dans {pct(first, lang)} des tirages)"
+        if lang == "fr"
+        else (f" (first in {pct(first, lang)} of replicates)")
+    )
     if lang == "en":
-        return f"{group_label} weighs most in a company's activity"
-    return f"{group_label} : le facteur qui pèse le plus sur l'activité"
+        return f"{top} weighs most in a company's activity{sure}"
+    return f"{top} : le facteur qui pèse le plus sur l'activité{sure}"
 
 
 def trend_title(n_significant: int, n_total: int, previous: str, lang: str) -> str:
