@@ -57,7 +57,9 @@ def postgres_server() -> Iterator[str]:
         pg = pwd.getpwnam("postgres")
         os.chown(workdir, pg.pw_uid, pg.pw_gid)
     data, port = workdir / "data", _free_port()
-    _run_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"])
+    _run_as_postgres(
+        [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
+    )
     _run_as_postgres(
         [
             str(bindir / "pg_ctl"), "-D", str(data), "-l", str(workdir / "log"), "-w", "start",

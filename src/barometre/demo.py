@@ -110,7 +110,7 @@ def _store_returns(store: Store, wave_id: int, returns: pl.DataFrame) -> int:
     codes = {q.id: [c.code for c in q.choices] for q in questionnaire.questions}
     stored = 0
     for row in returns.iter_rows(named=True):
-        answers: dict[str, object] = {}
+        answers: dict[str, str | int | float | list[str] | None] = {}
         for qid in question_ids:
             if qid in multiple:
                 flags = {code: row.get(f"{qid}__{code}") for code in codes[qid]}
