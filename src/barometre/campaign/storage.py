@@ -17,11 +17,11 @@ from pathlib import Path
 
 import polars as pl
 
+from barometre.campaign._history import wave_histories
 from barometre.campaign.aapor import CampaignRates, campaign_rates
 from barometre.campaign.codes import InvitationCode, issue_codes
 from barometre.campaign.dispositions import (
     CATALOGUE,
-    DispositionEvent,
     Outcome,
     final_disposition,
 )
@@ -274,21 +274,10 @@ def send_wave_invitations(
     return sent
 
 
-def _histories(store: Store, wave_id: int) -> dict[str, list[DispositionEvent]]:
-    histories: dict[str, list[DispositionEvent]] = {}
-    for case in store.cases(wave_id):
-        events = [
-            DispositionEvent(case.case_id, d.code, d.recorded_at, d.recorded_by, d.note or "")
-            for d in store.disposition_history(wave_id, case.case_id)
-            if d.code in CATALOGUE
-        ]
-        histories[case.case_id] = events
-    return histories
-
-
 def final_codes(store: Store, wave_id: int) -> dict[str, str]:
     """Each case's final AAPOR disposition from its history (3.19 when nothing came back)."""
-    return {case: final_disposition(events) for case, events in _histories(store, wave_id).items()}
+    histories = wave_histories(store, wave_id)
+    return {case: final_disposition(events) for case, events in histories.items()}
 
 
 _STATUS_OF = {
