@@ -63,9 +63,9 @@ def typology(results: WaveResults, lang: str) -> Section | None:
             continue
         blocks.append(
             Heading(
-                f"{t('profile', lang)} : {s.label(lang)}"
+                f"{t('profile', lang)} : {s.label(lang)} (n = {number(s.share.n, lang)})"
                 if lang == "fr"
-                else f"{t('profile', lang)}: {s.label(lang)}"
+                else f"{t('profile', lang)}: {s.label(lang)} (n = {number(s.share.n, lang)})"
             )
         )
         description = s.description_en if lang == "en" else s.description_fr
