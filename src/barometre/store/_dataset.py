@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
+from barometre.questionnaire import Questionnaire
 from barometre.store import schema as t
 from barometre.store._base import StoreBase
 from barometre.store._questionnaire import choice_codes, question_shape
@@ -22,7 +23,7 @@ FRAME_VARIABLES = ("size_band", "sector", "region")
 NETWORKS = ("net_facebook", "net_linkedin", "net_twitter", "net_youtube", "net_instagram")
 
 
-def dataset_schema(questionnaire: Any) -> dict[str, Any]:
+def dataset_schema(questionnaire: Questionnaire) -> dict[str, Any]:
     """Column names and polars types of a wave dataset for this questionnaire, in order."""
     schema: dict[str, Any] = {"case_id": pl.String}
     for question in questionnaire.questions:

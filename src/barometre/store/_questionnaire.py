@@ -1,8 +1,7 @@
 """The store's narrow view of `barometre.questionnaire`: find a questionnaire, validate answers.
 
-Only attributes of the questionnaire's public API are used here (`load_builtin`,
-`validate`, `q.id`, `q.version`, `q.questions[i].id/.type/.choices[j].code`), so that
-the store keeps working while that package grows.
+Only the questionnaire's public API is used here (`load_builtin`, `validate`,
+`is_answered`, `q.id`, `q.version`, `q.questions[i].id/.type/.choices[j].code`).
 """
 
 from __future__ import annotations
@@ -10,6 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from barometre.questionnaire import (
+    Problem,
+    ProblemCode,
+    Question,
+    Questionnaire,
+    QuestionType,
+    is_answered,
+    load_builtin,
+    validate,
+)
 from barometre.store.errors import NotFoundError
 
 # How the wave dataset encodes a question type.
@@ -17,39 +26,37 @@ Shape = Literal["code", "multiple", "number", "text"]
 
 # The validator's code for a required question left empty; a page-by-page partial save
 # legitimately leaves later pages empty, so these problems are ignored then.
-MISSING_REQUIRED = "missing_required"
+MISSING_REQUIRED = ProblemCode.MISSING_REQUIRED
 
 
-def question_shape(question: Any) -> Shape:
-    """The dataset column shape of a question, from its type name."""
-    kind = getattr(question.type, "value", question.type)
-    name = str(kind).lower()
-    if "multiple" in name or name in {"select_multiple", "multi"}:
+def question_shape(question: Question) -> Shape:
+    """The dataset column shape of a question: codes, one flag per choice, number or text."""
+    if question.type is QuestionType.MULTIPLE:
         return "multiple"
-    if name in {"number", "integer", "decimal", "numeric"}:
+    if question.type is QuestionType.NUMBER:
         return "number"
-    if name in {"text", "string", "free_text"}:
+    if question.type is QuestionType.TEXT:
         return "text"
     return "code"
 
 
-def choice_codes(question: Any) -> tuple[str, ...]:
+def choice_codes(question: Question) -> tuple[str, ...]:
     """The choice codes of a question, in the questionnaire's order."""
-    return tuple(str(choice.code) for choice in getattr(question, "choices", ()) or ())
+    return tuple(choice.code for choice in question.choices)
 
 
 class QuestionnaireCatalog:
     """Finds the questionnaire of a wave: registered ones first, then the built-in ones."""
 
     def __init__(self) -> None:
-        self._registered: dict[tuple[str, str], Any] = {}
-        self._cache: dict[tuple[str, str], Any] = {}
+        self._registered: dict[tuple[str, str], Questionnaire] = {}
+        self._cache: dict[tuple[str, str], Questionnaire] = {}
 
-    def register(self, questionnaire: Any) -> None:
+    def register(self, questionnaire: Questionnaire) -> None:
         """Make a questionnaire (e.g. imported from XLSForm) available to waves."""
         self._registered[(str(questionnaire.id), str(questionnaire.version))] = questionnaire
 
-    def get(self, questionnaire_id: str, version: str | None = None) -> Any:
+    def get(self, questionnaire_id: str, version: str | None = None) -> Questionnaire:
         """The questionnaire `questionnaire_id` at `version` (None: whichever is known)."""
         for (qid, qversion), q in self._registered.items():
             if qid == questionnaire_id and version in (None, qversion):
@@ -57,8 +64,6 @@ class QuestionnaireCatalog:
         key = (questionnaire_id, version or "")
         if key in self._cache:
             return self._cache[key]
-        from barometre.questionnaire import load_builtin
-
         try:
             q = load_builtin(questionnaire_id)
         except (KeyError, LookupError, ValueError, FileNotFoundError) as exc:
@@ -80,8 +85,6 @@ def normalise_answer(value: Any) -> Any:
 
     "Unanswered" is the questionnaire's own notion (None, blank text, an empty list).
     """
-    from barometre.questionnaire import is_answered
-
     if not is_answered(value):
         return None
     if isinstance(value, tuple):
@@ -90,12 +93,10 @@ def normalise_answer(value: Any) -> Any:
 
 
 def validate_answers(
-    questionnaire: Any, answers: Mapping[str, Any], *, partial: bool
-) -> tuple[Any, ...]:
+    questionnaire: Questionnaire, answers: Mapping[str, Any], *, partial: bool
+) -> tuple[Problem, ...]:
     """Every problem of `answers`; for a partial save, missing answers are not problems."""
-    from barometre.questionnaire import validate
-
-    problems: Sequence[Any] = validate(questionnaire, dict(answers))
+    problems: Sequence[Problem] = validate(questionnaire, dict(answers))
     if partial:
-        problems = [p for p in problems if str(p.code) != MISSING_REQUIRED]
+        problems = [p for p in problems if p.code != MISSING_REQUIRED]
     return tuple(problems)
