@@ -21,7 +21,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "Weighted estimates for all companies in scope, with their 95 % confidence interval and "
         "the base (n) of respondents.",
     ),
-    "presence": ("Présence sur les réseaux", "Presence on networks"),
     "activity": ("Activité", "Activity"),
     "tempo": ("Tempo", "Tempo"),
     "spend": ("Budget annuel", "Yearly spend"),

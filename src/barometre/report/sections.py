@@ -12,6 +12,7 @@ from barometre.report.view import (
     Block,
     Cards,
     Chart,
+    Paragraph,
     Section,
     Table,
     card,
@@ -88,7 +89,10 @@ def _multiple(results: WaveResults, qid: str, kind: str, lang: str) -> list[Bloc
 
 def key_figures(results: WaveResults, lang: str) -> Section:
     """Presence, activity, tempo, spend and obstacles up front, with CIs and bases."""
-    blocks: list[Block] = [Cards(tuple(card(i, lang) for i in _have(results, KEY_CARDS)))]
+    blocks: list[Block] = [
+        Paragraph(t("key_figures_intro", lang)),
+        Cards(tuple(card(i, lang) for i in _have(results, KEY_CARDS))),
+    ]
     presence = _have(results, ("presence_any",))
     if presence:
         title = findings.presence_title(presence[0].share, lang)
