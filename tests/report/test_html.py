@@ -57,3 +57,10 @@ def test_tables_show_bases(html_fr: str) -> None:
     html = html_fr
     assert "Base (n)" in html
     assert re.search(r"\(n\u00a0=\u00a0\d+\)", html)
+
+
+def test_same_results_same_report(results: WaveResults, html_fr: str) -> None:
+    """Rendering twice gives the same bytes (chart ids come from their content)."""
+    from barometre.report import render_html
+
+    assert render_html(results, "fr") == html_fr

@@ -9,8 +9,8 @@ can live in one HTML page.
 
 from __future__ import annotations
 
+import hashlib
 import io
-import itertools
 import re
 import textwrap
 from collections.abc import Sequence
@@ -32,7 +32,6 @@ INK = "#1f2a44"
 ACCENT = "#2a6f97"
 MUTED = "#9aa5b1"
 PALETTE = ("#2a6f97", "#e07a1f", "#5b8e3e", "#8c4f9f")
-_ids = itertools.count(1)
 
 matplotlib.rcParams.update(
     {
@@ -70,7 +69,8 @@ def _to_svg(fig: Figure, title: str) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.05, metadata={"Date": None})
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
-    prefix = f"c{next(_ids)}-"
+    # The same numbers give the same file: ids come from the chart's content, not a counter.
+    prefix = "c" + hashlib.sha1((title + svg).encode("utf-8")).hexdigest()[:8] + "-"
     # Unique ids per chart: several matplotlib SVGs in one page would otherwise share them.
     svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
