@@ -25,7 +25,7 @@ def test_breakdown_title_calls_a_gap_clear_only_when_cis_do_not_overlap() -> Non
     a = Share(0.30, 0.03, 0.24, 0.36, 200, 0.3)
     b = Share(0.34, 0.03, 0.28, 0.40, 200, 0.34)
     c = Share(0.60, 0.03, 0.54, 0.66, 200, 0.6)
-    close = breakdown_title("Active", ["small", "large"], [a, b], "Size", "Size", "en")
+    close = breakdown_title("Active", ["small", "large"], [a, b], "Size", "en")
     assert close == "Active: from 30% (small) to 34% (large), a gap within the margin of error"
-    far = breakdown_title("Active", ["small", "large"], [a, c], "Size", "Size", "en")
+    far = breakdown_title("Active", ["small", "large"], [a, c], "Size", "en")
     assert far.endswith("a clear gap")

@@ -111,8 +111,7 @@ def breakdown_title(
     indicator_label: str,
     domains: Sequence[str],
     shares: Sequence[Share],
-    by_fr: str,
-    by_en: str,
+    by: str,
     lang: str,
 ) -> str:
     """Which domain has the highest and the lowest share, and whether the gap is clear."""
@@ -120,7 +119,7 @@ def breakdown_title(
         (d, s) for d, s in zip(domains, shares, strict=True) if s.shown and s.estimate is not None
     ]
     if len(pairs) < 2:
-        return f"{indicator_label} — {by_en if lang == 'en' else by_fr}"
+        return f"{indicator_label} — {by}"
     hi = max(pairs, key=lambda p: p[1].estimate or 0.0)
     lo = min(pairs, key=lambda p: p[1].estimate or 0.0)
     clear = (lo[1].ci_high or 1.0) < (hi[1].ci_low or 0.0)

@@ -34,7 +34,8 @@ ORGANISATION = (
     "managed_by.leader@all",
     "leader_activity.inactive_or_peu_active",
 )
-BREAKDOWN_CHART = ("presence_any", "activity.active_or_tres_active", "strategy.yes")
+HEADLINE = "activity.active_or_tres_active"
+BREAKDOWN_CHART = ("presence_any", HEADLINE, "strategy.yes")
 TREND_KEYS = (
     "presence_any",
     "activity.active_or_tres_active",
@@ -53,9 +54,8 @@ def _have(results: WaveResults, ids: tuple[str, ...]) -> list[Indicator]:
     return [known[i] for i in ids if i in known]
 
 
-def _bars(indicators: list[Indicator], lang: str, sort: bool = False) -> list[charts.Bar]:
-    items = sorted(indicators, key=lambda i: -(i.share.estimate or 0.0)) if sort else indicators
-    return [charts.Bar(i.label(lang), i.share) for i in items]
+def _bars(indicators: list[Indicator], lang: str) -> list[charts.Bar]:
+    return [charts.Bar(i.label(lang), i.share) for i in indicators]
 
 
 def _svg(text: str) -> Markup:
@@ -146,19 +146,15 @@ def breakdowns(results: WaveResults, lang: str) -> Section:
         labels = [b.domain_label(d, lang) for d in b.domains]
         by = short_name(b.variable, lang)
         ids = [i for i in dict.fromkeys(c.indicator_id for c in b.cells) if i in known]
-        series = []
-        for ind_id in [i for i in BREAKDOWN_CHART if i in ids]:
-            shares = tuple(_cell_share(b, ind_id, d) for d in b.domains)
-            series.append(charts.Series(known[ind_id].label(lang), shares))
+        charted = [i for i in BREAKDOWN_CHART if i in ids]
+        series = [
+            charts.Series(known[i].label(lang), tuple(_cell_share(b, i, d) for d in b.domains))
+            for i in charted
+        ]
         if series:
-            title = findings.breakdown_title(
-                series[min(1, len(series) - 1)].label,
-                labels,
-                series[min(1, len(series) - 1)].shares,
-                by,
-                by,
-                lang,
-            )
+            # The title states the headline indicator's gap: activity when it is charted.
+            lead = series[charted.index(HEADLINE)] if HEADLINE in charted else series[0]
+            title = findings.breakdown_title(lead.label, labels, lead.shares, by, lang)
             blocks.append(Chart(title, _svg(charts.dot_plot(labels, series, title, lang))))
         # Domains as rows: sector names are long, indicator names short.
         headers = (by, *(known[i].label(lang) for i in ids))
@@ -198,7 +194,7 @@ def comparison(results: WaveResults, lang: str) -> Section | None:
         sig = "—" if c.significant is None else t("yes" if c.significant else "no", lang)
         rows.append(
             (
-                ind.label(lang),
+                _long_label(ind, lang),
                 pct(c.published, lang),
                 pct(c.share.estimate, lang) if c.share.shown else "—",
                 ci(c.share.ci_low, c.share.ci_high, lang),
