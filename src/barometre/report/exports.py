@@ -17,6 +17,7 @@ import polars as pl
 from barometre.report.codebook import DESIGN_VARIABLES, Variable, variables, write_codebook
 from barometre.report.errors import ExportError
 from barometre.report.i18n import check_lang, t
+from barometre.report.indicators import question_type
 
 DESIGN_COLUMNS = (
     "case_id",
@@ -48,9 +49,7 @@ def pseudonymise(wave: pl.DataFrame, questionnaire: Any) -> pl.DataFrame:
     if "case_id" not in wave.columns:
         raise ExportError("the wave has no case_id column; exports identify firms by case id only")
     keep = set(DESIGN_COLUMNS) | {v.name for v in variables(questionnaire)}
-    text = {
-        q.id for q in questionnaire.questions if str(getattr(q.type, "value", q.type)) == "text"
-    }
+    text = {q.id for q in questionnaire.questions if question_type(q) == "text"}
     return wave.select([c for c in wave.columns if c in keep and c not in text])
 
 
