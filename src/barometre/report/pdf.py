@@ -12,8 +12,16 @@ from barometre.report.errors import PdfError
 _INLINE_SVG = re.compile(r'<svg[^>]*class="chart".*?</svg>', re.S)
 
 
+_VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
+
+
 def _svg_as_image(match: re.Match[str]) -> str:
-    data = base64.b64encode(match.group(0).encode("utf-8")).decode("ascii")
+    svg = match.group(0)
+    box = _VIEWBOX.search(svg)
+    if box is not None:
+        # A natural size in points lets the print stylesheet shrink a tall chart to the page.
+        svg = svg.replace("<svg", f'<svg width="{box[1]}pt" height="{box[2]}pt"', 1)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return f'<img class="chart" alt="" src="data:image/svg+xml;base64,{data}">'
 
 
