@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import sys
 
 from fastapi import FastAPI
 
-from barometre.store import Store, default_url
+from barometre.store import Store, default_url, open_store
 from barometre.web.app import create_app
 from barometre.web.settings import WebSettings
 
@@ -58,17 +59,22 @@ def serve(
         if isinstance(store, Store):
             raise ValueError("several workers open the store themselves: pass its URL")
         os.environ[URL_ENV] = store or default_url()
+        open_store(os.environ[URL_ENV]).close()  # migrate once, not in every worker at once
         os.environ["BAROMETRE_SECRET_KEY"] = settings.secret_key
         os.environ["BAROMETRE_SECURE_COOKIES"] = "1" if settings.secure_cookies else "0"
-        uvicorn.run(
-            "barometre.web.server:app_from_env",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            access_log=False,
-            log_level="warning",
-        )
-        return
+        # Workers are fresh interpreters started by uvicorn; running uvicorn as the main module
+        # keeps each worker from re-importing the whole CLI, and the health check is given time
+        # for the app's imports on a busy machine.
+        command = [sys.executable, "-m", "uvicorn", "barometre.web.server:app_from_env"]
+        command += ["--factory", "--host", host, "--port", str(port), "--workers", str(workers)]
+        command += [
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--timeout-worker-healthcheck",
+            "60",
+        ]
+        sys.stdout.flush()
+        os.execv(sys.executable, command)
     app = create_app(store, settings)
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
