@@ -28,8 +28,12 @@ def wave() -> pl.DataFrame:
 @pytest.fixture(scope="session")
 def results(wave: pl.DataFrame, questionnaire: Any) -> WaveResults:
     """The wave's results, with an earlier wave for the trends (frozen dataclasses)."""
-    previous = compute_results(make_wave(500, seed=12), questionnaire, wave="2024")
-    return compute_results(wave, questionnaire, wave="2026", previous=previous)
+    previous = compute_results(
+        make_wave(500, seed=12), questionnaire, wave="2024", with_drivers=False
+    )
+    return compute_results(
+        wave, questionnaire, wave="2026", previous=previous, driver_replicates=20
+    )
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +42,9 @@ def built(
 ) -> ReportPaths:
     """A full report (HTML, PDF, results.json, exports) built once for the session."""
     out = tmp_path_factory.mktemp("report")
-    previous = compute_results(make_wave(500, seed=12), questionnaire, wave="2024")
+    previous = compute_results(
+        make_wave(500, seed=12), questionnaire, wave="2024", with_drivers=False
+    )
     return build_report(wave, questionnaire, out, "fr", previous, wave="2026")
 
 

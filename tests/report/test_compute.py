@@ -199,3 +199,13 @@ def test_question_nobody_answered(wave: pl.DataFrame, questionnaire: Any) -> Non
     r = compute_results(blank, questionnaire, with_typology=False, with_drivers=False)
     share = r.indicator("growth.up").share
     assert share.n == 0 and share.suppressed and share.estimate is None
+
+
+def test_drivers_bootstrap_gives_intervals_and_ranks(results: WaveResults) -> None:
+    """With replicates, each driver group has a CI around its weight and a first-rank share."""
+    d = results.drivers
+    assert d is not None
+    for g in d.groups:
+        assert g.ci_low is not None and g.ci_high is not None and g.rank_first is not None
+        assert g.ci_low <= g.ci_high
+    assert sum(g.rank_first or 0 for g in d.groups) == pytest.approx(1.0)

@@ -77,7 +77,7 @@ def build(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
     replicates: Annotated[
         int, typer.Option("--replicates", help="Bootstrap replicates for the drivers' weights.")
-    ] = 0,
+    ] = 100,
 ) -> None:
     """Write report.html, report.pdf, results.json and the exports of a wave."""
     q = _questionnaire(questionnaire)

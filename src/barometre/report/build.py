@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from barometre.report.compute import DEFAULT_MIN_BASE, compute_results
+from barometre.report.compute import DEFAULT_MIN_BASE, DEFAULT_REPLICATES, compute_results
 from barometre.report.estimation import DesignInfo
 from barometre.report.exports import ExportPaths, export_wave
 from barometre.report.html import render_html
@@ -43,13 +43,12 @@ def build_report(
     min_base: int = DEFAULT_MIN_BASE,
     pdf: bool = True,
     exports: bool = True,
-    driver_replicates: int = 0,
+    driver_replicates: int = DEFAULT_REPLICATES,
 ) -> ReportPaths:
     """Compute a wave's results and write report.html, report.pdf, results.json and exports.
 
     `previous` is an earlier wave's `WaveResults` or the path of its `results.json`;
-    `driver_replicates` bootstrap replicates put CIs on the drivers' weights (slow: each
-    replicate refits every drivers model).
+    `driver_replicates` bootstrap replicates put CIs on the drivers' weights.
     """
     check_lang(lang)
     out = Path(out_dir)

@@ -128,12 +128,11 @@ def _axis_labels(typology: Any) -> dict[str, tuple[str, ...]]:
 
 
 def compute_drivers(
-    data: pl.DataFrame, questionnaire: Any, design: DesignInfo, replicates: int = 0
+    data: pl.DataFrame, questionnaire: Any, design: DesignInfo, replicates: int
 ) -> Drivers | None:
     """Odds ratios of being "active or très active", and each driver group's relative weight.
 
-    `replicates` bootstrap replicates give the importance CIs; each costs as many model fits
-    as there are driver groups, so the default (0) leaves the CIs out.
+    `replicates` bootstrap replicates give the importance CIs and first-rank frequencies.
     """
     from barometre.typology import DRIVERS, activity_drivers
 
