@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import random
 import re
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -67,9 +69,19 @@ class Timings:
 @dataclass
 class Run:
     views: bool = True  # GET every page after its redirect, as a browser does
+
+    def merge(self, other: Run) -> None:
+        for name in ("submits", "pages", "diagnostics", "entries"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            mine.values += theirs.values
+            mine.transport_retries += theirs.transport_retries
+        self.acknowledged.update(other.acknowledged)
+        self.errors += other.errors
+
     submits: Timings = field(default_factory=Timings)
     pages: Timings = field(default_factory=Timings)
     diagnostics: Timings = field(default_factory=Timings)
+    entries: Timings = field(default_factory=Timings)
     acknowledged: dict[str, dict[str, Any]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
@@ -93,85 +105,100 @@ async def timed(timings: Timings, make: Callable[[], Awaitable[httpx.Response]])
     return response
 
 
+@dataclass(frozen=True)
+class Respondent:
+    """One invited company and the answers it will give (drawn before the clock starts)."""
+
+    case_id: str
+    token: str
+    answers: dict[str, Any]
+    seed: float
+
+
 async def respondent(
+    transport: httpx.AsyncHTTPTransport,
     base: str,
-    case_id: str,
-    token: str,
-    questionnaire: Any,
-    rng: random.Random,
+    who: Respondent,
+    sections: dict[str, list[str]],
     run: Run,
     think: float,
 ) -> None:
-    answers = random_answers(questionnaire, rng)
-    sections = {s.id: [q.id for q in s.questions] for s in questionnaire.sections}
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        r = await client.get(f"/r/{token}")
-        r = await client.get(r.headers["location"])
-        location = r.headers["location"]
-        r = await timed(run.pages, partial(client.get, location))
-        found = CSRF.search(r.text)
-        if not found:
-            run.errors.append(f"{case_id}: no CSRF token on {location}")
+    rng = random.Random(who.seed)
+    answers = who.answers
+    # Its own client (its own cookie jar) over the process's shared connection pool.
+    client = httpx.AsyncClient(base_url=base, timeout=60, transport=transport)
+    r = await timed(run.entries, partial(client.get, f"/r/{who.token}"))
+    r = await timed(run.entries, partial(client.get, r.headers["location"]))
+    location = r.headers["location"]
+    r = await timed(run.pages, partial(client.get, location))
+    found = CSRF.search(r.text)
+    if not found:
+        run.errors.append(f"{who.case_id}: no CSRF token on {location}")
+        return
+    csrf = found.group(1)
+    acknowledged: dict[str, Any] = {}
+    while location.startswith("/q/"):
+        await asyncio.sleep(rng.uniform(0, 2 * think))  # reading and answering the page
+        page = location.removeprefix("/q/")
+        data: dict[str, Any] = {"csrf_token": csrf, "nav": "next"}
+        data.update({q: answers[q] for q in sections[page] if q in answers})
+        tries = 2 if rng.random() < 0.05 else 1  # a retry, as after a lost response
+        for _ in range(tries):
+            r = await timed(run.submits, partial(client.post, location, data=data))
+        if r.status_code != 303:
+            run.errors.append(f"{who.case_id}: page {page} answered {r.status_code}")
             return
-        csrf = found.group(1)
-        acknowledged: dict[str, Any] = {}
-        while location.startswith("/q/"):
-            await asyncio.sleep(rng.uniform(0, 2 * think))  # reading and answering the page
-            page = location.removeprefix("/q/")
-            data: dict[str, Any] = {"csrf_token": csrf, "nav": "next"}
-            data.update({q: answers[q] for q in sections[page] if q in answers})
-            tries = 2 if rng.random() < 0.05 else 1  # a retry, as after a lost response
-            for _ in range(tries):
-                r = await timed(run.submits, partial(client.post, location, data=data))
-            if r.status_code != 303:
-                run.errors.append(f"{case_id}: page {page} answered {r.status_code}")
-                return
-            acknowledged.update({q: answers[q] for q in sections[page] if q in answers})
-            nxt = r.headers["location"]
-            if nxt == "/merci" and rng.random() < 0.3:
-                # Double submit of the last page from two tabs at once.
-                twins = await asyncio.gather(
-                    timed(run.submits, partial(client.post, location, data=data)),
-                    timed(run.submits, partial(client.post, location, data=data)),
-                )
-                if any(t.headers.get("location") != "/merci" for t in twins):
-                    run.errors.append(f"{case_id}: double submit did not end on /merci")
-            location = nxt
-            if location.startswith("/q/") and run.views:
-                await timed(run.pages, partial(client.get, location))
-        r = await timed(run.diagnostics, partial(client.get, "/merci"))
-        if r.status_code != 200 or "/100" not in r.text:
-            run.errors.append(f"{case_id}: diagnostic answered {r.status_code}")
-            return
-        run.acknowledged[case_id] = acknowledged
+        acknowledged.update({q: answers[q] for q in sections[page] if q in answers})
+        nxt = r.headers["location"]
+        if nxt == "/merci" and rng.random() < 0.3:
+            # Double submit of the last page from two tabs at once.
+            twins = await asyncio.gather(
+                timed(run.submits, partial(client.post, location, data=data)),
+                timed(run.submits, partial(client.post, location, data=data)),
+            )
+            if any(t.headers.get("location") != "/merci" for t in twins):
+                run.errors.append(f"{who.case_id}: double submit did not end on /merci")
+        location = nxt
+        if location.startswith("/q/") and run.views:
+            await timed(run.pages, partial(client.get, location))
+    r = await timed(run.diagnostics, partial(client.get, "/merci"))
+    if r.status_code != 200 or "/100" not in r.text:
+        run.errors.append(f"{who.case_id}: diagnostic answered {r.status_code}")
+        return
+    run.acknowledged[who.case_id] = acknowledged
 
 
 async def play(
-    base: str,
-    cases: list[tuple[str, str]],
-    concurrency: int,
-    seed: int,
-    think: float,
-    views: bool,
+    base: str, people: list[Respondent], concurrency: int, think: float, views: bool
 ) -> Run:
     run = Run(views=views)
     questionnaire = load_builtin("bpi2018")
-    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
-    for case in cases:
-        queue.put_nowait(case)
-    rng = random.Random(seed)
+    sections = {s.id: [q.id for q in s.questions] for s in questionnaire.sections}
+    queue: asyncio.Queue[Respondent] = asyncio.Queue()
+    for who in people:
+        queue.put_nowait(who)
+    limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency)
+    async with httpx.AsyncHTTPTransport(limits=limits) as transport:
 
-    async def worker() -> None:
-        while not queue.empty():
-            case_id, token = queue.get_nowait()
-            try:
-                own = random.Random(rng.random())
-                await respondent(base, case_id, token, questionnaire, own, run, think)
-            except httpx.HTTPError as error:
-                run.errors.append(f"{case_id}: {type(error).__name__}: {error}")
+        async def worker() -> None:
+            while not queue.empty():
+                who = queue.get_nowait()
+                try:
+                    await respondent(transport, base, who, sections, run, think)
+                except httpx.HTTPError as error:
+                    run.errors.append(f"{who.case_id}: {type(error).__name__}: {error}")
 
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
     return run
+
+
+def play_in_process(
+    base: str, people: list[Respondent], concurrency: int, think: float, views: bool, limit: float
+) -> tuple[Run, float]:
+    """One load-client process: its respondents, and the CPU time it used."""
+    cpu = time.process_time()
+    run = asyncio.run(asyncio.wait_for(play(base, people, concurrency, think, views), limit))
+    return run, time.process_time() - cpu
 
 
 async def baseline(base: str, concurrency: int, total: int) -> float:
@@ -256,10 +283,38 @@ def peak_rss_mb(pid: int) -> float:
     return int(found.group(1)) / 1024 if found else float("nan")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its children (uvicorn's workers)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat(int(entry.name))[1]) == pid:
+                    children.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return [pid, *children]
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU time used so far by a process and its children."""
+    total = 0
+    for p in _tree(pid):
+        try:
+            fields = _stat(p)
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree_peak_rss_mb(pid: int) -> float:
+    """The largest peak resident memory among a process and its children."""
+    return max(peak_rss_mb(p) for p in _tree(pid))
 
 
 def wait_until_up(base: str, deadline: float) -> None:
@@ -289,6 +344,9 @@ def main() -> int:
         "--think", type=float, default=0.4, help="mean pause (s) before each page submit"
     )
     parser.add_argument("--max-seconds", type=float, default=300.0)
+    parser.add_argument(
+        "--client-processes", type=int, default=2, help="load-client processes sharing the work"
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="barometre-load-"))
@@ -298,42 +356,50 @@ def main() -> int:
         store, f"load-{args.seed}", args.respondents, seed=args.seed
     )
     store.close()
+    rng = random.Random(args.seed)
+    questionnaire = load_builtin("bpi2018")
+    people = [
+        Respondent(c.case_id, c.token, random_answers(questionnaire, rng), rng.random())
+        for c in codes
+    ]
     base = f"http://127.0.0.1:{args.port}"
     env = {**os.environ, "BAROMETRE_SECRET_KEY": "load-test-" + "s" * 32}
     command = [str(Path(sys.executable).parent / "barometre"), "serve", "--url", url]
     command += ["--port", str(args.port), "--workers", str(args.workers)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    n = args.client_processes
     try:
         wait_until_up(base, time.monotonic() + 120)
         floor = asyncio.run(
             asyncio.wait_for(baseline(base, args.concurrency, 4000), args.max_seconds)
         )
-        start = time.perf_counter()
-        server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
-        run = asyncio.run(
-            asyncio.wait_for(
-                play(
-                    base,
-                    [(c.case_id, c.token) for c in codes],
-                    args.concurrency,
-                    args.seed,
-                    args.think,
-                    not args.no_views,
-                ),
-                args.max_seconds,
+        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
+            start = time.perf_counter()
+            server_cpu = tree_cpu_seconds(server.pid)
+            parts = pool.map(
+                play_in_process,
+                [base] * n,
+                [people[k::n] for k in range(n)],
+                [args.concurrency // n] * n,
+                [args.think] * n,
+                [not args.no_views] * n,
+                [args.max_seconds] * n,
             )
-        )
-        wall = time.perf_counter() - start
-        server_cpu = cpu_seconds(server.pid) - server_cpu
-        client_cpu = time.process_time() - client_cpu
-        rss = peak_rss_mb(server.pid)
+            run, client_cpu = Run(), 0.0
+            for part, cpu in parts:
+                run.merge(part)
+                client_cpu += cpu
+            wall = time.perf_counter() - start
+            server_cpu = tree_cpu_seconds(server.pid) - server_cpu
+        rss = tree_peak_rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
     problems = check(url, wave.id, run) + run.errors
 
-    print(f"store {url.split(':')[0]}, {args.workers} worker(s), {args.concurrency} concurrent "
-          f"respondents, {len(codes)} in all, think time {args.think} s mean, "
+    print(f"store {url.split(':')[0]}, {args.workers} server worker(s), {n} client process(es), "
+          f"{args.concurrency} concurrent respondents, {len(codes)} in all, think time "
+          f"{args.think} s mean, {'submits only' if args.no_views else 'page views too'}, "
           f"{wall:.1f} s")  # fmt: skip
     print(run.submits.line("page submits (POST)", wall))
     print(run.pages.line("page views (GET)", wall))
@@ -341,7 +407,7 @@ def main() -> int:
     total = len(run.submits.values) + len(run.pages.values) + len(run.diagnostics.values)
     print(f"all requests           {total / wall:7.1f}/s; baseline static file {floor:7.1f}/s "
           f"(ratio {total / wall / floor:.2f})")  # fmt: skip
-    print(f"server peak memory     {rss:.0f} MB (main process)")
+    print(f"server peak memory     {rss:.0f} MB (largest server process)")
     per_request = 1000 * server_cpu / total
     print(f"CPU used               server {server_cpu:.1f} s ({per_request:.2f} ms per request), "
           f"load client {client_cpu:.1f} s, over {wall:.1f} s of wall time")  # fmt: skip
