@@ -5,20 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from barometre.questionnaire import QuestionnaireError, load_builtin, read_questionnaire_file
-from barometre.report import (
-    Methodology,
-    ReportError,
-    build_report,
-    export_wave,
-    read_results_json,
-    write_codebook,
-)
+# barometre.report (matplotlib, WeasyPrint, polars) is imported inside the commands: every
+# `barometre ...` command loads this module, and only the report commands need it.
 
 app = typer.Typer(
     name="report",
@@ -39,13 +31,21 @@ LangOption = Annotated[str, typer.Option("--lang", help="Language: fr or en.")]
 
 
 def _questionnaire(spec: str) -> Any:
+    from barometre.questionnaire import (
+        QuestionnaireError,
+        load_builtin,
+        read_questionnaire_file,
+    )
+
     try:
         return read_questionnaire_file(spec) if Path(spec).is_file() else load_builtin(spec)
     except (QuestionnaireError, KeyError, ValueError) as ex:
         raise typer.BadParameter(f"questionnaire {spec!r}: {ex}") from ex
 
 
-def _wave(path: Path) -> pl.DataFrame:
+def _wave(path: Path) -> Any:
+    import polars as pl
+
     if not path.is_file():
         raise typer.BadParameter(f"no wave file {path}")
     if path.suffix.lower() == ".parquet":
@@ -80,6 +80,8 @@ def build(
     ] = 100,
 ) -> None:
     """Write report.html, report.pdf, results.json and the exports of a wave."""
+    from barometre.report import Methodology, ReportError, build_report
+
     q = _questionnaire(questionnaire)
     data = _wave(wave)
     try:
@@ -121,6 +123,8 @@ def export(
     ] = False,
 ) -> None:
     """Export a wave to CSV, Parquet, Excel, SPSS and Stata with its codebook."""
+    from barometre.report import ReportError, export_wave
+
     try:
         paths = export_wave(
             _wave(wave), _questionnaire(questionnaire), out, lang=lang, pseudonymised=not keep_all
@@ -139,6 +143,8 @@ def codebook(
     lang: LangOption = "fr",
 ) -> None:
     """Write the codebook of a questionnaire as codebook.md and codebook.html."""
+    from barometre.report import ReportError, write_codebook
+
     try:
         md, html = write_codebook(_questionnaire(questionnaire), out, lang)
     except ReportError as ex:
@@ -150,6 +156,8 @@ def codebook(
 @app.command("check-results")
 def check_results(results: Annotated[Path, typer.Argument(help="A results.json file.")]) -> None:
     """Read a results.json back and print its wave, size and number of indicators."""
+    from barometre.report import ReportError, read_results_json
+
     try:
         r = read_results_json(results)
     except ReportError as ex:

@@ -12,11 +12,15 @@ import math
 from dataclasses import dataclass
 from importlib import resources
 
-from scipy.stats import norm
-
 from barometre.report.results import Change, PublishedComparison, Share
 
 PUBLISHED_N = 1657
+Z_95 = 1.959963984540054  # standard normal quantile at 0.975
+
+
+def _two_sided_p(z: float) -> float:
+    return math.erfc(abs(z) / math.sqrt(2))
+
 
 # (indicator, category) rows of published_2018.csv -> indicator ids of `indicators.catalogue`.
 PUBLISHED_TO_INDICATOR: dict[tuple[str, str], str] = {
@@ -87,14 +91,13 @@ def compare_published(shares: dict[str, Share]) -> tuple[PublishedComparison, ..
             continue
         diff = share.estimate - p0
         se = math.sqrt(share.se**2 + p0 * (1 - p0) / PUBLISHED_N)
-        significant = se > 0 and abs(diff) / se > norm.ppf(0.975)
+        significant = se > 0 and abs(diff) / se > Z_95
         out.append(PublishedComparison(ind, p0, share, diff, bool(significant), fig.note))
     return tuple(out)
 
 
 def changes(previous: dict[str, Share], current: dict[str, Share]) -> tuple[Change, ...]:
     """The change of every indicator present in both waves (independent samples, 95 % CI)."""
-    z = float(norm.ppf(0.975))
     out: list[Change] = []
     for ind, cur in current.items():
         prev = previous.get(ind)
@@ -107,6 +110,6 @@ def changes(previous: dict[str, Share], current: dict[str, Share]) -> tuple[Chan
         assert cur.se is not None and prev.se is not None
         diff = cur.estimate - prev.estimate
         se = math.sqrt(cur.se**2 + prev.se**2)
-        p = float(2 * norm.sf(abs(diff) / se)) if se > 0 else (1.0 if diff == 0 else 0.0)
-        out.append(Change(ind, prev, cur, diff, diff - z * se, diff + z * se, p))
+        p = _two_sided_p(diff / se) if se > 0 else (1.0 if diff == 0 else 0.0)
+        out.append(Change(ind, prev, cur, diff, diff - Z_95 * se, diff + Z_95 * se, p))
     return tuple(out)
