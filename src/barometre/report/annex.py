@@ -44,7 +44,7 @@ def typology(results: WaveResults, lang: str) -> Section | None:
         Table(
             t("typology", lang),
             (
-                t("indicator", lang),
+                t("segment", lang),
                 t("estimate", lang),
                 t("ci95", lang),
                 t("base_n", lang),
@@ -203,7 +203,7 @@ def methodology(results: WaveResults, meta: Methodology, lang: str) -> Section:
     dates = " – ".join(d for d in (meta.fieldwork_start, meta.fieldwork_end) if d) or given
     blocks += [
         Heading(t("fieldwork", lang)),
-        DefinitionList(((t("dates", lang), dates), ("Modes", meta.modes or given))),
+        DefinitionList(((t("dates", lang), dates), (t("modes", lang), meta.modes or given))),
         Heading(t("response_rates", lang)),
         DefinitionList(
             tuple((r.name, pct(r.value, lang, 1)) for r in meta.response_rates)

@@ -61,6 +61,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "factor": ("Facteur", "Factor"),
     "reference": ("Par rapport à", "Compared with"),
     "category": ("Catégorie", "Category"),
+    "segment": ("Segment", "Segment"),
+    "modes": ("Modes de collecte", "Modes"),
     "flag": ("Dans ce segment", "In this segment"),
     "importance_share": ("Part du pouvoir explicatif", "Share of explanatory power"),
     "delta_r2": ("Perte de pseudo-R² sans lui", "Pseudo-R² lost without it"),
@@ -114,7 +116,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "weighting": ("Pondération", "Weighting"),
     "reading_ci": ("Lire un intervalle de confiance", "How to read a confidence interval"),
     "reading_ci_text": (
-        "Chaque pourcentage est une estimation : une autre tirage d'entreprises aurait donné un "
+        "Chaque pourcentage est une estimation : un autre tirage d'entreprises aurait donné un "
         "chiffre un peu différent. L'intervalle de confiance à 95 % contient la vraie valeur "
         "pour l'ensemble des entreprises du champ dans 95 tirages sur 100. Deux chiffres dont "
         "les intervalles se chevauchent largement ne sont pas nettement différents. Plus la "
