@@ -94,11 +94,11 @@ def test_every_chart_is_drawn(
         assert not chart["outside"], chart
 
 
-@pytest.mark.parametrize("width", [1000, 700])
+@pytest.mark.parametrize("width", [1000, 700, 420])
 def test_no_text_overflows_its_box(
     browser_page: Page, tmp_path: Path, html_fr: str, width: int
 ) -> None:
-    """No heading, caption, cell or card label is wider than its box, on a wide or narrow screen."""
+    """No heading, caption, cell or card label overflows its box, from desktop to phone width."""
     browser_page.set_viewport_size({"width": width, "height": 900})
     _open(browser_page, tmp_path, html_fr)
     overflowing = browser_page.evaluate(OVERFLOWING)
