@@ -1,6 +1,6 @@
 """Load test of the web app: concurrent respondents over loopback, then a zero-loss check.
 
-    uv run python bench/web_load.py [--concurrency 200] [--respondents 600] [--workers 1]
+    uv run python bench/web_load.py [--concurrency 200] [--respondents 600] [--no-views]
 
 Starts `barometre serve` on a throw-away SQLite store (or --url) on 127.0.0.1, plays
 `--concurrency` respondents at a time (httpx async, one cookie jar each) who enter by their
@@ -41,6 +41,7 @@ from barometre.questionnaire import load_builtin
 from barometre.store import open_store
 from barometre.web.testing import open_wave_with_invitations, random_answers
 
+RAMP_SECONDS = 2.0
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -183,7 +184,8 @@ async def play(
         queue.put_nowait(who)
     tls = ssl.create_default_context()
 
-    async def worker() -> None:
+    async def worker(delay: float) -> None:
+        await asyncio.sleep(delay)  # respondents arrive over the ramp, not all in one instant
         while not queue.empty():
             who = queue.get_nowait()
             try:
@@ -191,7 +193,7 @@ async def play(
             except httpx.HTTPError as error:
                 run.errors.append(f"{who.case_id}: {type(error).__name__}: {error}")
 
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(RAMP_SECONDS * k / concurrency) for k in range(concurrency)))
     return run
 
 
@@ -334,7 +336,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--respondents", type=int, default=600)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--url", help="store URL (default: a fresh SQLite file)")
     parser.add_argument("--seed", type=int, default=2026)
