@@ -157,3 +157,28 @@ def test_relevance_endpoint_for_the_browser(client: TestClient, wave: Invited) -
     organisation = client.post("/q/organisation/relevance", data={"csrf_token": token}).json()
     assert organisation["relevant"]["managed_by"] is False
     assert client.post("/q/organisation/relevance", data={}).status_code == 403
+
+
+def test_answer_to_a_skipped_question_is_dropped(
+    client: TestClient, store: Store, wave: Invited
+) -> None:
+    """An answer sent for a question the skip logic skips (no JavaScript) is dropped, not fatal."""
+    w, codes = wave
+    first = client.get(f"/r/{codes[3].token}")
+    token = csrf_of(first.text)
+    none = {f"net_{n}": "no" for n in ("facebook", "linkedin", "twitter", "youtube", "instagram")}
+    answer_page(client, first.text, "/q/site", COMPLETE)
+    client.post("/q/presence", data={"csrf_token": token, **none})
+    organisation = {
+        "csrf_token": token,
+        "strategy": "no",
+        "spend": "zero",
+        "managed_by": "leader",  # skipped: the firm has no account
+        "staff_trained": "no",
+        "marketing_team": "no",
+    }
+    r = client.post("/q/organisation", data=organisation, follow_redirects=False)
+    assert r.status_code == 303
+    stored = store.response(w.id, codes[3].case_id)
+    assert stored is not None and "managed_by" not in stored.answers
+    assert stored.answers["spend"] == "zero"

@@ -220,19 +220,22 @@ async def save_page(request: Request, section_id: str) -> Response:
     except WaveStatusError:
         return app.message(request, "site_title", "wave_closed", 409)
     except ResponseInvalid as invalid:
-        skipped = {p.question_id for p in invalid.problems if p.code == ProblemCode.NOT_RELEVANT}
-        if skipped and len(skipped) == len(invalid.problems):
+        problems = invalid.problems
+        skipped = {p.question_id for p in problems if p.code == ProblemCode.NOT_RELEVANT}
+        if skipped and len(skipped) == len(problems):
             # Answers to questions the skip logic skips (typed without JavaScript) are dropped.
             given = {q: (None if q in skipped else v) for q, v in given.items()}
-            result = app.store.save_response(
-                wave_id, case_id, given, "partial", "web", page=section.id
-            )
-        else:
+            try:
+                result = app.store.save_response(
+                    wave_id, case_id, given, "partial", "web", page=section.id
+                )
+                problems = ()
+            except ResponseInvalid as again:
+                problems = again.problems
+        if problems:
             stored = app.store.response(wave_id, case_id)
             merged = merge(stored.answers if stored else {}, given)
-            return _page_response(
-                request, app, questionnaire, section, merged, invalid.problems, 422
-            )
+            return _page_response(request, app, questionnaire, section, merged, problems, 422)
     answers = result.answers
     asked = relevance(questionnaire, answers)
     stale = {q: None for q in answers if not asked.get(q, True)}
