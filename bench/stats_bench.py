@@ -39,32 +39,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-SIZES = ["0-9", "10-19", "20-49", "50-249", "250+"]
-SECTORS = [
-    "industrie",
-    "agroalimentaire",
-    "construction",
-    "commerce",
-    "transport",
-    "tourisme_loisirs",
-    "services",
-]
-REGIONS = [
-    "11",
-    "24",
-    "27",
-    "28",
-    "32",
-    "44",
-    "52",
-    "53",
-    "75",
-    "76",
-    "84",
-    "93",
-    "94",
-    "outre_mer",
-]
+from barometre.questionnaire.vocabulary import REGIONS, SECTORS
+from barometre.questionnaire.vocabulary import SIZE_BANDS as SIZES
+
 MARKETS = ["b2b", "b2c", "both"]
 N_INDICATORS = 40
 POPULATION = 4_000_000.0

@@ -27,6 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 
+from barometre.questionnaire.vocabulary import SIZE_BANDS as SIZES
 from barometre.store import NewInvitation, open_store
 
 ANSWERS: dict[str, Any] = {
@@ -38,7 +39,6 @@ ANSWERS: dict[str, Any] = {
     "size_band": "20-49", "sector": "services", "market": "b2b", "region": "84",
     "employee_age": "under_40", "leader_age": "50_59", "growth": "up", "headcount": 31,
 }  # fmt: skip
-SIZES = ("0-9", "10-19", "20-49", "50-249", "250+")
 SECTORS = ("industrie", "agroalimentaire", "construction", "commerce", "transport",
            "tourisme_loisirs", "services")  # fmt: skip
 

@@ -5,16 +5,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-SIZES = ["0-9", "10-19", "20-49", "50-249", "250+"]
-SECTORS = [
-    "industrie",
-    "agroalimentaire",
-    "construction",
-    "commerce",
-    "transport",
-    "tourisme_loisirs",
-    "services",
-]
+from barometre.questionnaire.vocabulary import SECTORS
+from barometre.questionnaire.vocabulary import SIZE_BANDS as SIZES
+
 SCALE = ["inactive", "peu_active", "active", "tres_active"]
 
 

@@ -69,7 +69,6 @@ STATES = ("A", "C")
 CATEGORIES = ("PME", "ETI", "GE")
 NAF_REV2 = "NAFRev2"
 
-SIZE_BANDS = ("0-9", "10-19", "20-49", "50-249", "250+")
 HEADCOUNT_TO_SIZE_BAND: dict[str, str] = {
     "NN": "0-9",
     "00": "0-9",
@@ -89,15 +88,6 @@ HEADCOUNT_TO_SIZE_BAND: dict[str, str] = {
     "53": "250+",
 }
 
-SECTORS = (
-    "industrie",
-    "agroalimentaire",
-    "construction",
-    "commerce",
-    "transport",
-    "tourisme_loisirs",
-    "services",
-)
 
 # NAF rev. 2 divisions (first two digits) to sections.
 _SECTION_DIVISIONS: dict[str, tuple[int, int]] = {

@@ -13,17 +13,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-SIZES = ("0-9", "10-19", "20-49", "50-249", "250+")
+from barometre.questionnaire.vocabulary import SECTORS
+from barometre.questionnaire.vocabulary import SIZE_BANDS as SIZES
+
 SIZE_MIX = (0.16, 0.23, 0.38, 0.18, 0.05)
-SECTORS = (
-    "industrie",
-    "agroalimentaire",
-    "construction",
-    "commerce",
-    "transport",
-    "tourisme_loisirs",
-    "services",
-)
 SECTOR_MIX = (0.2, 0.06, 0.14, 0.2, 0.06, 0.06, 0.28)
 # Firms per size band in the population, to give weights a realistic spread.
 POPULATION = {"0-9": 60000, "10-19": 30000, "20-49": 25000, "50-249": 12000, "250+": 2500}

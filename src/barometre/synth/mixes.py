@@ -7,33 +7,10 @@ magnitude for a demo and for tests, not an extract of any official table.
 
 from __future__ import annotations
 
-SIZE_BANDS: tuple[str, ...] = ("0-9", "10-19", "20-49", "50-249", "250+")
-SECTORS: tuple[str, ...] = (
-    "industrie",
-    "agroalimentaire",
-    "construction",
-    "commerce",
-    "transport",
-    "tourisme_loisirs",
-    "services",
-)
-MARKETS: tuple[str, ...] = ("b2b", "b2c", "both")
-REGIONS: tuple[str, ...] = (
-    "11",
-    "24",
-    "27",
-    "28",
-    "32",
-    "44",
-    "52",
-    "53",
-    "75",
-    "76",
-    "84",
-    "93",
-    "94",
-    "outre_mer",
-)
+# The codes themselves have one home, the instrument's profile questions.
+from barometre.questionnaire.vocabulary import MARKETS, REGIONS, SECTORS, SIZE_BANDS
+
+__all__ = ["MARKETS", "REGIONS", "SECTORS", "SIZE_BANDS"]
 
 # Share of in-scope firms (turnover 2 M€-1.5 bn€) by sector, in %. Rounded from the
 # INSEE "Les entreprises en France" structure of PME (non micro) and ETI by sector:
