@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from barometre.diagnostic import BenchmarkTable
 from barometre.diagnostic.publication import DEFAULT_MIN_N, build_benchmark_table
+from barometre.report.results import WaveResults
+from barometre.report.results_json import results_from_mapping
 from barometre.store import Store
 
 
@@ -23,3 +25,25 @@ def publish(
     table = build_benchmark_table(dataset, wave=wave.name, min_n=min_n)
     store.publish_wave(wave_id, results_json, table.rows(), min_n=table.min_n)
     return table
+
+
+def earlier_results(store: Store, wave_id: int) -> WaveResults | None:
+    """The results of the latest wave published before this one with the same questionnaire.
+
+    A report compares a wave with it (change of every indicator, its CI and significance);
+    None when the store holds no such earlier wave.
+    """
+    wave = store.wave(wave_id)
+    earlier = [
+        w
+        for w in store.waves()
+        if w.id != wave_id
+        and w.status == "published"
+        and w.questionnaire_id == wave.questionnaire_id
+        and (w.created_at, w.id) < (wave.created_at, wave.id)
+    ]
+    for candidate in sorted(earlier, key=lambda w: (w.created_at, w.id), reverse=True):
+        stored = store.wave_results(candidate.id)
+        if stored is not None:
+            return results_from_mapping(stored.results, source=f"wave {candidate.name!r}")
+    return None

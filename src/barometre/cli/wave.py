@@ -140,3 +140,37 @@ def publish(
     console.print(
         f"wave {wave} published: benchmark of {len(table.cells)} peer groups (min n {table.min_n})"
     )
+
+
+@app.command()
+def report(
+    wave: WaveOption,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("report"),
+    url: UrlOption = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language: fr or en.")] = "fr",
+    methodology: Annotated[
+        Path | None, typer.Option("--methodology", help="YAML file of methodology facts.")
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
+) -> None:
+    """Build a stored wave's report, with the change since the last published wave if any."""
+    from barometre.publication import earlier_results
+    from barometre.report import Methodology, ReportError, build_report
+
+    store, wave_id = _open(url, wave)
+    try:
+        previous = earlier_results(store, wave_id)
+        paths = build_report(
+            store.wave_dataset(wave_id),
+            store.questionnaire_of(wave_id),
+            out,
+            lang=lang,
+            previous=previous,
+            methodology=Methodology.from_yaml(methodology) if methodology else None,
+            wave=wave,
+            pdf=pdf,
+        )
+    except ReportError as exc:
+        raise _fail(str(exc)) from exc
+    since = f", compared with {previous.wave}" if previous else ""
+    console.print(f"report of {wave}{since}: {paths.html}")

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +57,16 @@ def read_results_json(path: Path) -> WaveResults:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as ex:
         raise ReportError(f"cannot read results file {path}: {ex}") from ex
+    return results_from_mapping(data, source=str(path))
+
+
+def results_from_mapping(data: Mapping[str, Any], source: str = "results") -> WaveResults:
+    """`WaveResults` from a decoded results document (a file's or a published wave's)."""
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise ReportError(f"{path}: results schema version {version!r}, expected {SCHEMA_VERSION}")
+        raise ReportError(
+            f"{source}: results schema version {version!r}, expected {SCHEMA_VERSION}"
+        )
     result = _decode(WaveResults, data)
     assert isinstance(result, WaveResults)
     return result
