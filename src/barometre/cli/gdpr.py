@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from barometre.store import Store, StoreError, default_url, open_store
+from barometre.store import NotFoundError, Store, StoreError, default_url, open_store
 
 app = typer.Typer(name="gdpr", help="Erase one company's data, or purge a closed wave's contacts.")
 log = logging.getLogger("barometre.gdpr")
@@ -20,9 +20,13 @@ ReasonOption = Annotated[str, typer.Option("--reason", help="Why (kept in the lo
 
 
 def _wave_id(store: Store, wave: str) -> int:
-    if wave.isdigit():
+    """A wave by name (names like "2026" are common), else by id."""
+    try:
+        return store.wave_by_name(wave).id
+    except NotFoundError:
+        if not wave.isdigit():
+            raise
         return store.wave(int(wave)).id
-    return store.wave_by_name(wave).id
 
 
 @app.command()
@@ -43,7 +47,12 @@ def erase(siren: str, by: ByOption, reason: ReasonOption = "", url: UrlOption = 
 
 
 @app.command()
-def purge(wave: str, by: ByOption, reason: ReasonOption = "", url: UrlOption = None) -> None:
+def purge(
+    wave: Annotated[str, typer.Argument(help="Wave name or id.")],
+    by: ByOption,
+    reason: ReasonOption = "",
+    url: UrlOption = None,
+) -> None:
     """Drop the contact data of a closed (or published) wave, keeping the answers; logged."""
     try:
         with open_store(url or default_url()) as store:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,8 @@ HERE = Path(__file__).parent
 SESSION_COOKIE = "barometre_session"
 LANGUAGE_KEY = "lang"
 
-# Access logs would record personal link tokens (in /r/<token> paths): uvicorn's access log is
-# turned off by `barometre serve`, and this module logs no path, code, token or answer.
-log = logging.getLogger("barometre.web")
+# Access logs would record personal link tokens (in /r/<token> paths): `barometre serve` runs
+# uvicorn without its access log, and the app logs no path, code, token or answer.
 
 
 def _environment() -> jinja2.Environment:
