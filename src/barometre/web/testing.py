@@ -10,22 +10,11 @@ import random
 import re
 from typing import Any
 
+import numpy as np
+
 from barometre.campaign.codes import InvitationCode, issue_codes
 from barometre.store import NewInvitation, Store, Wave
-
-SIZE_BANDS = ("0-9", "10-19", "20-49", "50-249", "250+")
-SECTORS = ("industrie", "agroalimentaire", "construction", "commerce", "transport",
-           "tourisme_loisirs", "services")  # fmt: skip
-
-
-def _siren(number: int) -> str:
-    """A SIREN with a valid Luhn check digit."""
-    body = f"{number:08d}"
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return body + str((10 - total % 10) % 10)
+from barometre.synth.identifiers import sirens_for
 
 
 def open_wave_with_invitations(
@@ -34,15 +23,17 @@ def open_wave_with_invitations(
     """An open wave of `n_cases` sampled companies, each with a personal code."""
     rng = random.Random(seed)
     wave = store.create_wave(name, "bpi2018")
+    questionnaire = store.questionnaire_of(wave.id)
+    size_bands, sectors = (questionnaire.question(q).codes for q in ("size_band", "sector"))
     units = [
         {
-            "siren": _siren(10_000_000 + i),
+            "siren": f"{siren:09d}",
             "name": f"Entreprise {i}",
-            "size_band": rng.choice(SIZE_BANDS),
-            "sector": rng.choice(SECTORS),
+            "size_band": rng.choice(size_bands),
+            "sector": rng.choice(sectors),
             "region": "11",
         }
-        for i in range(n_cases)
+        for i, siren in enumerate(sirens_for(np.arange(n_cases)).tolist())
     ]
     store.add_frame_units(wave.id, units)
     store.add_sample(
