@@ -172,6 +172,8 @@ def _group_label(level: PeerLevel, size_band: str | None, sector: str | None) ->
     return Text("ensemble des entreprises", "all firms")
 
 
+# Short names that read well inside a sentence ("firms in tourism and leisure"); the
+# questionnaire's choice labels are full descriptions meant for answering.
 _SECTORS: Mapping[str, Text] = {
     "industrie": Text("industrie", "manufacturing"),
     "agroalimentaire": Text("agroalimentaire", "agri-food"),
