@@ -74,6 +74,12 @@ class DispositionRepository(StoreBase):
             rows = conn.execute(_history_query().where(t.dispositions.c.sample_id == case.id)).all()
         return tuple(_disposition_from_row(r) for r in rows)
 
+    def wave_dispositions(self, wave_id: int) -> tuple[Disposition, ...]:
+        """Every disposition of every case of a wave, oldest first, in one query."""
+        with self._read() as conn:
+            rows = conn.execute(_history_query().where(t.dispositions.c.wave_id == wave_id)).all()
+        return tuple(_disposition_from_row(r) for r in rows)
+
     def current_dispositions(self, wave_id: int) -> dict[str, str | None]:
         """Each case's latest disposition code (None when it has none yet), by case id."""
         with self._read() as conn:

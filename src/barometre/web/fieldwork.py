@@ -1,9 +1,8 @@
 """The fieldwork figures of the team dashboard, read in a few bulk queries.
 
-`barometre.campaign.storage.final_codes` reads each case's disposition history with its own
-query (30,000 queries for a full wave); the dashboard instead reads the whole wave's history
-in one query (read-only, on the store's tables) and hands it to the campaign's own rules
-(`final_dispositions`, `campaign_rates`), so the figures are the campaign's.
+Final dispositions and AAPOR rates are the campaign's own (`final_codes`, which reads the
+whole wave's history in one query, and `campaign_rates`); returns per day and opt-outs are
+read here, read-only, from the store's tables.
 """
 
 from __future__ import annotations
@@ -15,7 +14,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from barometre.campaign.aapor import CampaignRates, campaign_rates
-from barometre.campaign.dispositions import CATALOGUE, DispositionEvent, final_dispositions
+from barometre.campaign.dispositions import CATALOGUE
+from barometre.campaign.storage import final_codes
 from barometre.store import Store
 from barometre.store import schema as t
 
@@ -54,20 +54,12 @@ class Fieldwork:
 
 def fieldwork(store: Store, wave_id: int) -> Fieldwork:
     """Returns per day, final dispositions and AAPOR rates of a wave."""
-    s, d, r, i = t.samples.c, t.dispositions.c, t.responses.c, t.invitations.c
+    s, r, i = t.samples.c, t.responses.c, t.invitations.c
+    finals = final_codes(store, wave_id)
     with store.engine.connect() as conn:
         strata: dict[str, str] = dict(
             conn.execute(sa.select(s.case_id, s.stratum).where(s.wave_id == wave_id)).all()
         )
-        events = [
-            DispositionEvent(case_id, code, at, by or "", "")
-            for case_id, code, at, by in conn.execute(
-                sa.select(s.case_id, d.code, d.recorded_at, d.recorded_by)
-                .join(t.samples, s.id == d.sample_id)
-                .where(d.wave_id == wave_id)
-            ).all()
-            if code in CATALOGUE
-        ]
         stamps = conn.execute(
             sa.select(r.status, r.started_at, r.submitted_at).where(r.wave_id == wave_id)
         ).all()
@@ -84,7 +76,6 @@ def fieldwork(store: Store, wave_id: int) -> Fieldwork:
         DayReturns(day, started[day], completed[day])
         for day in sorted(set(started) | set(completed))
     )
-    finals = final_dispositions(strata, events)
     tally = Counter(finals.values())
     dispositions = tuple(
         DispositionCount(code, CATALOGUE[code].label_fr, CATALOGUE[code].label_en, n)
