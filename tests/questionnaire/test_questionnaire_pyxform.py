@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from pyxform.xls2xform import convert
-from questionnaire_strategies import questionnaires, section_skip_form
 
 from barometre.questionnaire import (
     Question,
@@ -18,6 +17,8 @@ from barometre.questionnaire import (
     load_builtin,
     write_xlsform,
 )
+
+from .questionnaire_strategies import questionnaires, section_skip_form
 
 
 def compile_form(questionnaire: Questionnaire, folder: Path) -> tuple[str, list[str]]:

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from openpyxl import Workbook, load_workbook
-from questionnaire_strategies import questionnaires, section_skip_form
 
 from barometre.questionnaire import (
     Choice,
@@ -22,6 +21,8 @@ from barometre.questionnaire import (
     read_xlsform,
     write_xlsform,
 )
+
+from .questionnaire_strategies import questionnaires, section_skip_form
 
 Rows = list[list[object]]
 

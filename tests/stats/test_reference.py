@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _reference import DESIGNS, api, design, reference
 
 from barometre.stats import Design, Estimate
+
+from ._reference import DESIGNS, api, design, reference
 
 REL = 1e-6
 NAMES = sorted(DESIGNS)
