@@ -17,14 +17,16 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from barometre.campaign.aapor import CampaignRates
 from barometre.campaign.frame import import_frame
-from barometre.campaign.sampling import SampleDesign, allocation_table, draw_sample
+from barometre.campaign.sampling import Sample, SampleDesign, allocation_table, draw_sample
 from barometre.campaign.storage import issue_wave_codes, store_frame_and_sample, wave_rates
 from barometre.publication import publish
 from barometre.questionnaire import load_builtin
 from barometre.report import build_report
 from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
 from barometre.store import Store, open_store
+from barometre.synth.population import answer_sets
 from barometre.synth.response import simulate_returns
 from barometre.synth.writer import read_population, write_population
 from barometre.weighting import WaveWeighting, frame_counts, weight_wave
@@ -103,27 +105,11 @@ def _simulate_non_response_events(
 
 
 def _store_returns(store: Store, wave_id: int, returns: pl.DataFrame) -> int:
-    questionnaire = store.questionnaire_of(wave_id)
     cases = {c.siren: c.case_id for c in store.cases(wave_id)}
-    question_ids = [q.id for q in questionnaire.questions]
-    multiple = {q.id for q in questionnaire.questions if q.type.name == "MULTIPLE"}
-    codes = {q.id: [c.code for c in q.choices] for q in questionnaire.questions}
-    stored = 0
-    for row in returns.iter_rows(named=True):
-        answers: dict[str, str | int | float | list[str] | None] = {}
-        for qid in question_ids:
-            if qid in multiple:
-                flags = {code: row.get(f"{qid}__{code}") for code in codes[qid]}
-                if all(v is None for v in flags.values()):
-                    continue
-                answers[qid] = [code for code, v in flags.items() if v == 1]
-            elif row.get(qid) is not None:
-                answers[qid] = row[qid]
-        store.save_response(
-            wave_id, cases[row["siren"]], answers, status="complete", source="paper"
-        )
-        stored += 1
-    return stored
+    sirens = returns["siren"].to_list()
+    for siren, answers in zip(sirens, answer_sets(returns), strict=True):
+        store.save_response(wave_id, cases[siren], answers, status="complete", source="paper")
+    return len(sirens)
 
 
 def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> DemoResult:
@@ -230,19 +216,15 @@ def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> 
 def _methodology(
     config: DemoConfig,
     frame_size: int,
-    sample: object,
-    rates: object,
+    sample: Sample,
+    rates: CampaignRates,
     weighting: WaveWeighting,
 ) -> Methodology:
-    from barometre.campaign.sampling import Sample
-
-    assert isinstance(sample, Sample)
     table = allocation_table(sample)
-    overall = getattr(rates, "overall", None)
     response_rates = tuple(
         ResponseRate(name, float(value))
         for name in ("RR1", "RR2", "RR3", "RR5", "COOP1", "REF1", "CON1")
-        if overall is not None and (value := getattr(overall, name.lower(), None)) is not None
+        if (value := getattr(rates.overall, name.lower())) is not None
     )
     fr = config.lang == "fr"
     merges = "; ".join(f"{', '.join(m.merged)} → {m.into}" for m in weighting.merges)

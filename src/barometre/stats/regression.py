@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import stats as st
+from scipy.special import expit  # overflow-free logistic function
 
 from barometre.stats._projections import project
 from barometre.stats._variance import FloatArray, covariance, domain_df
@@ -71,7 +72,7 @@ def logit(
     iterations = 0
     while iterations < MAX_ITER:
         iterations += 1
-        mu = 1 / (1 + np.exp(-(x0 @ beta)))
+        mu = expit(x0 @ beta)
         info = x0.T @ (x0 * (w * mu * (1 - mu))[:, None])
         step = np.linalg.solve(info, x0.T @ (w * (y0 - mu)))
         beta = beta + step
@@ -81,7 +82,7 @@ def logit(
         raise EstimationError(
             f"logit: IRLS did not converge in {MAX_ITER} iterations (separation?)"
         )
-    mu = 1 / (1 + np.exp(-(x0 @ beta)))
+    mu = expit(x0 @ beta)
     a_inv = np.linalg.inv(x0.T @ (x0 * (w * mu * (1 - mu))[:, None]))
     z = ((x0 * (w * (y0 - mu))[:, None]) @ a_inv).T
     vcov = covariance(design.structure, project(design.engine.projections, z))

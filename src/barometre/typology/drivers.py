@@ -21,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 from scipy import stats as st
+from scipy.special import expit
 
 from barometre.stats import Design, LogitFit, StatsError
 from barometre.typology._frame import FloatArray, as_polars
@@ -103,7 +104,7 @@ def _model_matrix(
 
 
 def _deviance(fit: LogitFit, x: FloatArray, y: FloatArray, w: FloatArray) -> float:
-    mu = 1.0 / (1.0 + np.exp(-(x @ np.asarray(fit.coefficients))))
+    mu = expit(x @ np.asarray(fit.coefficients))
     mu = np.clip(mu, 1e-300, 1 - 1e-16)
     return float(-2.0 * np.sum(w * (y * np.log(mu) + (1 - y) * np.log1p(-mu))))
 
