@@ -39,7 +39,14 @@ from barometre.campaign.storage import (
     wave_rates,
     write_codes,
 )
-from barometre.store import NotFoundError, Store, StoreError, default_url, open_store
+from barometre.cli._common import (
+    UrlOption,
+    WaveOption,
+    fail,
+    open_store_or_exit,
+    wave_id_or_exit,
+)
+from barometre.store import NotFoundError, StoreError
 
 app = typer.Typer(
     name="campaign",
@@ -48,10 +55,6 @@ app = typer.Typer(
 )
 console = Console()
 
-UrlOption = Annotated[
-    str | None, typer.Option("--url", help="Database URL; default $BAROMETRE_DATABASE_URL.")
-]
-WaveOption = Annotated[str, typer.Option("--wave", help="Name of the wave.")]
 CodesOption = Annotated[
     Path, typer.Option("--codes", help="Secrets file written by `barometre campaign codes`.")
 ]
@@ -73,25 +76,6 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=console,
     )
-
-
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code=1)
-
-
-def _open(url: str | None) -> Store:
-    try:
-        return open_store(url or default_url())
-    except StoreError as exc:
-        raise _fail(str(exc)) from exc
-
-
-def _wave_id(store: Store, name: str) -> int:
-    try:
-        return store.wave_by_name(name).id
-    except NotFoundError as exc:
-        raise _fail(str(exc)) from exc
 
 
 def _language(value: str) -> str:
@@ -141,7 +125,7 @@ def frame(
                 legal_units, establishments=establishments, financials=financials, filters=filters
             )
         except FrameSourceError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     result.units.write_parquet(out)
     for line in result.report.lines():
         console.print(line, markup=False, highlight=False)
@@ -207,9 +191,9 @@ def sample(
     try:
         drawn = draw_sample(units, design)
     except SamplingError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     contact_table = pl.read_csv(contacts, infer_schema=False) if contacts else None
-    with _open(url) as store:
+    with open_store_or_exit(url) as store:
         try:
             wave_id = store.wave_by_name(wave).id
         except NotFoundError:
@@ -220,7 +204,7 @@ def sample(
                     store, wave_id, units, drawn, contact_table, sampled_only=sampled_only
                 )
             except StoreError as exc:
-                raise _fail(str(exc)) from exc
+                raise fail(str(exc)) from exc
     if out is not None:
         drawn.units.write_parquet(out)
     summary = Table("stratum", "N", "n", "fraction", "take-all", title=f"sample of wave {wave!r}")
@@ -242,11 +226,11 @@ def codes(
     url: UrlOption = None,
 ) -> None:
     """Give every sampled company a link token and a short code; write the secrets file."""
-    with _open(url) as store:
+    with open_store_or_exit(url) as store:
         try:
-            issued = issue_wave_codes(store, _wave_id(store, wave))
+            issued = issue_wave_codes(store, wave_id_or_exit(store, wave))
         except (CampaignStateError, StoreError) as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     count = write_codes(out, issued)
     console.print(
         f"{count:,} codes issued; tokens are stored hashed, keep {out} safe "
@@ -258,7 +242,7 @@ def _read_codes(path: Path) -> dict[str, InvitationCode]:
     try:
         return read_codes(path)
     except (OSError, CampaignStateError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
 
 @app.command()
@@ -291,15 +275,15 @@ def letters(
         deadline=date.fromisoformat(deadline) if deadline else None,
     )
     secrets = _read_codes(codes_file)
-    with _open(url) as store, _progress() as progress:
+    with open_store_or_exit(url) as store, _progress() as progress:
         task = progress.add_task("letters", total=len(secrets))
         try:
             batch = print_wave_letters(
-                store, _wave_id(store, wave), secrets, study, Links(base=base_url), out,
+                store, wave_id_or_exit(store, wave), secrets, study, Links(base=base_url), out,
                 on_page=lambda done: progress.update(task, completed=done),
             )  # fmt: skip
         except (CampaignStateError, LetterError) as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     console.print(f"{batch.pages:,} letters written to {out}")
 
 
@@ -309,7 +293,7 @@ def _mail_options(
     try:
         settings = SmtpSettings.from_env()
     except MailingError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     changes: dict[str, object] = {}
     if smtp_host:
         changes["host"] = smtp_host
@@ -354,16 +338,16 @@ def send(
     settings = _mail_options(smtp_host, smtp_port, smtp_security, rate)
     study = MailStudy(study_name, signature, base_url)
     secrets = _read_codes(codes_file)
-    with _open(url) as store, _progress() as progress:
+    with open_store_or_exit(url) as store, _progress() as progress:
         task = progress.add_task("invitations", total=None)
         try:
             sent = send_wave_invitations(
-                store, _wave_id(store, wave), secrets, study, settings, Links(base=base_url),
+                store, wave_id_or_exit(store, wave), secrets, study, settings, Links(base=base_url),
                 _language(language),  # type: ignore[arg-type]
                 on_sent=lambda _: progress.advance(task),
             )  # fmt: skip
         except (CampaignStateError, MailingError) as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     ok = sum(s.accepted for s in sent)
     console.print(f"{ok:,} invitations sent, {len(sent) - ok:,} refused (bounces recorded)")
 
@@ -394,16 +378,16 @@ def remind(
     when = datetime.fromisoformat(now) if now else datetime.now(UTC)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    with _open(url) as store, _progress() as progress:
+    with open_store_or_exit(url) as store, _progress() as progress:
         task = progress.add_task("reminders", total=None)
         try:
             sent = send_wave_reminders(
-                store, _wave_id(store, wave), secrets, study, settings, Links(base=base_url),
+                store, wave_id_or_exit(store, wave), secrets, study, settings, Links(base=base_url),
                 now=when, language=_language(language),  # type: ignore[arg-type]
                 on_sent=lambda _: progress.advance(task),
             )  # fmt: skip
         except (CampaignStateError, MailingError) as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     if not sent:
         console.print("no reminder is due")
     for kind, messages in sent.items():
@@ -424,11 +408,11 @@ def status(
     url: UrlOption = None,
 ) -> None:
     """Show dispositions and AAPOR rates (RR, COOP, REF, CON) overall and per stratum."""
-    with _open(url) as store:
+    with open_store_or_exit(url) as store:
         try:
-            rates = wave_rates(store, _wave_id(store, wave), e)
+            rates = wave_rates(store, wave_id_or_exit(store, wave), e)
         except CampaignStateError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     rows = [("all", rates.overall)] + [(s.stratum, s.rates) for s in rates.strata]
     counts = Table("stratum", "cases", "I", "P", "R", "NC", "O", "UH+UO", "NE", "e",
                    title=f"final dispositions, wave {wave!r}")  # fmt: skip
@@ -462,11 +446,11 @@ def paper(
     url: UrlOption = None,
 ) -> None:
     """Import keyed paper questionnaires; print each rejected row with its reasons."""
-    with _open(url) as store:
+    with open_store_or_exit(url) as store:
         try:
-            outcome = import_wave_paper(store, _wave_id(store, wave), returns)
+            outcome = import_wave_paper(store, wave_id_or_exit(store, wave), returns)
         except (PaperFileError, OSError) as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     for row in outcome.rejected:
         console.print(row.describe(), markup=False, highlight=False)
     console.print(

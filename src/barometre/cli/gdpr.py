@@ -7,14 +7,12 @@ from typing import Annotated
 
 import typer
 
+from barometre.cli._common import UrlOption
 from barometre.store import NotFoundError, Store, StoreError, default_url, open_store
 
 app = typer.Typer(name="gdpr", help="Erase one company's data, or purge a closed wave's contacts.")
 log = logging.getLogger("barometre.gdpr")
 
-UrlOption = Annotated[
-    str | None, typer.Option("--url", help="Database URL (default: $BAROMETRE_DATABASE_URL).")
-]
 ByOption = Annotated[str, typer.Option("--by", help="Who asked for it (kept in the log).")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why (kept in the log).")]
 

@@ -7,13 +7,10 @@ from typing import Annotated
 
 import typer
 
+from barometre.cli._common import UrlOption
 from barometre.store import StoreError, default_url, open_store
 
 app = typer.Typer(name="user", help="Create study-team users and their API tokens.")
-
-UrlOption = Annotated[
-    str | None, typer.Option("--url", help="Database URL (default: $BAROMETRE_DATABASE_URL).")
-]
 
 
 @app.command()

@@ -7,35 +7,28 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from barometre.store import NotFoundError, Store, StoreError, open_store
+from barometre.cli._common import (
+    UrlOption,
+    WaveOption,
+    console,
+    fail,
+    open_store_or_exit,
+    wave_id_or_exit,
+)
+from barometre.store import Store
 
 app = typer.Typer(
     name="wave",
     help="Weight, extract and publish a wave once its fieldwork is over.",
     no_args_is_help=True,
 )
-console = Console()
-
-UrlOption = Annotated[
-    str | None, typer.Option("--url", help="Database URL; default $BAROMETRE_DATABASE_URL.")
-]
-WaveOption = Annotated[str, typer.Option("--wave", help="Name of the wave.")]
-
-
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(code=1)
 
 
 def _open(url: str | None, wave: str | None = None) -> tuple[Store, int]:
-    try:
-        store = open_store(url)
-        return store, store.wave_by_name(wave).id if wave else 0
-    except (StoreError, NotFoundError) as exc:
-        raise _fail(str(exc)) from exc
+    store = open_store_or_exit(url)
+    return store, wave_id_or_exit(store, wave) if wave else 0
 
 
 @app.command("list")
@@ -86,7 +79,7 @@ def weight(
             use_region=region,
         )
     except (WeightingError, StatsError, OSError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     store.store_weights(
         wave_id,
         result.weights,
@@ -171,6 +164,6 @@ def report(
             pdf=pdf,
         )
     except ReportError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     since = f", compared with {previous.wave}" if previous else ""
     console.print(f"report of {wave}{since}: {paths.html}")
