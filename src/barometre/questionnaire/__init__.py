@@ -40,7 +40,8 @@ from barometre.questionnaire._validate import (
     relevance,
     validate,
 )
-from barometre.questionnaire._xlsform_read import read_xlsform
+from barometre.questionnaire._xlsform_read import XLSFormImport, import_xlsform, read_xlsform
+from barometre.questionnaire._xlsform_sheets import XLSFormWarning
 from barometre.questionnaire._xlsform_write import write_xlsform
 
 __all__ = [
@@ -60,7 +61,10 @@ __all__ = [
     "Section",
     "UnknownQuestionError",
     "XLSFormError",
+    "XLSFormImport",
+    "XLSFormWarning",
     "diagnostic_subset",
+    "import_xlsform",
     "is_answered",
     "is_relevant",
     "load_builtin",

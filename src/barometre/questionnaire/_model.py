@@ -344,9 +344,9 @@ class Question:
                 question_id=qid,
                 field="choices",
             )
-        if len(self.choices) < 2:
+        if not self.choices:
             raise QuestionnaireError(
-                f"{what}: needs at least two choices", question_id=qid, field="choices"
+                f"{what}: needs at least one choice", question_id=qid, field="choices"
             )
         seen: set[str] = set()
         for choice in self.choices:

@@ -142,6 +142,42 @@ _SIMPLE_TYPES: Final = {
     "acknowledge": QuestionType.ACKNOWLEDGE,
     "calculate": QuestionType.CALCULATE,
 }
+# pyxform's older type names (question_type_dictionary.py), read as the type they stand for.
+LEGACY_TYPES: Final = {
+    **dict.fromkeys(("q string", "add text prompt"), "text"),
+    **dict.fromkeys(("q int", "add integer prompt"), "integer"),
+    **dict.fromkeys(("q decimal", "add decimal prompt"), "decimal"),
+    **dict.fromkeys(("q date", "add date prompt"), "date"),
+    **dict.fromkeys(
+        ("q datetime", "add datetime prompt", "date time", "q date time", "add date time prompt"),
+        "datetime",
+    ),
+    **dict.fromkeys(("q note", "add note prompt"), "note"),
+    **dict.fromkeys(("q calculate", "add calculate prompt"), "calculate"),
+    **dict.fromkeys(("q acknowledge", "add acknowledge prompt", "trigger"), "acknowledge"),
+    **dict.fromkeys(("get start time", "start time"), "start"),
+    **dict.fromkeys(("get end time", "end time"), "end"),
+    "get today": "today",
+    **dict.fromkeys(("device id", "get device id", "uri:deviceid"), "deviceid"),
+    **dict.fromkeys(("subscriber id", "get subscriber id", "uri:subscriberid"), "subscriberid"),
+    **dict.fromkeys(("sim id", "get sim id", "uri:simserial"), "simserial"),
+    **dict.fromkeys(("get phone number", "uri:phonenumber"), "phonenumber"),
+    "uri:username": "username",
+    "uri:email": "email",
+    **dict.fromkeys(
+        ("gps", "location", "q location", "add location prompt", "q geopoint"), "geopoint"
+    ),
+    **dict.fromkeys(("q picture", "q image", "add image prompt", "add photo prompt"), "image"),
+    **dict.fromkeys(("q audio", "add audio prompt"), "audio"),
+    **dict.fromkeys(("q video", "add video prompt"), "video"),
+    **dict.fromkeys(("q barcode", "add barcode prompt"), "barcode"),
+    "add file prompt": "file",
+    "q geoshape": "geoshape",
+    "q geotrace": "geotrace",
+    "background-geopoint": "start-geopoint",
+}
+# "phone number" is a text that pyxform checks for digits only.
+PHONE_NUMBER: Final = ("phone number", "regex(., '^\\d*$')")
 _RANGE_DEFAULTS: Final = {"start": 1.0, "end": 10.0, "step": 1.0}
 _FORM_ID_RE: Final = re.compile(r"[^A-Za-z0-9_.\-]+")
 
@@ -418,9 +454,19 @@ class _SurveyReader:
 
     def row(self, row: Row) -> None:
         raw_type = row.text("type")
+        if not raw_type and not row.text("name"):
+            # pyxform reads a row with neither type nor name as a comment.
+            self.warnings.append(row.warn("a row without type or name is read as a comment"))
+            return
         if not raw_type:
             raise row.fail("the type is missing", "type")
-        words = _legacy_select(raw_type) or raw_type.split()
+        legacy = " ".join(raw_type.split()).lower()
+        phone = legacy == PHONE_NUMBER[0]
+        if phone:
+            legacy = "text"
+        words = _legacy_select(raw_type) or [LEGACY_TYPES.get(legacy, legacy)]
+        if not phone and len(words) == 1 and words[0] == legacy and legacy not in LEGACY_TYPES:
+            words = raw_type.split()
         first = words[0].lower()
         if len(words) >= 2 and first in ("begin", "end", "select"):
             first = f"{first} {words[1].lower()}"  # "begin group", "select one"...
@@ -442,7 +488,7 @@ class _SurveyReader:
         elif head in METADATA_TYPES:
             self.meta(row, head)
         elif head in ("select_one", "select_multiple") or head in _SIMPLE_TYPES:
-            self.question(row, head, words)
+            self.question(row, head, words, PHONE_NUMBER[1] if phone else None)
         else:
             raise row.fail(
                 f"question type {raw_type!r} is not supported (docs/questionnaire.md lists "
@@ -498,7 +544,9 @@ class _SurveyReader:
             self.groups.append(self.current)
         return self.current
 
-    def question(self, row: Row, head: str, words: list[str]) -> None:
+    def question(
+        self, row: Row, head: str, words: list[str], implied_constraint: str | None = None
+    ) -> None:
         kind, choices, integer, or_other = self.kind(row, head, words)
         name = row.text("name")
         if not name:
@@ -508,7 +556,7 @@ class _SurveyReader:
             for lang, text in _texts(row, base, self.warnings).items():
                 texts[f"{base}_{lang}"] = text
         minimum, maximum, step = row.numeric(xc.MINIMUM), row.numeric(xc.MAXIMUM), None
-        constraint = row.text("constraint")
+        constraint = row.text("constraint") or implied_constraint
         if head == "range":
             params = _parameters(row)
             minimum, maximum = _number(params["start"]), _number(params["end"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings as python_warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -149,7 +150,9 @@ def normalise_header(value: Cell, double_colon: bool = True) -> str:
     return f"{base}::{rest}" if rest else base
 
 
-def table_of(sheet_name: str, rows: Iterator[tuple[Cell, ...]]) -> Table:
+def table_of(
+    sheet_name: str, rows: Iterator[tuple[Cell, ...]], warnings: list[XLSFormWarning]
+) -> Table:
     table = Table(sheet_name, [])
     for number, values in enumerate(rows, start=1):
         if number == 1:
@@ -170,11 +173,16 @@ def table_of(sheet_name: str, rows: Iterator[tuple[Cell, ...]]) -> Table:
                 continue
             header = table.headers[index] if index < len(table.headers) else ""
             if not header:
-                raise table.fail(
-                    f"a value ({value!r}) under a column without a header",
-                    number,
-                    get_column_letter(index + 1),
+                # pyxform reads no column without a header (authors keep notes there).
+                warnings.append(
+                    XLSFormWarning(
+                        f"a value ({value!r}) under a column without a header is not read",
+                        sheet_name,
+                        number,
+                        get_column_letter(index + 1),
+                    )
                 )
+                continue
             if header.startswith("$"):
                 continue  # KoboToolbox bookkeeping ($kuid, $autoname...), not form content
             cells[header] = value
@@ -215,6 +223,16 @@ def _xls_rows(source: str | Path) -> dict[str, Iterator[tuple[Cell, ...]]]:
 
 def load_tables(source: str | Path | IO[bytes], warnings: list[XLSFormWarning]) -> dict[str, Table]:
     """The survey, choices and settings sheets; any other sheet is noted and not read."""
+    with python_warnings.catch_warnings():
+        # openpyxl warns about spreadsheet extensions it drops (data validation lists,
+        # conditional formats): presentation, not form content.
+        python_warnings.simplefilter("ignore", UserWarning)
+        return _load_tables(source, warnings)
+
+
+def _load_tables(
+    source: str | Path | IO[bytes], warnings: list[XLSFormWarning]
+) -> dict[str, Table]:
     sheets: dict[str, Iterator[tuple[Cell, ...]]]
     workbook = None
     if isinstance(source, str | Path) and Path(source).suffix.lower() == ".xls":
@@ -231,11 +249,11 @@ def load_tables(source: str | Path | IO[bytes], warnings: list[XLSFormWarning]) 
             # A workbook of one sheet is its survey, as pyxform reads it.
             ((title, rows),) = sheets.items()
             warnings.append(XLSFormWarning("the only sheet is read as the survey", sheet=title))
-            return {"survey": table_of(title, rows)}
+            return {"survey": table_of(title, rows, warnings)}
         for title, rows in sheets.items():
             name = title.strip().lower()
             if name in FORM_SHEETS and name not in tables:
-                tables[name] = table_of(title, rows)
+                tables[name] = table_of(title, rows, warnings)
             elif any(any(v not in (None, "") for v in row) for row in rows):
                 # pyxform ignores other sheets too; say so rather than read a README as a form.
                 warnings.append(
