@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from barometre.errors import UserError
 from barometre.synth import mixes, model
 from barometre.synth.calibration import frozen_parameters
 from barometre.synth.frame import BLOCK_SIZE, draw_units, unit_blocks
@@ -61,7 +62,7 @@ ANSWER_COLUMNS: tuple[str, ...] = (
 """Answer columns of the wave dataset, in questionnaire order."""
 
 
-class PopulationMismatchError(ValueError):
+class PopulationMismatchError(UserError, ValueError):
     """Sampled units that the population does not hold (a frame from another seed?)."""
 
 
