@@ -22,7 +22,6 @@ from barometre.store.errors import (
 )
 from barometre.store.records import (
     ApiToken,
-    BenchmarkRow,
     Case,
     Contact,
     Disposition,
@@ -45,7 +44,6 @@ __all__ = [
     "SAMPLE_COLUMNS",
     "URL_ENV",
     "ApiToken",
-    "BenchmarkRow",
     "Case",
     "Contact",
     "Disposition",
