@@ -126,10 +126,15 @@ def publish(
     url: UrlOption = None,
 ) -> None:
     """Store the wave's results and benchmark table; the self-diagnostic then compares with it."""
+    from barometre.publication import PublicationMismatch
     from barometre.publication import publish as publish_wave
+    from barometre.report import ReportError, read_results_json
 
     store, wave_id = _open(url, wave)
-    table = publish_wave(store, wave_id, results.read_text(encoding="utf-8"))
+    try:
+        table = publish_wave(store, wave_id, read_results_json(results))
+    except (ReportError, PublicationMismatch) as exc:
+        raise fail(str(exc)) from exc
     console.print(
         f"wave {wave} published: benchmark of {len(table.cells)} peer groups (min n {table.min_n})"
     )

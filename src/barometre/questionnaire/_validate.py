@@ -12,9 +12,10 @@ import datetime as dt
 import math
 import numbers
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from barometre.questionnaire import _expression as ex
+from barometre.questionnaire._answers import Answers, is_answered
 from barometre.questionnaire._model import (
     ACKNOWLEDGED,
     Choice,
@@ -24,9 +25,6 @@ from barometre.questionnaire._model import (
     Section,
 )
 from barometre.questionnaire._problems import Problem, ProblemCode, make_problem
-
-Answer = str | Sequence[str] | int | float | None
-Answers = Mapping[str, Answer]
 
 _EXPECTED: dict[QuestionType, tuple[str, str]] = {
     QuestionType.SINGLE: ("un code de réponse (texte)", "an answer code (text)"),
@@ -49,17 +47,6 @@ _EXPECTED: dict[QuestionType, tuple[str, str]] = {
     QuestionType.CALCULATE: ("un texte ou un nombre", "a text or a number"),
 }
 _TIME_RE = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?\Z")
-
-
-def is_answered(value: object) -> bool:
-    """Whether a value counts as an answer (``None``, blank text and ``[]`` do not)."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return value.strip() != ""
-    if isinstance(value, list | tuple):
-        return len(value) > 0
-    return True
 
 
 def _as_value(value: object) -> ex.Value:

@@ -21,9 +21,7 @@ from barometre.store.errors import (
     WriteFailed,
 )
 from barometre.store.records import (
-    AnswerValue,
     ApiToken,
-    BenchmarkRow,
     Case,
     Contact,
     Disposition,
@@ -45,9 +43,7 @@ __all__ = [
     "FRAME_COLUMNS",
     "SAMPLE_COLUMNS",
     "URL_ENV",
-    "AnswerValue",
     "ApiToken",
-    "BenchmarkRow",
     "Case",
     "Contact",
     "Disposition",

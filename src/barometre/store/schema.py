@@ -50,6 +50,8 @@ waves = sa.Table(
     sa.Column("status", sa.String(16), nullable=False, server_default="draft"),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("published_at", UTCDateTime),
+    # The fewest respondents a cell of the wave's benchmark table needs to be shown.
+    sa.Column("benchmark_min_n", sa.Integer),
     sa.CheckConstraint(_in("status", WAVE_STATUSES), name="status"),
 )
 
@@ -250,8 +252,6 @@ benchmarks = sa.Table(
     sa.Column("ci_high", sa.Float),
     sa.Column("n", sa.Integer, nullable=False),
     sa.Column("suppressed", sa.Boolean, nullable=False),
-    # The smallest cell size the table shows (the same on every row of a wave's table).
-    sa.Column("min_n", sa.Integer),
     sa.UniqueConstraint("wave_id", "peer_cell", "indicator"),
 )
 
