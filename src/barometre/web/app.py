@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from barometre import __version__
 from barometre.diagnostic import SCORE_ITEMS
 from barometre.store import Store, open_store
+from barometre.web import questions
 from barometre.web.data import WebData
 from barometre.web.i18n import pick_language, translate
 from barometre.web.security import RateLimiter, SecurityHeaders, csrf_token
@@ -38,6 +39,7 @@ def _environment() -> jinja2.Environment:
     )
     env.globals["score_items"] = SCORE_ITEMS
     env.globals["static"] = lambda name: f"/static/{name}?v={__version__}"
+    questions.register(env)  # piped labels and cascading choices
     return env
 
 

@@ -115,7 +115,12 @@ def _case(request: Request) -> tuple[int, str] | None:
 
 def pages(questionnaire: Questionnaire, asked: Mapping[str, bool]) -> list[Section]:
     """The sections with a question to ask, given the relevance of every question."""
-    return [s for s in questionnaire.sections if any(asked[q.id] for q in s.questions)]
+    # A calculation is never shown, so a section of calculations only is no page.
+    return [
+        s
+        for s in questionnaire.sections
+        if any(asked[q.id] and q.type.value != "calculate" for q in s.questions)
+    ]
 
 
 def _page_response(
