@@ -35,6 +35,18 @@ class Variable:
     label: str
     type: str
     codes: tuple[tuple[int, str, str], ...]  # (numeric code, choice code, label)
+    measure: str = "nominal"  # SPSS measure level: nominal, ordinal or scale
+
+
+# SPSS measure level of a question type: a 4-point scale is ordered, numbers and moments are
+# quantities, everything else names categories.
+MEASURES = {
+    "scale4": "ordinal",
+    "number": "scale",
+    "date": "scale",
+    "time": "scale",
+    "datetime": "scale",
+}
 
 
 def variables(questionnaire: Any, lang: str = "fr") -> tuple[Variable, ...]:
@@ -42,9 +54,19 @@ def variables(questionnaire: Any, lang: str = "fr") -> tuple[Variable, ...]:
     check_lang(lang)
     out: list[Variable] = []
     for q in questionnaire.questions:
+        kind = question_type(q)
+        if kind == "note":
+            continue  # read, never answered: no column
         label = q.label_en if lang == "en" else q.label_fr
+        if kind == "calculate" and not label:
+            label = q.id
+        choices: tuple[Any, ...] = tuple(
+            getattr(q, "offered_choices", None) or getattr(q, "choices", None) or ()
+        )
+        if kind == "acknowledge":
+            choices = (_Acknowledged(),)
         if is_multiple(q):
-            for c in q.choices:
+            for c in choices:
                 choice = c.label_en if lang == "en" else c.label_fr
                 out.append(
                     Variable(
@@ -58,10 +80,19 @@ def variables(questionnaire: Any, lang: str = "fr") -> tuple[Variable, ...]:
             continue
         codes = tuple(
             (k, c.code, c.label_en if lang == "en" else c.label_fr)
-            for k, c in enumerate(q.choices, start=1)
+            for k, c in enumerate(choices, start=1)
         )
-        out.append(Variable(q.id, q.id, label, question_type(q), codes))
+        out.append(Variable(q.id, q.id, label, kind, codes, MEASURES.get(kind, "nominal")))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Acknowledged:
+    """The one answer of an acknowledge question, coded like a choice."""
+
+    code: str = "OK"
+    label_fr: str = "Accepté (OK)"
+    label_en: str = "Acknowledged (OK)"
 
 
 def design_variables(lang: str) -> tuple[Variable, ...]:

@@ -8,6 +8,7 @@ order with value labels, since Stata labels only integers.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,17 +95,61 @@ def value_labels(
     }
 
 
+# Dates and times are stored as ISO texts; SPSS and Stata get them as their own types.
+SAV_FORMATS = {"date": "DATE11", "time": "TIME8", "datetime": "DATETIME20"}
+DTA_FORMATS = {"date": "%td", "time": "%tcHH:MM:SS", "datetime": "%tc"}
+
+
+def temporal_columns(frame: pl.DataFrame, questionnaire: Any) -> dict[str, str]:
+    """{column: "date" | "time" | "datetime"} for the frame's date and time questions."""
+    kinds = {v.name: v.type for v in _labelled_variables(frame, questionnaire, "fr")}
+    return {c: k for c, k in kinds.items() if k in SAV_FORMATS}
+
+
+def _moment(kind: str, text: object) -> dt.date | dt.time | dt.datetime | None:
+    """An ISO date, time or date-time text as a value; None when empty or malformed."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        if kind == "date":
+            return dt.date.fromisoformat(text[:10])
+        if kind == "time":
+            return dt.time.fromisoformat(text)
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _to_pandas_typed(coded: pl.DataFrame, temporal: dict[str, str]) -> Any:
+    """The frame for pyreadstat: ISO texts parsed to dates, times and date-times."""
+    frame = coded.to_pandas()
+    for column, kind in temporal.items():
+        frame[column] = pd_objects([_moment(kind, v) for v in coded[column].to_list()])
+    return frame
+
+
+def pd_objects(values: list[Any]) -> Any:
+    """A pandas object column (pyreadstat types a column of date / time objects by them)."""
+    import pandas as pd
+
+    return pd.Series(values, dtype=object)
+
+
 def write_sav(frame: pl.DataFrame, questionnaire: Any, path: Path, lang: str = "fr") -> Path:
-    """SPSS .sav with variable and value labels."""
+    """SPSS .sav with variable and value labels, measure levels, dates and times as such."""
     import pyreadstat
 
     coded = numeric_coded(frame, questionnaire)
+    temporal = temporal_columns(frame, questionnaire)
+    measures = {v.name: v.measure for v in _labelled_variables(frame, questionnaire, lang)}
     try:
         pyreadstat.write_sav(
-            coded.to_pandas(),
+            _to_pandas_typed(coded, temporal),
             str(path),
             column_labels=_column_labels(frame, questionnaire, lang),
             variable_value_labels=value_labels(frame, questionnaire, lang),
+            variable_measure=measures,
+            variable_format={c: SAV_FORMATS[k] for c, k in temporal.items()},
         )
     except Exception as ex:
         raise ExportError(f"could not write SPSS file {path}: {ex}") from ex
@@ -123,9 +168,10 @@ def write_dta(frame: pl.DataFrame, questionnaire: Any, path: Path, lang: str = "
         for c, lab in _column_labels(frame, questionnaire, lang).items()
     }
     names = stata_names(coded.columns)
+    temporal = temporal_columns(frame, questionnaire)
     try:
         pyreadstat.write_dta(
-            coded.rename(names).to_pandas(),
+            _to_pandas_typed(coded, temporal).rename(columns=names),
             str(path),
             column_labels={names[c]: lab for c, lab in labels.items()},
             variable_value_labels={

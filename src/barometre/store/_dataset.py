@@ -16,6 +16,8 @@ from barometre.questionnaire import (
     NETWORK_QUESTIONS,
     PRESENT,
     Questionnaire,
+    QuestionType,
+    calculations,
     present_code,
     wide_columns,
     wide_row,
@@ -33,6 +35,8 @@ def dataset_schema(questionnaire: Questionnaire) -> dict[str, Any]:
     """Column names and polars types of a wave dataset for this questionnaire, in order."""
     schema: dict[str, Any] = {"case_id": pl.String}
     for question in questionnaire.questions:
+        if question.type is QuestionType.NOTE:
+            continue  # a note is read, never answered: no column
         shape = question_shape(question)
         if shape == "multiple":
             for column in wide_columns(question):
@@ -59,8 +63,13 @@ def build_rows(
     questions = list(questionnaire.questions)
     asked = {q.id for q in questions}
     networks = [n for n in NETWORK_QUESTIONS if n in asked]
+    computes = any(q.type is QuestionType.CALCULATE for q in questions)
     for case in cases:
         answers = case["answers"]
+        if computes:
+            # A calculate question's value is computed from the answers, as in the field.
+            computed = calculations(questionnaire, answers)
+            answers = {**answers, **{k: _calculated(v) for k, v in computed.items()}}
         columns["case_id"].append(case["case_id"])
         for column, value in wide_row(questions, answers).items():
             columns[column].append(value)
@@ -75,6 +84,12 @@ def build_rows(
         columns["weight"].append(case["design_weight"] if weight is None else weight)
         columns[PRESENT].append(present_code(answers, networks))
     return columns
+
+
+def _calculated(value: str | float) -> str:
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return value
 
 
 class DatasetRepository(StoreBase):

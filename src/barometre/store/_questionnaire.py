@@ -35,9 +35,22 @@ def question_shape(question: Question) -> Shape:
         return "multiple"
     if question.type is QuestionType.NUMBER:
         return "number"
-    if question.type is QuestionType.TEXT:
+    if question.type in _TEXT_SHAPED:
         return "text"
     return "code"
+
+
+# Stored as texts: ISO dates and times (YYYY-MM-DD, HH:MM, YYYY-MM-DDTHH:MM) and calculations.
+_TEXT_SHAPED = frozenset(
+    {
+        QuestionType.TEXT,
+        QuestionType.DATE,
+        QuestionType.TIME,
+        QuestionType.DATETIME,
+        QuestionType.CALCULATE,
+        QuestionType.NOTE,
+    }
+)
 
 
 class QuestionnaireCatalog:

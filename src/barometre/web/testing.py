@@ -13,18 +13,24 @@ from typing import Any
 import numpy as np
 
 from barometre.campaign.codes import InvitationCode, issue_codes
+from barometre.questionnaire import load_builtin
 from barometre.store import NewInvitation, Store, Wave
 from barometre.synth.identifiers import sirens_for
 
 
 def open_wave_with_invitations(
-    store: Store, name: str, n_cases: int, *, seed: int = 1
+    store: Store, name: str, n_cases: int, *, seed: int = 1, questionnaire_id: str = "bpi2018"
 ) -> tuple[Wave, list[InvitationCode]]:
-    """An open wave of `n_cases` sampled companies, each with a personal code."""
+    """An open wave of `n_cases` sampled companies, each with a personal code.
+
+    Another questionnaire (registered with the store first) may be given; the frame's size
+    bands and sectors are then the 2018 ones.
+    """
     rng = random.Random(seed)
-    wave = store.create_wave(name, "bpi2018")
+    wave = store.create_wave(name, questionnaire_id)
     questionnaire = store.questionnaire_of(wave.id)
-    size_bands, sectors = (questionnaire.question(q).codes for q in ("size_band", "sector"))
+    codes_of = questionnaire if "size_band" in questionnaire else load_builtin("bpi2018")
+    size_bands, sectors = (codes_of.question(q).codes for q in ("size_band", "sector"))
     units = [
         {
             "siren": f"{siren:09d}",
