@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Final
 
 from barometre.questionnaire._answers import Answers, is_answered
@@ -64,8 +65,13 @@ def pipe(
     lang: str = "fr",
     *,
     today: dt.date | None = None,
+    missing: Callable[[str], str] | None = None,
 ) -> str:
-    """``text`` with every ``${name}`` replaced by the answer to ``name`` (see answer_text)."""
+    """``text`` with every ``${name}`` replaced by the answer to ``name`` (see answer_text).
+
+    ``missing(name)`` gives the words for an answer not (yet) known, e.g. "(your answer to
+    question 3)" on a paper form; without it such an answer shows nothing, as in ODK.
+    """
     if "${" not in text:
         return text
 
@@ -73,6 +79,7 @@ def pipe(
         name = match.group(1)
         if name not in questionnaire:
             return match.group(0)  # refused at load time; never reached for a loaded form
-        return answer_text(questionnaire, name, answers, lang, today=today)
+        shown = answer_text(questionnaire, name, answers, lang, today=today)
+        return missing(name) if not shown and missing is not None else shown
 
     return _PIPED.sub(replace, text)
