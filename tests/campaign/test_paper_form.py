@@ -126,3 +126,22 @@ def test_skip_instruction_in_words(tmp_path: Path) -> None:
     text = pdf_text(paper_questionnaire_pdf(form, "fr"), tmp_path)
     assert "Si « Non », passez à la question 4." in text
     assert "Répondez si vous avez répondu « Oui » à la question 1." in text
+
+
+def test_letters_can_include_the_paper_form(tmp_path: Path) -> None:
+    """With paper_form, each letter is followed by that company's form, its code on it."""
+    from datetime import date
+
+    from barometre.campaign.letters import render_letters
+
+    from .test_letters import RECIPIENTS, STUDY
+
+    pdf = tmp_path / "letters.pdf"
+    render_letters(RECIPIENTS[:2], STUDY, pdf, letter_date=date(2026, 3, 2), paper_form=skip_form())
+    text = pdf_text(pdf.read_bytes(), tmp_path, "copy.pdf")
+    pages = text.split("\f")
+    assert "K7QF-3MZP-X" in pages[0] and "Questionnaire papier" not in pages[0]
+    assert "Questionnaire papier" in pages[1] and "K7QF-3MZP-X" in pages[1]
+    assert "Si « Non », passez à la question 4." in pages[1]
+    assert "0ABC-DEFG-H" in pages[2] and "Questionnaire papier" in pages[3]
+    assert "0ABC-DEFG-H" in pages[3]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 from xml.sax.saxutils import escape
 
 import qrcode
@@ -29,6 +29,9 @@ from reportlab.platypus import Frame as LayoutFrame
 from reportlab.platypus import Paragraph
 
 from barometre.campaign.errors import CampaignError
+
+if TYPE_CHECKING:
+    from barometre.questionnaire import Questionnaire
 
 Language = Literal["fr", "en"]
 
@@ -277,8 +280,13 @@ def render_letters(
     output: Path | BinaryIO,
     letter_date: date | None = None,
     on_page: Callable[[int], None] | None = None,
+    paper_form: Questionnaire | None = None,
 ) -> LetterBatch:
-    """Write one page per recipient to `output` (a path or a binary file object)."""
+    """Write one page per recipient to `output` (a path or a binary file object).
+
+    With `paper_form`, each letter is followed by that recipient's paper questionnaire
+    (its code and QR code on the first page), from a new page.
+    """
     when = letter_date or date.today()
     fonts = _fonts()
     target = str(output) if isinstance(output, Path) else output
@@ -293,6 +301,11 @@ def render_letters(
     for recipient in recipients:
         _draw_page(canvas, recipient, fonts)
         canvas.showPage()
+        if paper_form is not None:
+            from barometre.campaign.paper_form import PaperForm, draw_paper_questionnaire
+
+            form = PaperForm(recipient.short_code, recipient.link)
+            draw_paper_questionnaire(canvas, paper_form, study.language, form)
         done.append(recipient.case_id)
         if on_page is not None:
             on_page(len(done))

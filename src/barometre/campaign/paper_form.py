@@ -12,10 +12,10 @@ case. `draw_paper_questionnaire` draws onto an open canvas (the letters append i
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -26,6 +26,11 @@ from barometre.campaign.letters import _draw_qr, _fonts
 from barometre.questionnaire import Question, Questionnaire, QuestionType, pipe
 from barometre.questionnaire import _expression as ex
 from barometre.questionnaire._validate import relevance, section_chain
+
+if TYPE_CHECKING:
+    from barometre.campaign.codes import InvitationCode
+    from barometre.campaign.storage import Links
+    from barometre.store import Store
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -489,3 +494,22 @@ def write_paper_questionnaires(
             on_form(count)
     canvas.save()
     return count
+
+
+def print_wave_paper_forms(
+    store: Store,
+    wave_id: int,
+    codes: Mapping[str, InvitationCode],
+    links: Links,
+    output: Path | BinaryIO,
+    language: str = "fr",
+    on_form: Callable[[int], None] | None = None,
+) -> int:
+    """One paper questionnaire per case of the wave that has a code (in case order)."""
+    questionnaire = store.questionnaire_of(wave_id)
+    forms = [
+        PaperForm(code.short_code, links.answer_link(code.token))
+        for case in store.cases(wave_id)
+        if (code := codes.get(case.case_id)) is not None
+    ]
+    return write_paper_questionnaires(questionnaire, language, forms, output, on_form)

@@ -189,8 +189,12 @@ def print_wave_letters(
     links: Links,
     output: Path,
     on_page: Callable[[int], None] | None = None,
+    with_paper_form: bool = False,
 ) -> LetterBatch:
-    """One letter per case with a postal address and a code, not opted out."""
+    """One letter per case with a postal address and a code, not opted out.
+
+    With `with_paper_form`, each letter is followed by the case's paper questionnaire.
+    """
     table = _mailing(store, wave_id).filter(
         pl.col("postal_code").is_not_null() & pl.col("opted_out_at").is_null()
     )
@@ -209,7 +213,8 @@ def print_wave_letters(
                 link=links.answer_link(code.token),
             )
         )
-    batch = render_letters(recipients, study, output, on_page=on_page)
+    paper = store.questionnaire_of(wave_id) if with_paper_form else None
+    batch = render_letters(recipients, study, output, on_page=on_page, paper_form=paper)
     open_fieldwork(store, wave_id)
     return batch
 

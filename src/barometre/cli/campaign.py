@@ -263,6 +263,9 @@ def letters(
     deadline: Annotated[str | None, typer.Option(help="Answer by (YYYY-MM-DD).")] = None,
     language: LanguageOption = "fr",
     url: UrlOption = None,
+    paper_form: Annotated[
+        bool, typer.Option("--paper-form", help="Follow each letter with its paper questionnaire.")
+    ] = False,
 ) -> None:
     """Print one invitation letter per sampled company (PDF, window envelopes)."""
     study = LetterStudy(
@@ -281,6 +284,7 @@ def letters(
             batch = print_wave_letters(
                 store, wave_id_or_exit(store, wave), secrets, study, Links(base=base_url), out,
                 on_page=lambda done: progress.update(task, completed=done),
+                with_paper_form=paper_form,
             )  # fmt: skip
         except (CampaignStateError, LetterError) as exc:
             raise fail(str(exc)) from exc

@@ -12,16 +12,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.tree import Tree
 
-from barometre.cli._common import fail
+from barometre.cli._common import UrlOption, fail
 from barometre.questionnaire import (
     BUILTINS,
     Questionnaire,
     QuestionnaireError,
     diagnostic_subset,
+    import_xlsform,
     load_builtin,
     questionnaire_to_yaml,
     read_questionnaire_file,
-    read_xlsform,
     validate,
     write_questionnaire_file,
 )
@@ -189,7 +189,7 @@ def export(
 
 @app.command("import")
 def import_command(
-    form: Annotated[Path, typer.Argument(help="The XLSForm workbook (.xlsx) to read.")],
+    form: Annotated[Path, typer.Argument(help="The XLSForm workbook (.xlsx or .xls) to read.")],
     output: Annotated[
         Path | None,
         typer.Option(
@@ -199,11 +199,14 @@ def import_command(
 ) -> None:
     """Read an XLSForm, report its errors with sheet, row and column, write the canonical file."""
     try:
-        questionnaire = read_xlsform(form)
+        imported = import_xlsform(form)
     except QuestionnaireError as error:
         raise fail(f"{form}: {error}") from error
     except OSError as error:
         raise fail(f"{form}: cannot be read ({error.strerror})") from error
+    questionnaire = imported.questionnaire
+    for warning in imported.warnings:
+        errors.print(f"[yellow]warning[/yellow]: {escape(str(form))}: {escape(str(warning))}")
     if output is None:
         typer.echo(questionnaire_to_yaml(questionnaire), nl=False)
         return
@@ -219,3 +222,59 @@ def import_command(
         f"[green]ok[/green] {questionnaire.id} {questionnaire.version}: "
         f"{len(questionnaire.questions)} questions written to {escape(str(output))}"
     )
+
+
+@app.command("print")
+def print_command(
+    out: Annotated[Path, typer.Argument(help="PDF to write.")],
+    builtin: IdOption = "bpi2018",
+    file: FileOption = None,
+    lang: LangOption = "fr",
+    wave: Annotated[
+        str | None,
+        typer.Option("--wave", help="Print one form per case of this wave (its questionnaire)."),
+    ] = None,
+    codes_file: Annotated[
+        Path | None,
+        typer.Option("--codes", help="With --wave: the codes file of `barometre campaign codes`."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="With --wave: the web questionnaire's address.")
+    ] = None,
+    url: UrlOption = None,
+) -> None:
+    """Print the paper questionnaire (PDF): blank, or one per case with its code and QR code."""
+    # Imported here: reportlab is heavy, and `barometre --help` must stay quick.
+    from barometre.campaign.paper_form import (
+        PaperForm,
+        print_wave_paper_forms,
+        write_paper_questionnaires,
+    )
+
+    _check_lang(lang)
+    if wave is None:
+        questionnaire = _load(builtin, file)
+        try:
+            write_paper_questionnaires(questionnaire, lang, [PaperForm()], out)
+        except OSError as error:
+            raise fail(f"{out}: {error}") from error
+        console.print(f"blank paper questionnaire written to {escape(str(out))}")
+        return
+    if codes_file is None or base_url is None:
+        raise fail("--wave needs --codes (the codes file) and --base-url (for the QR codes)")
+    from barometre.campaign.errors import CampaignError
+    from barometre.campaign.storage import Links, read_codes
+    from barometre.cli._common import open_store_or_exit, wave_id_or_exit
+
+    try:
+        secrets = read_codes(codes_file)
+    except (OSError, CampaignError) as error:
+        raise fail(f"{codes_file}: {error}") from error
+    with open_store_or_exit(url) as store:
+        try:
+            count = print_wave_paper_forms(
+                store, wave_id_or_exit(store, wave), secrets, Links(base=base_url), out, lang
+            )
+        except OSError as error:
+            raise fail(f"{out}: {error}") from error
+    console.print(f"{count:,} paper questionnaires written to {escape(str(out))}")
