@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from barometre.stats._estimators import Linearized
+from barometre.stats._estimators import Linearized, srs_variance
 from barometre.stats._projections import (
     R_RAKING_SWEEPS,
     GregCalibration,
@@ -174,9 +174,10 @@ def run_breakdown(
     w2y = sums(weights * weights * y)
     s_y = sums(y)
     if binary:
-        w2y2, nonzero = w2y, s_y
+        w2y2, nonzero, wy2 = w2y, s_y, wy
     else:
         w2y2, nonzero = sums(weights * weights * y * y), sums((y != 0).astype(np.float64))
+        wy2 = sums(weights * y * y)
     if statistic == "total":
         est = wy.sum(axis=1)
         z1, zw, z2, zr = wy, w2y, w2y2, s_y
@@ -203,12 +204,17 @@ def run_breakdown(
     n_by_stratum = _by_stratum(ones, h, structure.n_strata)
     n = ones.sum(axis=1).astype(np.int64)
     df = n - (n_by_stratum > 0).sum(axis=1)
+    w_dom, wy_dom = w.sum(axis=1), wy.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = wy2.sum(axis=1) - wy_dom * wy_dom / w_dom
+        deff = var / srs_variance(spread, w_dom, n, statistic)
     return Linearized(
         estimate=est,
         se=np.sqrt(np.maximum(var, 0.0)),
         df=df.astype(np.int64),
         n=n,
         nonzero=nonzero.sum(axis=1).astype(np.int64),
+        deff=deff,
     )
 
 
