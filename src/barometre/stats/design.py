@@ -207,6 +207,20 @@ class Design:
 
     def indicator(self, column: str, level: Any) -> FloatArray:
         """1.0 where ``column == level``, 0.0 elsewhere, NaN where missing."""
+        if (
+            column not in self._codes
+            and isinstance(level, int | float)
+            and not isinstance(level, bool)
+            and column in self._frame.columns
+            and self._frame[column].dtype.is_numeric()
+        ):
+            # A numeric code (a 0/1 answer): compared directly, no level table.
+            x = self.values(column)
+            hit = x == level
+            if not hit.any():
+                raise EstimationError(f"level {level!r} does not occur in column {column!r}")
+            ind: FloatArray = np.where(np.isnan(x), np.nan, hit.astype(np.float64))
+            return ind
         levels, codes = self.levels(column)
         text = [str(v) for v in levels]
         if level not in levels and str(level) not in text:
@@ -502,9 +516,12 @@ class Design:
     ) -> Linearized:
         """``statistic`` ("mean" or "total") of ``values`` in every domain of ``by``.
 
-        ``binary``: the values are a 0/1 indicator (lets the fast path skip work).
+        ``values`` is one column (n,) or a block of columns (k x n); results
+        are column-major: estimate ``i * domains + d`` is column i in domain d.
+        ``binary``: the values are 0/1 indicators (lets the fast path skip work).
         """
         levels, codes, _ = self.breakdown(by)
+        block = values[None, :] if values.ndim == 1 else values
         if self._cells is not None:
             if by not in self._breakdowns:
                 self._breakdowns[by] = breakdown(
@@ -514,12 +531,13 @@ class Design:
                 self._cells,
                 self._structure,
                 self._engine.weights,
-                values,
+                block,
                 self._breakdowns[by],
                 statistic,
                 binary,
             )
-        requests = [Request(values, codes == k) for k in range(len(levels))]
+        masks = [codes == k for k in range(len(levels))]
+        requests = [Request(row, mask) for row in block for mask in masks]
         return self._engine.run(requests, statistic)
 
     def mean_estimates(self, lin: Linearized) -> list[Estimate]:
@@ -567,18 +585,17 @@ def _as_by(column: str | Sequence[str]) -> str | tuple[str, ...]:
 
 def _estimates(lin: Linearized, lo: FloatArray, hi: FloatArray) -> list[Estimate]:
     deff = np.full(lin.estimate.shape, np.nan) if lin.deff is None else lin.deff
-    return [
-        Estimate(
-            estimate=float(lin.estimate[i]),
-            se=float(lin.se[i]),
-            ci_low=float(lo[i]),
-            ci_high=float(hi[i]),
-            df=int(lin.df[i]),
-            n=int(lin.n[i]),
-            deff=float(deff[i]),
-        )
-        for i in range(lin.estimate.shape[0])
-    ]
+    # tolist() converts whole arrays to Python numbers at once (batches are large).
+    columns = (
+        lin.estimate.tolist(),
+        lin.se.tolist(),
+        lo.tolist(),
+        hi.tolist(),
+        lin.df.tolist(),
+        lin.n.tolist(),
+        deff.tolist(),
+    )
+    return [Estimate(*row) for row in zip(*columns, strict=True)]
 
 
 def _check_weights(w: FloatArray, column: str) -> None:
