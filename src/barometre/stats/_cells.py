@@ -121,12 +121,12 @@ class Breakdown:
     w: FloatArray  # per bin: sum of weights
     w2: FloatArray
     ones: FloatArray
-    rows_1: sp.csr_matrix
-    rows_w: sp.csr_matrix
-    rows_w2: sp.csr_matrix
+    rows_1: sp.csc_matrix
+    rows_w: sp.csc_matrix
+    rows_w2: sp.csc_matrix
     domain_levels: sp.csr_matrix | None  # bins x (domains * calibration levels)
 
-    def bin_sums(self, values_t: FloatArray, rows: sp.csr_matrix) -> FloatArray:
+    def bin_sums(self, values_t: FloatArray, rows: sp.csc_matrix) -> FloatArray:
         """Per bin sums of each column of ``values_t`` (n x k) -> (k x bins)."""
         flat = np.asarray(rows @ values_t)
         out: FloatArray = np.ascontiguousarray(flat[: self.n_bins].T)
@@ -165,11 +165,14 @@ def breakdown(cells: CellIndex, weights: FloatArray, domain: IntArray, n_domains
     new_domain = np.ones(n_bins, dtype=bool)
     new_domain[1:] = bin_domain[1:] != bin_domain[:-1]
 
-    def rows(v: FloatArray) -> sp.csr_matrix:
-        return sp.csr_matrix((v, (row_bin, np.arange(n))), shape=(n_bins + 1, n))
+    def rows(v: FloatArray) -> sp.csc_matrix:
+        # One entry per data row (column): built as CSC directly, no sorting.
+        return sp.csc_matrix((v, row_bin, np.arange(n + 1, dtype=np.int64)), shape=(n_bins + 1, n))
 
     def sums(v: FloatArray) -> FloatArray:
-        out: FloatArray = np.bincount(row_bin, weights=v, minlength=n_bins + 1)[:n_bins]
+        out: FloatArray = np.bincount(row_bin, weights=v, minlength=n_bins + 1)[:n_bins].astype(
+            np.float64
+        )
         return out
 
     domain_levels = None

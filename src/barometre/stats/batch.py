@@ -37,31 +37,34 @@ def _concat(parts: list[Linearized]) -> Linearized:
 
 def _block_estimates(
     design: Design,
-    columns: list[FloatArray],
+    columns: FloatArray,
     by: Sequence[str | None],
-    statistic: str,
     proportion_ci: str | None,
 ) -> list[list[Estimate]]:
-    """Estimates of every column in every domain of every breakdown.
+    """Means (or proportions) of every column of ``columns`` (rows x k) in every domain.
 
     Returns, per breakdown, the flat list column-major (column i, domain d at
     ``i * domains + d``). Columns go in blocks that keep ~CELLS_PER_BLOCK values.
     """
-    out: list[list[Estimate]] = []
-    if not columns:
+    k = columns.shape[1]
+    if k == 0:
         return [[] for _ in by]
+    out: list[list[Estimate]] = []
     per_block = max(1, CELLS_PER_BLOCK // max(design.n, 1))
     for b in by:
         _, _, sizes = design.breakdown(b)
-        parts = []
-        for start in range(0, len(columns), per_block):
-            block = np.stack(columns[start : start + per_block])
-            parts.append(design.linearize(block, b, "mean", binary=proportion_ci is not None))
+        parts = [
+            # A transposed view: the fast path wants rows x estimates anyway.
+            design.linearize(
+                columns[:, start : start + per_block].T, b, "mean", binary=proportion_ci is not None
+            )
+            for start in range(0, k, per_block)
+        ]
         lin = _concat(parts)
         if proportion_ci is None:
             out.append(design.mean_estimates(lin))
         else:
-            out.append(design.proportion_estimates(lin, proportion_ci, sizes * len(columns)))
+            out.append(design.proportion_estimates(lin, proportion_ci, sizes * k))
     return out
 
 
@@ -81,8 +84,7 @@ def estimate_many(
     """
     breakdowns = [(b, design.breakdown(b)[0]) for b in by]
     rows: list[LabelledEstimate] = []
-    mean_values = [design.values(col) for col in means]
-    mean_ests = _block_estimates(design, mean_values, by, "mean", None)
+    mean_ests = _block_estimates(design, design.values_block(list(means)), by, None)
     for i, col in enumerate(means):
         for j, (b, levels) in enumerate(breakdowns):
             ests = mean_ests[j][i * len(levels) : (i + 1) * len(levels)]
@@ -93,8 +95,7 @@ def estimate_many(
         col, level = (item, None) if isinstance(item, str) else item
         col_levels = design.levels(col)[0] if level is None else (level,)
         wanted.extend((col, lv) for lv in col_levels)
-    indicators = [design.indicator(col, lv) for col, lv in wanted]
-    prop_ests = _block_estimates(design, indicators, by, "mean", ci)
+    prop_ests = _block_estimates(design, design.indicator_block(wanted), by, ci)
     for i, (col, level) in enumerate(wanted):
         for j, (b, levels) in enumerate(breakdowns):
             ests = prop_ests[j][i * len(levels) : (i + 1) * len(levels)]

@@ -205,6 +205,54 @@ class Design:
         """A numeric column as float64 (NaN where missing)."""
         return _frame.numeric(self._frame, column, f"column {column!r}")
 
+    def values_block(self, columns: Sequence[str]) -> FloatArray:
+        """Several numeric columns as one (rows x columns) float64 array, NaN where missing."""
+        if not columns:
+            return np.empty((self.n, 0))
+        for c in columns:
+            _frame.require(self._frame, c, f"column {c!r}")
+        bad = [c for c in columns if not _frame.is_numeric(self._frame[c].dtype)]
+        if bad:
+            raise StatsError(f"column {bad[0]!r} is {self._frame[bad[0]].dtype}, not numeric")
+        out: FloatArray = np.ascontiguousarray(
+            self._frame.select(
+                [pl.col(c).cast(pl.Float64).fill_null(float("nan")) for c in columns]
+            ).to_numpy(),
+            dtype=np.float64,
+        )
+        return out
+
+    def indicator_block(self, pairs: Sequence[tuple[str, Any]]) -> FloatArray:
+        """Indicators of several (column, level) pairs as one (rows x pairs) array."""
+        fast = [
+            i
+            for i, (c, lv) in enumerate(pairs)
+            if c not in self._codes
+            and isinstance(lv, int | float)
+            and not isinstance(lv, bool)
+            and c in self._frame.columns
+            and self._frame[c].dtype.is_numeric()
+        ]
+        out = np.empty((self.n, len(pairs)))
+        if fast:
+            x = self.values_block([pairs[i][0] for i in fast])
+            levels = np.array([float(pairs[i][1]) for i in fast])
+            hit = x == levels[None, :]
+            absent = np.flatnonzero(~hit.any(axis=0))
+            if absent.size:
+                c, lv = pairs[fast[int(absent[0])]]
+                raise EstimationError(f"level {lv!r} does not occur in column {c!r}")
+            block: FloatArray = hit.astype(np.float64)
+            block[np.isnan(x)] = np.nan
+            if len(fast) == len(pairs):
+                return block
+            out[:, fast] = block
+        fast_set = set(fast)
+        for i, (c, lv) in enumerate(pairs):
+            if i not in fast_set:
+                out[:, i] = self.indicator(c, lv)
+        return out
+
     def indicator(self, column: str, level: Any) -> FloatArray:
         """1.0 where ``column == level``, 0.0 elsewhere, NaN where missing."""
         if (
