@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-WaveStatus = Literal["draft", "open", "closed", "published"]
+WaveStatus = Literal["draft", "open", "closed", "published", "archived"]
 ResponseStatus = Literal["partial", "complete"]
 ResponseSource = Literal["web", "paper", "import"]
 Role = Literal["admin", "team", "viewer"]
@@ -31,6 +31,7 @@ class Wave:
     status: WaveStatus
     created_at: datetime
     published_at: datetime | None
+    archived_at: datetime | None = None
 
 
 @dataclass(frozen=True)
