@@ -13,11 +13,46 @@ from barometre.store._base import status_words
 
 
 class LifecycleError(RuntimeError):
-    """A wave cannot take this step now; the message says why and what to do first."""
+    """A wave cannot take this step now; the message says why and what to do first.
+
+    `message_fr` is the same sentence in French, for the team area.
+    """
+
+    def __init__(self, message: str, message_fr: str | None = None) -> None:
+        super().__init__(message)
+        self.message_fr = message_fr or message
+
+    def message(self, lang: str) -> str:
+        """The sentence in `lang` (fr or en)."""
+        return self.message_fr if lang == "fr" else str(self)
 
 
-def _refuse(wave: Wave, step: str, why: str) -> LifecycleError:
-    return LifecycleError(f"wave {wave.name!r} cannot be {step}: {why}")
+_STEP_FR = {"opened": "ouverte", "closed": "close", "published": "publiée", "archived": "archivée"}
+STATUS_FR = {
+    "draft": "en préparation",
+    "open": "en collecte",
+    "closed": "close",
+    "published": "publiée",
+    "archived": "archivée",
+}
+"""A wave's status as the team area says it in French."""
+
+_WHY_FR = {
+    "no sample": "elle n\u2019a pas encore d\u2019échantillon (barometre campaign sample)",
+    "no codes": "ses entreprises n\u2019ont pas encore de codes personnels "
+    "(barometre campaign codes)",
+    "still open": "sa collecte est encore ouverte\u00a0; closez-la d\u2019abord",
+    "no weights": "ses répondants ne sont pas encore pondérés (barometre wave weight)",
+}
+
+
+def _refuse(wave: Wave, step: str, why: str, why_fr: str | None = None) -> LifecycleError:
+    french = None
+    if why_fr is not None:
+        french = (
+            f"La vague «\u00a0{wave.name}\u00a0» ne peut pas être {_STEP_FR[step]}\u00a0: {why_fr}."
+        )
+    return LifecycleError(f"wave {wave.name!r} cannot be {step}: {why}", french)
 
 
 def _move(store: Store, wave: Wave, status: str) -> Wave:
@@ -36,15 +71,20 @@ def open_wave(store: Store, wave_id: int) -> Wave:
         if store.sample_size(wave_id) == 0:
             raise _refuse(
                 wave, "opened", f"it has no sample yet (barometre campaign sample ... --wave "
-                f"{wave.name})",
+                f"{wave.name})", _WHY_FR["no sample"],
             )  # fmt: skip
         if not store.invitations(wave_id):
             raise _refuse(
                 wave, "opened", "its companies have no personal codes yet "
-                f"(barometre campaign codes --wave {wave.name})",
+                f"(barometre campaign codes --wave {wave.name})", _WHY_FR["no codes"],
             )  # fmt: skip
     elif wave.status != "closed":
-        raise _refuse(wave, "opened", f"it is {status_words(wave.status)}")
+        raise _refuse(
+            wave,
+            "opened",
+            f"it is {status_words(wave.status)}",
+            f"elle est {STATUS_FR[wave.status]}",
+        )
     return _move(store, wave, "open")
 
 
@@ -56,7 +96,7 @@ def close_wave(store: Store, wave_id: int) -> Wave:
     if wave.status != "open":
         raise _refuse(
             wave, "closed", f"it is {status_words(wave.status)}, and only a wave in fieldwork "
-            "closes",
+            "closes", f"elle est {STATUS_FR[wave.status]}, et seule une vague en collecte se clôt",
         )  # fmt: skip
     return _move(store, wave, "closed")
 
@@ -67,14 +107,18 @@ def check_publishable(store: Store, wave_id: int) -> Wave:
     if wave.status == "open":
         raise _refuse(
             wave, "published", f"its fieldwork is still open; close it first "
-            f"(barometre wave close --wave {wave.name})",
+            f"(barometre wave close --wave {wave.name})", _WHY_FR["still open"],
         )  # fmt: skip
     if wave.status != "closed":
-        raise _refuse(wave, "published", f"it is {status_words(wave.status)}")
+        raise _refuse(
+            wave, "published", f"it is {status_words(wave.status)}",
+            f"elle est {STATUS_FR[wave.status]}",
+        )  # fmt: skip
     if not store.weights(wave_id):
         raise _refuse(
             wave, "published", "its respondents have no weights yet "
             f"(barometre wave weight --wave {wave.name} --frame frame.parquet)",
+            _WHY_FR["no weights"],
         )  # fmt: skip
     return wave
 
@@ -88,6 +132,7 @@ def archive_wave(store: Store, wave_id: int) -> Wave:
         raise _refuse(
             wave, "archived", f"it is {status_words(wave.status)}; only a published wave is "
             "archived",
+            f"elle est {STATUS_FR[wave.status]}\u00a0; seule une vague publiée s\u2019archive",
         )  # fmt: skip
     return _move(store, wave, "archived")
 
