@@ -8,11 +8,12 @@ allowed moves; this module adds the preconditions that need more than the status
 
 from __future__ import annotations
 
+from barometre.campaign.errors import CampaignError
 from barometre.store import Store, Wave, WaveStatusError
 from barometre.store._base import status_words
 
 
-class LifecycleError(RuntimeError):
+class LifecycleError(CampaignError, RuntimeError):
     """A wave cannot take this step now; the message says why and what to do first.
 
     `message_fr` is the same sentence in French, for the team area.
@@ -22,7 +23,7 @@ class LifecycleError(RuntimeError):
         super().__init__(message)
         self.message_fr = message_fr or message
 
-    def message(self, lang: str) -> str:
+    def message(self, lang: str = "en") -> str:
         """The sentence in `lang` (fr or en)."""
         return self.message_fr if lang == "fr" else str(self)
 

@@ -23,6 +23,7 @@ from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from barometre.campaign.errors import CampaignError
 from barometre.campaign.french import long_date, typeset_fr
 
 Language = Literal["fr", "en"]
@@ -62,7 +63,7 @@ _SUBJECTS = {
 }
 
 
-class MailingError(RuntimeError):
+class MailingError(CampaignError, RuntimeError):
     """The SMTP server cannot be reached or refuses the login (nothing more is sent)."""
 
 

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from barometre.campaign.errors import CampaignError
 from barometre.campaign.french import typeset_fr
 
 
-class SettingsError(ValueError):
+class SettingsError(CampaignError, ValueError):
     """A settings file or value is unusable; the message names the field and the file."""
 
 
