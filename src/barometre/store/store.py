@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from barometre.store import migrate
 from barometre.store import schema as t
+from barometre.store._campaign_log import CampaignLogRepository
 from barometre.store._dataset import DatasetRepository
 from barometre.store._dispositions import DispositionRepository
 from barometre.store._engine import DEFAULT_BUSY_TIMEOUT_MS, create_store_engine
@@ -46,6 +47,7 @@ class Store(
     PublishedRepository,
     TeamRepository,
     GdprRepository,
+    CampaignLogRepository,
 ):
     """A barometer's database: waves, frame, sample, invitations, responses and results."""
 
