@@ -22,7 +22,6 @@ from barometre.store.errors import (
     WriteFailed,
 )
 from barometre.store.records import (
-    AnswerValue,
     ApiToken,
     BenchmarkRow,
     Case,
@@ -46,7 +45,6 @@ __all__ = [
     "FRAME_COLUMNS",
     "SAMPLE_COLUMNS",
     "URL_ENV",
-    "AnswerValue",
     "ApiToken",
     "AttemptPolicy",
     "BenchmarkRow",
