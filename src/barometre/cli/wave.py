@@ -66,7 +66,7 @@ def weight(
 ) -> None:
     """Rake the respondents' design weights to the frame's counts and store the final weights."""
     from barometre.stats import StatsError
-    from barometre.weighting import WeightingError, frame_counts, weight_wave
+    from barometre.wave import WeightingError, frame_counts, weight_wave
 
     store, wave_id = _open(url, wave)
     try:
@@ -126,9 +126,9 @@ def publish(
     url: UrlOption = None,
 ) -> None:
     """Store the wave's results and benchmark table; the self-diagnostic then compares with it."""
-    from barometre.publication import PublicationMismatch
-    from barometre.publication import publish as publish_wave
     from barometre.report import ReportError, read_results_json
+    from barometre.wave import PublicationMismatch
+    from barometre.wave import publish as publish_wave
 
     store, wave_id = _open(url, wave)
     try:
@@ -152,8 +152,8 @@ def report(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
 ) -> None:
     """Build a stored wave's report, with the change since the last published wave if any."""
-    from barometre.publication import earlier_results
     from barometre.report import Methodology, ReportError, build_report
+    from barometre.wave import earlier_results
 
     store, wave_id = _open(url, wave)
     try:
