@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from barometre.campaign.errors import CampaignError
 from barometre.questionnaire import (
     Answer,
     Problem,
@@ -33,7 +34,7 @@ _TRUE = {"1", "x", "yes", "oui", "true", "vrai"}
 _FALSE = {"0", "", "no", "non", "false", "faux"}
 
 
-class PaperFileError(ValueError):
+class PaperFileError(CampaignError, ValueError):
     """The file cannot be read as paper returns at all (no key column, unknown columns)."""
 
 

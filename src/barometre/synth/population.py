@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from barometre.errors import UserError
 from barometre.questionnaire import AnswerValue, answers_from_wide_row, load_builtin, vocabulary
 from barometre.synth import mixes, model
 from barometre.synth.calibration import frozen_parameters
@@ -62,7 +63,7 @@ ANSWER_COLUMNS: tuple[str, ...] = (
 """Answer columns of the wave dataset, in questionnaire order."""
 
 
-class PopulationMismatchError(ValueError):
+class PopulationMismatchError(UserError, ValueError):
     """Sampled units that the population does not hold (a frame from another seed?)."""
 
 
