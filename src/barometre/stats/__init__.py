@@ -6,6 +6,7 @@ Start from :class:`Design`; every estimate is an :class:`Estimate`.
 from barometre.stats.batch import estimates_frame
 from barometre.stats.design import Design
 from barometre.stats.errors import (
+    CalibrationWarning,
     ColumnNotFoundError,
     DataLevelNotInMarginError,
     DesignVariableError,
@@ -18,16 +19,20 @@ from barometre.stats.errors import (
     StatsError,
     WeightError,
 )
+from barometre.stats.replicates import ReplicateDesign
 from barometre.stats.results import (
     CrossTab,
     Estimate,
     LabelledEstimate,
     LogitFit,
     RaoScott,
+    TTest,
+    Wald,
     WeightDiagnostics,
 )
 
 __all__ = [
+    "CalibrationWarning",
     "ColumnNotFoundError",
     "CrossTab",
     "DataLevelNotInMarginError",
@@ -42,8 +47,11 @@ __all__ = [
     "MarginTotalsDisagreeError",
     "RakingDidNotConvergeError",
     "RaoScott",
+    "ReplicateDesign",
     "SingletonStratumError",
     "StatsError",
+    "TTest",
+    "Wald",
     "WeightDiagnostics",
     "WeightError",
     "estimates_frame",
