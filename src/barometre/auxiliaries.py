@@ -60,10 +60,15 @@ def registry_auxiliaries(
     if "company_age" in names:
         created = pl.col("creation_date").cast(pl.String).str.to_date("%Y-%m-%d", strict=False)
         years = (pl.lit(reference) - created).dt.total_days() / 365.25
-        age = pl.when(years.is_null()).then(pl.lit(AGE_BANDS[-1][1]))
-        for limit, code in AGE_BANDS:
-            age = age.when(years < limit).then(pl.lit(code))
-        columns.append(age.otherwise(pl.lit(AGE_BANDS[-1][1])).alias("company_age"))
+        age: pl.Expr = pl.lit(AGE_BANDS[-1][1])
+        for limit, code in reversed(AGE_BANDS[:-1]):
+            age = pl.when(years < limit).then(pl.lit(code)).otherwise(age)
+        columns.append(
+            pl.when(years.is_null())
+            .then(pl.lit(AGE_BANDS[-1][1]))
+            .otherwise(age)
+            .alias("company_age")
+        )
     if "legal_group" in names:
         prefix = pl.col("legal_category").cast(pl.String).str.slice(0, 2)
         columns.append(

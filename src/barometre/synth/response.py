@@ -75,7 +75,8 @@ def registry_multiplier(units: pl.DataFrame) -> npt.NDArray[np.float64]:
         .cast(pl.String)
         .replace_strict(REGISTRY_NORMALISER, default=1.0, return_dtype=pl.Float64)
     )
-    return out / norm.to_numpy()
+    scaled: npt.NDArray[np.float64] = out / norm.to_numpy()
+    return scaled
 
 
 def response_propensity(
