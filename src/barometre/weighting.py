@@ -46,6 +46,9 @@ DEFAULT_MIN_CELL = 5
 # applied inside the raking (trimming in one step, as the variance requires).
 DEFAULT_BOUNDS = (0.25, 4.0)
 MAX_COLLAPSES = 3
+# Newton's method meets feasible bounds in a few dozen steps; an attempt still short of the
+# margins after this many is taken as infeasible and the ladder goes on.
+RAKING_MAX_ITER = 200
 # Each relaxation divides the lower bound and multiplies the upper one by the factor
 # (from the bounds asked): (0.25, 4) -> (0.2, 5) -> (0.1, 10) -> (0.05, 20).
 RELAX_FACTORS = (1.25, 2.5, 5.0)
@@ -321,10 +324,19 @@ class _Cells:
         self.merges.append(merge)
         return merge
 
-    def collapse_thinnest(self, below: int | None) -> CellMerge | None:
-        """Merge the thinnest group (under `below` respondents, if given) with its nearest
-        neighbour in its size band; a band that is thin as a whole joins an adjacent band."""
-        candidates = [g for g in self.groups if below is None or g.respondents < below]
+    def collapse_thinnest(
+        self, below: int | None, among: set[str] | None = None
+    ) -> CellMerge | None:
+        """Merge the thinnest group (under `below` respondents, if given; among the groups
+        named in `among`, if given) with its nearest neighbour in its size band; a band that
+        is thin as a whole joins an adjacent band."""
+        names = self.mapping()
+        candidates = [
+            g
+            for g in self.groups
+            if (below is None or g.respondents < below)
+            and (among is None or names[g.cells[0]] in among)
+        ]
         for g in sorted(candidates, key=lambda g: (g.respondents, -g.log_adjustment())):
             same_band = [h for h in self.groups if h is not g and h.bands == g.bands]
             if same_band:
@@ -513,6 +525,13 @@ def weight_wave(
     overall = population / float(data["design_weight"].sum())
     data = data.with_columns((pl.col("design_weight") * overall).alias("base_weight"))
     stratum_population = _totals(counts, "stratum") if "stratum" in counts.columns else {}
+    fpc: str | None = None
+    if stratum_population and set(data["stratum"].unique().to_list()) <= set(stratum_population):
+        # The sampling strata's frame sizes: the calibrated design carries its fpc.
+        data = _fpc_column(data, stratum_population)
+        fpc = "_fpc"
+    else:
+        stratum_population = {}
 
     steps: list[FallbackStep] = []
     current = bounds
@@ -529,13 +548,14 @@ def weight_wave(
             margins[column] = _totals(grouped, column)
         try:
             if method == "poststratification":
-                design = Design(data, weights="base_weight", strata="stratum", singleton="adjust")
-                design = design.poststratify(CELL, margins[CELL])
+                design = Design(
+                    data, weights="base_weight", strata="stratum", fpc=fpc, singleton="adjust"
+                ).poststratify(CELL, margins[CELL])
                 margins = {CELL: margins[CELL]}
             else:
                 design = Design(
-                    data, weights="base_weight", strata="stratum", singleton="adjust"
-                ).rake(margins, bounds=current)
+                    data, weights="base_weight", strata="stratum", fpc=fpc, singleton="adjust"
+                ).rake(margins, bounds=current, max_iter=RAKING_MAX_ITER)
             break
         except (MarginError, StatsError) as err:
             if method == "poststratification":
@@ -546,7 +566,8 @@ def weight_wave(
         # The next rung of the ladder.
         step: FallbackStep | None = None
         if current is not None and collapses < MAX_COLLAPSES:
-            merge = cells.collapse_thinnest(None)
+            outside = _cells_outside(data, margins, current)
+            merge = cells.collapse_thinnest(None, outside) if outside else None
             if merge is not None:
                 collapses += 1
                 step = FallbackStep(
@@ -600,14 +621,30 @@ def weight_wave(
     )
 
 
-def _fpc_column(data: pl.DataFrame, spec: WeightingSpec) -> pl.DataFrame:
-    missing = sorted(set(data["stratum"].unique().to_list()) - set(spec.stratum_population))
+def _cells_outside(
+    data: pl.DataFrame, margins: Mapping[str, Mapping[str, float]], bounds: tuple[float, float]
+) -> set[str]:
+    """The weighting cells whose unbounded raking factors leave the bounds: where to collapse.
+
+    Empty when even unbounded raking fails or every cell is inside (the infeasibility then
+    lies in the other margins, and collapsing cells would not help).
+    """
+    try:
+        raked = Design(data, weights="base_weight").rake(margins, max_iter=RAKING_MAX_ITER)
+    except StatsError:
+        return set()
+    g = raked.weights / data["base_weight"].to_numpy()
+    out = data.select(CELL).with_columns(g=pl.Series(g))
+    far = out.filter((pl.col("g") < bounds[0]) | (pl.col("g") > bounds[1]))
+    return set(far[CELL].unique().to_list())
+
+
+def _fpc_column(data: pl.DataFrame, population: Mapping[str, float]) -> pl.DataFrame:
+    missing = sorted(set(data["stratum"].unique().to_list()) - set(population))
     if missing:
         raise WeightingError(f"strata {missing[:5]} have no population size in the weighting spec")
     return data.with_columns(
-        pl.col("stratum")
-        .replace_strict(dict(spec.stratum_population), return_dtype=pl.Float64)
-        .alias("_fpc")
+        pl.col("stratum").replace_strict(dict(population), return_dtype=pl.Float64).alias("_fpc")
     )
 
 
@@ -642,7 +679,7 @@ def calibrated_design(
             )
     fpc = None
     if spec.stratum_population:
-        data = _fpc_column(data, spec)
+        data = _fpc_column(data, spec.stratum_population)
         fpc = "_fpc"
     if "design_weight" in data.columns:
         overall = spec.population / float(data["design_weight"].sum())
