@@ -23,12 +23,12 @@ KEY_INDICATORS: tuple[tuple[str, str, pl.Expr], ...] = (
         pl.col("activity").is_in(["active", "tres_active"]) & (pl.col("tempo") != "en_retard"),
     ),
     ("en_retard", "Se sent en retard", pl.col("tempo") == "en_retard"),
-    ("strategy", "A une stratégie", pl.col("strategy") == "yes"),
+    ("has_strategy", "A une stratégie", pl.col("strategy") == "yes"),
     ("budget_zero", "Budget nul", pl.col("spend") == "zero"),
     ("spend_10k", "Budget de 10 k€ ou plus", pl.col("spend").is_in(["10k_50k", "ge_50k"])),
     ("trained", "Personnel formé", pl.col("staff_trained") == "yes"),
     ("lack_time", "Manque de temps", pl.col("obstacles__lack_time") == 1),
-    ("competitive_edge", "Avantage concurrentiel", pl.col("competitive_edge") == "yes"),
+    ("sees_edge", "Y voit un avantage concurrentiel", pl.col("competitive_edge") == "yes"),
 )
 INDICATOR_IDS: tuple[str, ...] = tuple(i for i, _, _ in KEY_INDICATORS)
 

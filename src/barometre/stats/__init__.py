@@ -18,6 +18,7 @@ from barometre.stats.errors import (
     StatsError,
     WeightError,
 )
+from barometre.stats.representativity import PartialR, RIndicators, representativity
 from barometre.stats.results import (
     CrossTab,
     Estimate,
@@ -40,6 +41,8 @@ __all__ = [
     "MarginError",
     "MarginLevelNotInDataError",
     "MarginTotalsDisagreeError",
+    "PartialR",
+    "RIndicators",
     "RakingDidNotConvergeError",
     "RaoScott",
     "SingletonStratumError",
@@ -47,4 +50,5 @@ __all__ = [
     "WeightDiagnostics",
     "WeightError",
     "estimates_frame",
+    "representativity",
 ]
