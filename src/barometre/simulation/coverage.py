@@ -123,3 +123,30 @@ def coverage_study(
         waves_with_fallback=with_fallback,
         mean_respondents=respondents / max(n_ok, 1),
     )
+
+
+GOAL = 0.93
+
+
+def reader_note(study: CoverageStudy, lang: str = "en") -> str:
+    """What the figures mean for a reader, in words (empty when every indicator meets the goal)."""
+    short = [r for r in study.rows if r.coverage < GOAL]
+    if not short:
+        return ""
+    worst = min(short, key=lambda r: r.coverage)
+    pct = f"{worst.coverage * 100:.0f}"
+    if lang == "fr":
+        return (
+            f"{len(short)} indicateur{'s' if len(short) > 1 else ''} sur {len(study.rows)} "
+            f"ne {'couvrent' if len(short) > 1 else 'couvre'} pas la vraie valeur aussi souvent "
+            f"qu'annoncé (jusqu'à {pct}\u00a0% des fois au lieu de 95\u00a0%) : une partie des "
+            "entreprises répond davantage parce qu'elle est active sur les réseaux sociaux, ce "
+            "que le répertoire ne dit pas ; la pondération ne peut pas le corriger et ces "
+            "résultats surestiment un peu l'activité."
+        )
+    return (
+        f"{len(short)} of {len(study.rows)} indicators cover the true value less often than "
+        f"announced (down to {pct} % of the time instead of 95 %): some firms answer more "
+        "because they are active on social networks, which the registry does not record; the "
+        "weighting cannot correct it, and these results somewhat overstate activity."
+    )
