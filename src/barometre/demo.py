@@ -194,7 +194,7 @@ def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> 
     lap("report")
 
     progress("publication", "benchmark table for the self-diagnostic, stored with the results")
-    publish(store, wave.id, paths.results_json.read_text(encoding="utf-8"))
+    publish(store, wave.id, paths.results)
     lap("publication")
     (out / "timings.json").write_text(json.dumps(seconds, indent=2), encoding="utf-8")
     store.close()

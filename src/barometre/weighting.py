@@ -36,6 +36,7 @@ from typing import Literal
 
 import polars as pl
 
+from barometre.errors import UserError
 from barometre.stats import Design, MarginError, StatsError, WeightDiagnostics
 
 CELL = "weighting_cell"
@@ -62,7 +63,7 @@ LADDER: tuple[StepKind, ...] = (
 )
 
 
-class WeightingError(ValueError):
+class WeightingError(UserError, ValueError):
     """The wave cannot be weighted as asked (missing columns, no respondents, bad counts)."""
 
 

@@ -27,6 +27,8 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
+from barometre.campaign.errors import CampaignError
+
 STRATUM = "stratum"
 DEFAULT_STRATA = ("size_band", "sector")
 
@@ -39,7 +41,7 @@ class Allocation(StrEnum):
     EQUAL = "equal"
 
 
-class SamplingError(ValueError):
+class SamplingError(CampaignError, ValueError):
     """The sample cannot be drawn as asked (n too large or too small, unknown variable...)."""
 
 

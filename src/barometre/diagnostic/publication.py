@@ -10,12 +10,10 @@ lookup falls back to a wider group.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
 import polars as pl
 
-from barometre.diagnostic.answers import AnswerValue
 from barometre.diagnostic.benchmark import (
     SCORE_INDICATOR,
     SEGMENT_PREFIX,
@@ -28,6 +26,7 @@ from barometre.diagnostic.errors import WaveDatasetError
 from barometre.diagnostic.indicators import INDICATORS
 from barometre.diagnostic.scoring import maturity_score
 from barometre.diagnostic.segment import segment_codes, segment_of
+from barometre.questionnaire import Questionnaire, answers_from_wide_row, load_builtin
 
 DEFAULT_MIN_N = 30
 """Fewest respondents a peer group needs to be shown (below, it is suppressed)."""
@@ -42,31 +41,15 @@ class _EstimateLike(Protocol):
     n: int
 
 
-def wave_answers(row: Mapping[str, Any]) -> dict[str, AnswerValue]:
-    """One row of a wave dataset back into an answer set (multiple choices as code lists)."""
-    answers: dict[str, AnswerValue] = {}
-    multiple: dict[str, list[str]] = {}
-    for column, value in row.items():
-        if value is None:
-            continue
-        if "__" in column:
-            question, _, choice = column.partition("__")
-            codes = multiple.setdefault(question, [])
-            if value == 1:
-                codes.append(choice)
-        elif isinstance(value, str | int | float):
-            answers[column] = value
-    answers.update(multiple)
-    return answers
-
-
-def _indicator_columns(wave_df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
+def _indicator_columns(
+    wave_df: pl.DataFrame, questionnaire: Questionnaire
+) -> tuple[pl.DataFrame, dict[str, str]]:
     """Add a yes/no column per indicator and per segment, and the maturity score per firm."""
     flags: dict[str, list[str]] = {i.code: [] for i in INDICATORS}
     flags.update({SEGMENT_PREFIX + s: [] for s in segment_codes()})
     scores: list[float] = []
     for row in wave_df.iter_rows(named=True):
-        answers = wave_answers(row)
+        answers = answers_from_wide_row(questionnaire, row)
         for indicator in INDICATORS:
             # An unanswered question counts as "no": shares are of all firms in the group.
             flags[indicator.code].append("1" if indicator.holds(answers) else "0")
@@ -105,11 +88,14 @@ def build_benchmark_table(
     min_n: int = DEFAULT_MIN_N,
     weight: str = "weight",
     strata: str = "stratum",
+    questionnaire: Questionnaire | None = None,
 ) -> BenchmarkTable:
     """The benchmark table of a wave dataset (docs/dev/vocabulary.md format), with 95 % CIs.
 
     Shares get R svyciprop's logit interval (they stay inside 0-1); the mean score a
-    t interval. Done in one vectorised pass (`Design.estimate_many`).
+    t interval. Done in one vectorised pass (`Design.estimate_many`). `questionnaire` says how
+    the dataset's columns read back into answers (default: the built-in 2018 instrument, whose
+    questions the diagnostic's indicators and score are written for).
     """
     from barometre.stats import Design
 
@@ -118,7 +104,7 @@ def build_benchmark_table(
         raise WaveDatasetError(f"wave dataset of {wave!r} lacks the column(s) {missing}")
     if wave_df.height == 0:
         raise WaveDatasetError(f"wave dataset of {wave!r} has no respondent")
-    df, columns = _indicator_columns(wave_df)
+    df, columns = _indicator_columns(wave_df, questionnaire or load_builtin("bpi2018"))
     df = df.with_columns(
         (pl.col("size_band").cast(pl.Utf8) + "|" + pl.col("sector").cast(pl.Utf8)).alias(_CELL)
     )

@@ -5,6 +5,7 @@ The web app serves these as stored: a self-diagnostic request never recomputes s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -13,35 +14,29 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
+from barometre.diagnostic import BenchmarkRow, BenchmarkTable
 from barometre.store import schema as t
 from barometre.store._base import StoreBase, pairs
 from barometre.store._types import utcnow
 from barometre.store.errors import DuplicateError, InputError
-from barometre.store.records import BenchmarkRow, PublishedResults
-
-_BENCHMARK_FIELDS = ("peer_cell", "indicator", "estimate", "ci_low", "ci_high", "n", "suppressed")
+from barometre.store.records import PublishedResults
 
 
-def _benchmark_dicts(rows: Any) -> list[dict[str, Any]]:
-    """Benchmark rows as dicts, from records with those attributes, mappings or a DataFrame."""
-    if isinstance(rows, pl.DataFrame):
-        rows = rows.to_dicts()
-    result = []
+def _benchmark_values(wave_id: int, rows: Iterable[BenchmarkRow]) -> list[dict[str, Any]]:
+    """Benchmark rows as table rows, each checked (a count, finite numbers)."""
+    values = []
     for i, row in enumerate(rows, start=1):
-        get = row.get if isinstance(row, Mapping) else lambda name, r=row: getattr(r, name, None)
-        values = {name: get(name) for name in _BENCHMARK_FIELDS}
-        if not values["peer_cell"] or not values["indicator"]:
+        where = f"benchmark row {i} ({row.peer_cell}/{row.indicator})"
+        if not row.peer_cell or not row.indicator:
             raise InputError(f"benchmark row {i}: peer_cell and indicator are required")
-        if values["n"] is None or int(values["n"]) < 0:
-            raise InputError(f"benchmark row {i}: n must be a count, got {values['n']!r}")
+        if row.n < 0:
+            raise InputError(f"{where}: n must be a count, got {row.n!r}")
         for name in ("estimate", "ci_low", "ci_high"):
-            value = values[name]
-            if value is not None and not math.isfinite(float(value)):
-                raise InputError(f"benchmark row {i}: {name} is not a finite number ({value!r})")
-            values[name] = None if value is None else float(value)
-        values["n"], values["suppressed"] = int(values["n"]), bool(values["suppressed"])
-        result.append(values)
-    return result
+            value = getattr(row, name)
+            if value is not None and not math.isfinite(value):
+                raise InputError(f"{where}: {name} is not a finite number ({value!r})")
+        values.append({**dataclasses.asdict(row), "wave_id": wave_id})
+    return values
 
 
 class PublishedRepository(StoreBase):
@@ -132,23 +127,22 @@ class PublishedRepository(StoreBase):
             wave_id=wave_id, results=json.loads(row.results_json), stored_at=row.stored_at
         )
 
-    def store_benchmark(
-        self, wave_id: int, rows: Iterable[Any] | pl.DataFrame, *, min_n: int | None = None
-    ) -> int:
-        """Replace the wave's benchmark table; returns how many rows.
-
-        Rows: records or mappings with peer_cell, indicator, estimate, ci_low, ci_high, n,
-        suppressed; `min_n` is the smallest cell the table shows (kept with each row).
-        """
+    def store_benchmark(self, wave_id: int, table: BenchmarkTable) -> int:
+        """Replace the wave's benchmark table (rows, and min_n on the wave); how many rows."""
         with self._write() as conn:
-            self._wave_row(conn, wave_id)
-            return self._put_benchmark(conn, wave_id, rows, min_n)
+            return self._put_benchmark(conn, wave_id, table)
 
-    def _put_benchmark(
-        self, conn: sa.Connection, wave_id: int, rows: Any, min_n: int | None
-    ) -> int:
-        values = [{**r, "wave_id": wave_id, "min_n": min_n} for r in _benchmark_dicts(rows)]
+    def _put_benchmark(self, conn: sa.Connection, wave_id: int, table: BenchmarkTable) -> int:
+        wave = self._wave_row(conn, wave_id)
+        if table.wave != wave.name:
+            raise InputError(
+                f"the benchmark table describes wave {table.wave!r}, not wave {wave.name!r}"
+            )
+        values = _benchmark_values(wave_id, table.rows())
         conn.execute(sa.delete(t.benchmarks).where(t.benchmarks.c.wave_id == wave_id))
+        conn.execute(
+            sa.update(t.waves).where(t.waves.c.id == wave_id).values(benchmark_min_n=table.min_n)
+        )
         if values:
             try:
                 conn.execute(sa.insert(t.benchmarks), values)
@@ -168,20 +162,28 @@ class PublishedRepository(StoreBase):
                 query.order_by(t.benchmarks.c.peer_cell, t.benchmarks.c.indicator)
             ).all()
         return tuple(
-            BenchmarkRow(**{name: getattr(r, name) for name in (*_BENCHMARK_FIELDS, "min_n")})
+            BenchmarkRow(
+                r.peer_cell, r.indicator, r.estimate, r.ci_low, r.ci_high, r.n, bool(r.suppressed)
+            )
             for r in rows
         )
 
-    def publish_wave(
-        self,
-        wave_id: int,
-        results: Mapping[str, Any] | str,
-        benchmark: Iterable[Any] | pl.DataFrame,
-        *,
-        min_n: int | None = None,
-    ) -> None:
-        """Store results and benchmark table and mark the wave published, in one transaction."""
+    def benchmark_table(self, wave_id: int) -> BenchmarkTable | None:
+        """The wave's stored benchmark table, or None before the wave is published."""
+        with self._read() as conn:
+            wave = self._wave_row(conn, wave_id)
+        rows = self.benchmark(wave_id)
+        if not rows or wave.benchmark_min_n is None:
+            return None
+        return BenchmarkTable.from_rows(wave.name, rows, min_n=wave.benchmark_min_n)
+
+    def publish_wave(self, wave_id: int, results: Mapping[str, Any], table: BenchmarkTable) -> None:
+        """Store results and benchmark table and mark the wave published, in one transaction.
+
+        `barometre.wave.publish` is the caller that checks they describe the same wave and
+        respondents; here the table must at least name the wave it is stored under.
+        """
         with self._write() as conn:
             self._put_results(conn, wave_id, results)
-            self._put_benchmark(conn, wave_id, benchmark, min_n)
+            self._put_benchmark(conn, wave_id, table)
             self._change_status(conn, wave_id, "published")

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from barometre.questionnaire import vocabulary
 from barometre.synth import mixes, model
 from barometre.synth.calibration import frozen_parameters
 from barometre.synth.population import ANSWER_COLUMNS, PopulationMismatchError
@@ -102,7 +103,7 @@ def response_propensity(
         raise ValueError(f"unknown size_band codes {bad}; expected one of {mixes.SIZE_BANDS}")
     sector = model.code_index(units["sector"], mixes.SECTORS) if "sector" in units.columns else None
     activity = (
-        model.code_index(units["activity"], model.SCALE4)
+        model.code_index(units["activity"], vocabulary.SCALE4)
         if "activity" in units.columns and mode != "registry"
         else None
     )
