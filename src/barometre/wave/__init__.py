@@ -6,6 +6,7 @@ self-diagnostic reads, after checking both describe the same stored respondents;
 `earlier_results` finds the wave a report compares with.
 """
 
+from barometre.wave._annex import FRAME_EVENT, frame_event_detail, methodology_from_store
 from barometre.wave._publication import PublicationMismatch, earlier_results, publish
 from barometre.wave._weighting import (
     CELL,
@@ -24,6 +25,7 @@ __all__ = [
     "CELL",
     "DEFAULT_BOUNDS",
     "DEFAULT_MIN_CELL",
+    "FRAME_EVENT",
     "OTHER_REGIONS",
     "REGION_GROUP",
     "CellMerge",
@@ -32,6 +34,8 @@ __all__ = [
     "WeightingError",
     "earlier_results",
     "frame_counts",
+    "frame_event_detail",
+    "methodology_from_store",
     "publish",
     "weight_wave",
 ]
