@@ -206,9 +206,11 @@ def _default_language(questionnaire: Questionnaire) -> str | None:
     return fr
 
 
-def _columns(rows: list[dict[str, Cell]], first: tuple[str, ...]) -> tuple[str, ...]:
+def _columns(
+    rows: list[dict[str, Cell]], first: tuple[str, ...], always: tuple[str, ...] = ()
+) -> tuple[str, ...]:
     """The columns that hold a value, the usual ones first, then in order of appearance."""
-    used: dict[str, None] = {}
+    used: dict[str, None] = dict.fromkeys(always)
     for row in rows:
         for key, value in row.items():
             if value is not None:
@@ -227,8 +229,13 @@ def write_xlsform(questionnaire: Questionnaire, target: str | Path | IO[bytes]) 
     survey = survey_rows(questionnaire)
     choices = choices_rows(questionnaire)
     settings = [settings_row(questionnaire)]
+    languages = _language_columns(questionnaire)
+    # The label columns name the languages, so they are written even when all empty.
+    labels = tuple(
+        dict.fromkeys(_header("label", languages[lang]) for lang in LANGS if languages[lang])
+    ) or ("label",)
     sheets = (
-        ("survey", _columns(survey, ("type", "name")), survey),
+        ("survey", _columns(survey, ("type", "name"), labels), survey),
         ("choices", _columns(choices, ("list_name", "name")) or ("list_name", "name"), choices),
         ("settings", _columns(settings, ("form_title",)), settings),
     )
