@@ -19,7 +19,7 @@ DOCS = Path(__file__).parents[2] / "docs" / "questionnaire.md"
 REFUSALS = (
     "repeat groups are not supported",
     "locations, media, barcodes and files are not collected",
-    "media are not supported",
+    "the label is missing",
     "external choices are not supported",
     "choices from external files are not supported",
     "default answers are not supported",

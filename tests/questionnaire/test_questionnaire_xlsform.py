@@ -411,14 +411,6 @@ CASES: list[tuple[str, Callable[[], io.BytesIO], str | None, int | None, str | N
         "list_name is missing",
     ),
     (
-        "choice media",
-        lambda: form(choices=with_column(choices_rows(), "media::image", 1, "a.png")),
-        "choices",
-        2,
-        "media::image",
-        "media are not supported",
-    ),
-    (
         "two settings rows",
         lambda: form(settings_=[*SETTINGS, ["other", "2"]]),
         "settings",
@@ -509,3 +501,15 @@ def test_section_skip_logic_round_trips(tmp_path: Path) -> None:
     begin = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "details")
     assert begin[0] == "begin group" and begin[headers.index("relevant")] == "${on} = 'yes'"
     assert read_xlsform(path) == section_skip_form()
+
+
+def test_media_columns_are_a_warning() -> None:
+    """A picture beside a choice's label is not shown; the import says so and goes on."""
+    from barometre.questionnaire import import_xlsform
+
+    result = import_xlsform(form(choices=with_column(choices_rows(), "media::image", 1, "a.png")))
+    assert result.questionnaire.question("present").type is QuestionType.YES_NO
+    assert any(
+        "column 'media::image'" in str(w) and "media files are not shown" in str(w)
+        for w in result.warnings
+    )

@@ -36,11 +36,6 @@ UNSUPPORTED_COLUMNS: Final = {
     "read_only": "read-only questions are not supported",
     "required_message": "custom required messages are not supported (messages are built in)",
     "trigger": "triggers are not supported",
-    "image": "media are not supported",
-    "big-image": "media are not supported",
-    "media": "media are not supported",
-    "audio": "media are not supported",
-    "video": "media are not supported",
     "guidance_hint": "guidance hints are not supported",
 }
 
@@ -61,6 +56,9 @@ HEADER_ALIASES: Final = {
     "id_string": "form_id",
 }
 FORM_SHEETS: Final = ("survey", "choices", "settings")
+# Pictures and sounds beside a label: the web, the paper form and the exports show the text;
+# the files are not read, and a warning says so.
+MEDIA_COLUMNS: Final = frozenset({"image", "big-image", "media", "audio", "video"})
 
 _LANG_RE: Final = re.compile(r"\(\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)\s*\)\s*\Z")
 _LANG_WORDS: Final[dict[str, Lang]] = {
@@ -297,6 +295,16 @@ class Columns:
                 self._add_translated(header, base, spec, default_key, warnings)
             elif base in UNSUPPORTED_COLUMNS:
                 self._refuse_if_used(header, UNSUPPORTED_COLUMNS[base])
+            elif base in MEDIA_COLUMNS:
+                if any(header in cells for _, cells in table.rows):
+                    warnings.append(
+                        XLSFormWarning(
+                            "media files are not shown: the questionnaire shows the texts only",
+                            sheet=table.sheet,
+                            row=1,
+                            column=header,
+                        )
+                    )
             elif base not in known_unread:
                 self.unknown.append(header)
 
