@@ -42,7 +42,10 @@ def shown_choices(ctx: jinja2.runtime.Context, question: Question) -> tuple[Choi
     questionnaire, answers, _ = _page(ctx)
     if questionnaire is None or question.id not in questionnaire:
         return question.offered_choices
-    return visible_choices(questionnaire, question, answers)
+    shown = visible_choices(questionnaire, question, answers)
+    # Nothing to offer means the filtering answer is not saved yet (it is on this very
+    # page): offer every choice rather than none; the server checks the pair on saving.
+    return shown or question.offered_choices
 
 
 def register(env: jinja2.Environment) -> None:
