@@ -227,8 +227,9 @@ def dot_plot(domains: Sequence[str], series: Sequence[Series], title: str, lang:
                 "o",
                 color=color,
                 markersize=6,
-                label=s.label if y == ys[0] else None,
             )
+        # The legend's key is drawn apart from the data: the first domain may be suppressed.
+        ax.plot([], [], "o", color=color, markersize=6, label=s.label)
     ax.set_yticks(ys, [_wrap(d, 26) for d in domains])
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: pct(v / 100, lang)))
