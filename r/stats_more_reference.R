@@ -185,6 +185,34 @@ for (name in c("strat", "clus1", "clus2", "stratclus")) {
   ref[[name]]$jackknife <- jackknife(designs[[name]])
 }
 
+# Replicate designs calibrated again in every replicate (R: calibrate / rake /
+# postStratify applied to the svrepdesign), for jackknife(recalibrate = TRUE).
+rep_numbers <- function(rep) {
+  df <- degf(rep)
+  m <- svymean(~api00, rep)
+  t <- svytotal(~enroll, rep, na.rm = TRUE)
+  p <- svyciprop(~I(sch.wide == "Yes"), rep, method = "logit")
+  list(df = df,
+       mean_api00 = est_ci(coef(m), SE(m), df),
+       total_enroll = est_ci(coef(t), SE(t), df),
+       prop_schwide_yes = list(estimate = unname(as.numeric(coef(p))),
+                               se = sqrt(unname(vcov(p))[1]),
+                               ci_low = unname(attr(p, "ci")[1]),
+                               ci_high = unname(attr(p, "ci")[2]), df = df),
+       weight_column_sums = unname(colSums(weights(rep, "analysis"))))
+}
+ref$jackknife_recalibrated <- list(
+  strat_rake = rep_numbers(rake(
+    as.svrepdesign(dstrat, type = "JKn"), list(~sch.wide, ~awards),
+    list(data.frame(sch.wide = c("No", "Yes"), Freq = c(1100, 5094)),
+         data.frame(awards = c("No", "Yes"), Freq = c(2300, 3894))),
+    control = tight)),
+  clus1_post = rep_numbers(postStratify(as.svrepdesign(dclus1, type = "JK1"), ~stype,
+                                        pop_types)),
+  clus1_linear = rep_numbers(calibrate(as.svrepdesign(dclus1, type = "JK1"), ~stype + sch.wide,
+                                       c(6194, 755, 1018, 5122), calfun = "linear"))
+)
+
 # calibrate() with each calfun, on a stratified and on a cluster design.
 calib <- function(d, formula, population, calfun, bounds) {
   cd <- calibrate(d, formula, population, calfun = calfun, bounds = bounds, maxit = 500,

@@ -159,3 +159,20 @@ def test_quantile_of_a_skewed_variable_is_inside_its_interval(survey: pl.DataFra
     assert med.ci_low <= med.estimate <= med.ci_high
     assert med.se > 0
     assert med.estimate < d.mean("spend").estimate  # gamma(2): median below mean
+
+
+def test_recalibrated_jackknife_knows_the_margins(survey: pl.DataFrame) -> None:
+    """Recalibrated replicates give a raked margin's share no variance; plain ones do not."""
+    d = Design(survey, weights="w", strata="stratum").rake({"size": SIZES, "region": REGIONS})
+    plain, recal = d.jackknife(), d.jackknife(recalibrate=True)
+    share = SIZES["0-9"] / sum(SIZES.values())
+    assert recal.proportion("size", "0-9").estimate == pytest.approx(share, rel=1e-9)
+    assert recal.proportion("size", "0-9").se < 1e-8
+    assert plain.proportion("size", "0-9").se > 1e-3
+    # Away from the margins both are close to the linearized SE.
+    lin = d.mean("spend").se
+    assert recal.mean("spend").se == pytest.approx(lin, rel=0.05)
+    weights = recal.replicate_weights().to_numpy()
+    sizes = survey["size"].to_numpy()
+    for level, total in SIZES.items():
+        np.testing.assert_allclose(weights[sizes == level].sum(axis=0), total, rtol=1e-8)
