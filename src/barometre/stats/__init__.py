@@ -20,6 +20,7 @@ from barometre.stats.errors import (
     WeightError,
 )
 from barometre.stats.replicates import ReplicateDesign
+from barometre.stats.representativity import PartialR, RIndicators, representativity
 from barometre.stats.results import (
     CrossTab,
     Estimate,
@@ -45,6 +46,8 @@ __all__ = [
     "MarginError",
     "MarginLevelNotInDataError",
     "MarginTotalsDisagreeError",
+    "PartialR",
+    "RIndicators",
     "RakingDidNotConvergeError",
     "RaoScott",
     "ReplicateDesign",
@@ -55,4 +58,5 @@ __all__ = [
     "WeightDiagnostics",
     "WeightError",
     "estimates_frame",
+    "representativity",
 ]
