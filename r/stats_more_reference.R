@@ -106,7 +106,11 @@ jackknife <- function(d) {
   t <- svytotal(~enroll, rep, na.rm = TRUE)
   p <- svyciprop(~I(sch.wide == "Yes"), rep, method = "logit")
   w <- weights(rep, "analysis")
+  byd <- svyby(~api00, ~comp.imp, rep, svymean)
+  by_compimp <- lapply(seq_len(nrow(byd)), function(i) est_ci(byd$api00[i], SE(byd)[i], df))
+  names(by_compimp) <- as.character(byd$comp.imp)
   list(
+    by_compimp_mean_api00 = by_compimp,
     df = df,
     n_replicates = ncol(w),
     mean_api00 = est_ci(coef(m), SE(m), df),

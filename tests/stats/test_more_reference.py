@@ -138,6 +138,10 @@ def test_jackknife(name: str) -> None:
     check(rep.mean("api00"), ref["mean_api00"])
     check(rep.total("enroll"), ref["total_enroll"])
     check(rep.proportion("sch.wide", "Yes"), ref["prop_schwide_yes"])
+    by = rep.by("comp.imp").mean("api00")
+    assert set(by) == set(ref["by_compimp_mean_api00"])
+    for domain, est in by.items():
+        check(est, ref["by_compimp_mean_api00"][domain])
     weights = rep.replicate_weights().to_numpy()
     np.testing.assert_allclose(weights.sum(axis=0), ref["weight_column_sums"], rtol=1e-9)
     np.testing.assert_allclose(weights[:, :3], np.array(ref["weights_first_columns"]), rtol=1e-9)

@@ -27,6 +27,7 @@ weights are kept (rows x replicates) and estimates are products with them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -281,6 +282,22 @@ class ReplicateDesign:
         """Share of every level of a categorical column."""
         return self._proportions(column, list(self._design.levels(column)[0]), ci)
 
+    def by(self, column: str | Sequence[str]) -> ReplicateDomains:
+        """Estimates in each domain of ``column`` (or of the crossing of a list of columns)."""
+        by = column if isinstance(column, str) else tuple(column)
+        return ReplicateDomains(self, by if not isinstance(by, tuple) or len(by) > 1 else by[0])
+
+    def _domain_estimates(
+        self, num: FloatArray, den: FloatArray, ratio: bool, n: list[int]
+    ) -> list[Estimate]:
+        """Ratios (or totals) of stacked rows of ``num`` over ``den``, one Estimate each."""
+        if ratio:
+            est, var = self._ratio(num, den)
+        else:
+            est, reps = self._replicate_totals(num)
+            var = self._variance(reps)
+        return [self._estimate(float(e), float(v), k) for e, v, k in zip(est, var, n, strict=True)]
+
     def _proportions(self, column: str, wanted: list[Any], ci: str) -> dict[Any, Estimate]:
         if ci not in CI_METHODS:
             raise StatsError(f"ci must be one of {CI_METHODS}, got {ci!r}")
@@ -318,3 +335,37 @@ class ReplicateDesign:
             )
             for i, lv in enumerate(wanted)
         }
+
+
+class ReplicateDomains:
+    """Replicate estimates by domain (R ``svyby`` on a replicate design): ``{domain: Estimate}``."""
+
+    def __init__(self, replicates: ReplicateDesign, by: str | tuple[str, ...]) -> None:
+        self._rep = replicates
+        self._levels, codes, _ = replicates._design.breakdown(by)
+        self._hot = (codes[None, :] == np.arange(len(self._levels))[:, None]).astype(np.float64)
+
+    @property
+    def levels(self) -> tuple[Any, ...]:
+        """The domains, in sorted order."""
+        return self._levels
+
+    def _run(self, y: FloatArray, ratio: bool) -> dict[Any, Estimate]:
+        ok = ~np.isnan(y)
+        mask = self._hot * ok[None, :]
+        n = [int(v) for v in mask.sum(axis=1)]
+        num = mask * np.where(ok, y, 0.0)[None, :]
+        ests = self._rep._domain_estimates(num, mask, ratio, n)
+        return dict(zip(self._levels, ests, strict=True))
+
+    def mean(self, column: str) -> dict[Any, Estimate]:
+        """Weighted mean of ``column`` in each domain."""
+        return self._run(self._rep._design.values(column), ratio=True)
+
+    def total(self, column: str) -> dict[Any, Estimate]:
+        """Weighted total of ``column`` in each domain."""
+        return self._run(self._rep._design.values(column), ratio=False)
+
+    def proportion(self, column: str, level: Any) -> dict[Any, Estimate]:
+        """Share of ``column == level`` in each domain (interval as a mean, R ``svyby``)."""
+        return self._run(self._rep._design.indicator(column, level), ratio=True)
