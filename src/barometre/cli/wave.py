@@ -126,15 +126,12 @@ def publish(
     url: UrlOption = None,
 ) -> None:
     """Store the wave's results and benchmark table; the self-diagnostic then compares with it."""
-    from barometre.report import ReportError, read_results_json
-    from barometre.wave import PublicationMismatch
+    from barometre.report import read_results_json
     from barometre.wave import publish as publish_wave
 
     store, wave_id = _open(url, wave)
-    try:
-        table = publish_wave(store, wave_id, read_results_json(results))
-    except (ReportError, PublicationMismatch) as exc:
-        raise fail(str(exc)) from exc
+    # A ReportError (unreadable file) or PublicationMismatch is a UserError: cli.main prints it.
+    table = publish_wave(store, wave_id, read_results_json(results))
     console.print(
         f"wave {wave} published: benchmark of {len(table.cells)} peer groups (min n {table.min_n})"
     )

@@ -44,7 +44,7 @@ from barometre.questionnaire._errors import (
 from barometre.questionnaire._model import (
     YES_NO_CHOICES,
     Choice,
-    Lang,
+    Language,
     Question,
     Questionnaire,
     QuestionType,
@@ -69,7 +69,7 @@ __all__ = [
     "Answers",
     "Choice",
     "ExpressionError",
-    "Lang",
+    "Language",
     "PresentCode",
     "Problem",
     "ProblemCode",

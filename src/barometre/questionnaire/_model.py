@@ -22,8 +22,9 @@ from barometre.questionnaire._errors import (
     UnknownQuestionError,
 )
 
-Lang = Literal["fr", "en"]
-LANGS: Final[tuple[Lang, ...]] = ("fr", "en")
+Language = Literal["fr", "en"]
+"""A language the barometer speaks: the one literal that web, report and campaign share."""
+LANGS: Final[tuple[Language, ...]] = ("fr", "en")
 
 _ID_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUESTIONNAIRE_ID_RE: Final = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
@@ -46,7 +47,7 @@ class QuestionType(StrEnum):
         return self not in (QuestionType.NUMBER, QuestionType.TEXT)
 
 
-def check_lang(lang: str) -> Lang:
+def check_lang(lang: str) -> Language:
     """Return ``lang`` if it is "fr" or "en", else raise QuestionnaireError."""
     if lang == "fr":
         return "fr"

@@ -18,7 +18,7 @@ from barometre.questionnaire._errors import QuestionnaireError, XLSFormError
 from barometre.questionnaire._model import (
     LANGS,
     Choice,
-    Lang,
+    Language,
     Question,
     Questionnaire,
     QuestionType,
@@ -88,7 +88,9 @@ def _settings(tables: dict[str, Table]) -> tuple[dict[str, str | None], int]:
     return values, number
 
 
-def _choice_lists(tables: dict[str, Table], default_lang: Lang | None) -> dict[str, list[Choice]]:
+def _choice_lists(
+    tables: dict[str, Table], default_lang: Language | None
+) -> dict[str, list[Choice]]:
     table = tables.get("choices")
     if table is None:
         return {}
@@ -144,7 +146,7 @@ def _field_column(columns: Columns, name: str | None) -> str | None:
 class _SurveyReader:
     """Turns survey rows into sections of questions."""
 
-    def __init__(self, table: Table, lists: dict[str, list[Choice]], default_lang: Lang | None):
+    def __init__(self, table: Table, lists: dict[str, list[Choice]], default_lang: Language | None):
         self.columns = Columns(table, SURVEY_PLAIN | SURVEY_EXTENSIONS, default_lang)
         self.columns.require("type", "name")
         self.lists = lists

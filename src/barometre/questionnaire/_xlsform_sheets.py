@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from barometre.questionnaire import _xlsform_common as xc
 from barometre.questionnaire._errors import XLSFormError
-from barometre.questionnaire._model import LANGS, Lang
+from barometre.questionnaire._model import LANGS, Language
 
 Cell = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
 
@@ -45,7 +45,7 @@ UNSUPPORTED_COLUMNS: Final = {
 
 
 _LANG_RE: Final = re.compile(r"\(\s*([A-Za-z]{2,3})\s*\)\s*\Z")
-_LANG_WORDS: Final[dict[str, Lang]] = {
+_LANG_WORDS: Final[dict[str, Language]] = {
     "fr": "fr",
     "french": "fr",
     "français": "fr",
@@ -56,7 +56,7 @@ _LANG_WORDS: Final[dict[str, Lang]] = {
 }
 
 
-def language_of(spec: str) -> Lang | None:
+def language_of(spec: str) -> Language | None:
     """The language of a header suffix or default_language: "French (fr)", "fr", "English"..."""
     match = _LANG_RE.search(spec)
     word = match.group(1) if match else spec.strip()
@@ -140,10 +140,10 @@ def load_tables(source: str | Path | IO[bytes]) -> dict[str, Table]:
 class Columns:
     """Which header holds which field of a sheet, languages resolved."""
 
-    def __init__(self, table: Table, plain: frozenset[str], default_lang: Lang | None) -> None:
+    def __init__(self, table: Table, plain: frozenset[str], default_lang: Language | None) -> None:
         self.table = table
         self.plain = {h for h in table.headers if h in plain}
-        self.translated: dict[tuple[str, Lang], str] = {}
+        self.translated: dict[tuple[str, Language], str] = {}
         for header in table.headers:
             if not header or header in plain or header.startswith("$"):
                 continue
@@ -153,7 +153,9 @@ class Columns:
             else:
                 self._refuse_if_used(header, UNSUPPORTED_COLUMNS.get(base))
 
-    def _add_translated(self, header: str, base: str, spec: str, default_lang: Lang | None) -> None:
+    def _add_translated(
+        self, header: str, base: str, spec: str, default_lang: Language | None
+    ) -> None:
         if spec:
             lang = language_of(spec)
             if lang is None:
@@ -194,7 +196,7 @@ class Columns:
                 if (base, lang) not in self.translated:
                     raise self.table.fail(f"the column {xc.translated(base, lang)!r} is missing", 1)
 
-    def header(self, name: str, lang: Lang | None = None) -> str:
+    def header(self, name: str, lang: Language | None = None) -> str:
         if lang is None:
             return name
         return self.translated.get((name, lang), xc.translated(name, lang))
@@ -211,7 +213,7 @@ class Row:
     def fail(self, message: str, column: str | None = None) -> XLSFormError:
         return self.columns.table.fail(message, self.number, column)
 
-    def text(self, name: str, lang: Lang | None = None) -> str | None:
+    def text(self, name: str, lang: Language | None = None) -> str | None:
         header = self.columns.header(name, lang)
         value = self.cells.get(header)
         if value is None:

@@ -6,7 +6,8 @@ self-diagnostic reads, after checking both describe the same stored respondents;
 `earlier_results` finds the wave a report compares with.
 """
 
-from barometre.wave._publication import PublicationMismatch, earlier_results, publish
+from barometre.wave._errors import PublicationMismatch, WaveError, WeightingError
+from barometre.wave._publication import earlier_results, publish
 from barometre.wave._weighting import (
     CELL,
     DEFAULT_BOUNDS,
@@ -15,7 +16,6 @@ from barometre.wave._weighting import (
     REGION_GROUP,
     CellMerge,
     WaveWeighting,
-    WeightingError,
     frame_counts,
     weight_wave,
 )
@@ -28,6 +28,7 @@ __all__ = [
     "REGION_GROUP",
     "CellMerge",
     "PublicationMismatch",
+    "WaveError",
     "WaveWeighting",
     "WeightingError",
     "earlier_results",

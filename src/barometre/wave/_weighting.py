@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from barometre.errors import UserError
 from barometre.stats import Design, WeightDiagnostics
+from barometre.wave._errors import WeightingError
 
 CELL = "weighting_cell"
 REGION_GROUP = "weighting_region"
@@ -30,10 +30,6 @@ DEFAULT_MIN_CELL = 5
 # Bounds on g = final / design weight, relative to the overall non-response adjustment,
 # applied inside the raking (trimming in one step, as the variance requires).
 DEFAULT_BOUNDS = (0.25, 4.0)
-
-
-class WeightingError(UserError, ValueError):
-    """The wave cannot be weighted as asked (missing columns, no respondents, bad counts)."""
 
 
 @dataclass(frozen=True)

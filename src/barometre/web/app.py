@@ -14,9 +14,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from barometre import __version__
 from barometre.diagnostic import SCORE_ITEMS
+from barometre.questionnaire import Language
 from barometre.store import Store, open_store
 from barometre.web.data import WebData
-from barometre.web.i18n import pick_language, translate
+from barometre.web.i18n import as_language, pick_language, translate
 from barometre.web.security import RateLimiter, SecurityHeaders, csrf_token
 from barometre.web.settings import WebSettings
 
@@ -86,11 +87,11 @@ def web(request: Request) -> Web:
     return found
 
 
-def language(request: Request) -> str:
+def language(request: Request) -> Language:
     """The visitor's language: `?lang=` (remembered in the session), else the session's."""
-    requested = request.query_params.get("lang")
+    requested = as_language(request.query_params.get("lang"))
     settings: WebSettings = request.app.state.web.settings
-    if requested in ("fr", "en"):
+    if requested is not None:
         if request.session.get(LANGUAGE_KEY) != requested:
             request.session[LANGUAGE_KEY] = requested
         return requested
