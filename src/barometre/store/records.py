@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from barometre.questionnaire import AnswerValue
 
-WaveStatus = Literal["draft", "open", "closed", "published"]
+WaveStatus = Literal["draft", "open", "closed", "published", "archived"]
 ResponseStatus = Literal["partial", "complete"]
 ResponseSource = Literal["web", "paper", "import"]
 Role = Literal["admin", "team", "viewer"]
@@ -29,6 +29,7 @@ class Wave:
     status: WaveStatus
     created_at: datetime
     published_at: datetime | None
+    archived_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def earlier_results(store: Store, wave_id: int) -> WaveResults | None:
         w
         for w in store.waves()
         if w.id != wave_id
-        and w.status == "published"
+        and w.status in ("published", "archived")
         and w.questionnaire_id == wave.questionnaire_id
         and (w.created_at, w.id) < (wave.created_at, wave.id)
     ]

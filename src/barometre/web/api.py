@@ -22,7 +22,7 @@ from barometre.store import (
     ResponseLocked,
     WaveStatusError,
 )
-from barometre.web.app import web
+from barometre.web.context import web
 
 router = APIRouter(prefix="/api/v1", tags=["barometre"])
 

@@ -6,7 +6,7 @@ from fastapi.responses import Response
 
 from barometre.diagnostic import Diagnostic
 from barometre.questionnaire import Language
-from barometre.web.app import HERE, Web
+from barometre.web.context import HERE, Web
 from barometre.web.i18n import translate
 
 
