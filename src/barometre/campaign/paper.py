@@ -26,6 +26,7 @@ from barometre.questionnaire import (
     ProblemCode,
     Questionnaire,
     QuestionType,
+    parse_number,
     split_choice_column,
     validate,
 )
@@ -122,15 +123,6 @@ def _columns(header: list[str], questionnaire: Questionnaire) -> tuple[str, dict
     return keys[0], owner
 
 
-def _parse_number(text: str) -> float | int | None:
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else value
-
-
 def _row_answers(
     row: dict[str, str], owner: dict[str, str], questionnaire: Questionnaire
 ) -> tuple[dict[str, AnswerValue], list[RowProblem]]:
@@ -163,7 +155,7 @@ def _row_answers(
         if question.type is QuestionType.MULTIPLE:
             answers[qid] = [part.strip() for part in raw.split(";") if part.strip()]
         elif question.type is QuestionType.NUMBER:
-            number = _parse_number(raw)
+            number = parse_number(raw)
             if number is None:
                 problems.append(
                     _problem(
