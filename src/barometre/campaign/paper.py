@@ -17,14 +17,16 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from barometre.campaign.errors import CampaignError
 from barometre.questionnaire import (
-    Answer,
+    AnswerValue,
     Problem,
     ProblemCode,
     Questionnaire,
     QuestionType,
+    parse_number,
     split_choice_column,
     validate,
 )
@@ -55,8 +57,8 @@ class PaperReturn:
     line: int
     key: str
     key_column: str
-    answers: dict[str, Answer]
-    status: str
+    answers: dict[str, AnswerValue]
+    status: Literal["complete", "partial"]
     """``complete``, or ``partial`` when required questions were left blank."""
 
 
@@ -121,21 +123,12 @@ def _columns(header: list[str], questionnaire: Questionnaire) -> tuple[str, dict
     return keys[0], owner
 
 
-def _parse_number(text: str) -> float | int | None:
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else value
-
-
 def _row_answers(
     row: dict[str, str], owner: dict[str, str], questionnaire: Questionnaire
-) -> tuple[dict[str, Answer], list[RowProblem]]:
+) -> tuple[dict[str, AnswerValue], list[RowProblem]]:
     # Not `answers_from_wide_row`: a paper CSV holds text typed by hand, so each cell is parsed
     # and judged here with its own message; only the column naming is the wave dataset's.
-    answers: dict[str, Answer] = {}
+    answers: dict[str, AnswerValue] = {}
     problems: list[RowProblem] = []
     ticked: dict[str, list[str]] = {}
     for column, qid in owner.items():
@@ -162,7 +155,7 @@ def _row_answers(
         if question.type is QuestionType.MULTIPLE:
             answers[qid] = [part.strip() for part in raw.split(";") if part.strip()]
         elif question.type is QuestionType.NUMBER:
-            number = _parse_number(raw)
+            number = parse_number(raw)
             if number is None:
                 problems.append(
                     _problem(
@@ -227,14 +220,14 @@ def read_paper_returns(path: Path, questionnaire: Questionnaire) -> PaperImport:
                     (_problem("", "wrong_field_count", f"ligne mal formée : {structural}",
                               f"malformed line: {structural}"),),
                 )
-            )  # fmt: skip
+            )  # fmt: skip  # arguments grouped by meaning, one group a line
             continue
         key = row[key_column].strip()
         if not key:
             rejected.append(
                 RejectedRow(line, "", (_problem(key_column, "missing_key",
                             f"{key_column} manquant", f"{key_column} is missing"),))
-            )  # fmt: skip
+            )  # fmt: skip  # arguments grouped by meaning, one group a line
             continue
         if key in seen:
             first = seen[key]
@@ -254,6 +247,7 @@ def read_paper_returns(path: Path, questionnaire: Questionnaire) -> PaperImport:
         if all_problems:
             rejected.append(RejectedRow(line, key, tuple(all_problems)))
             continue
-        status = "partial" if found else "complete"
-        accepted.append(PaperReturn(line, key, key_column, answers, status))
+        accepted.append(
+            PaperReturn(line, key, key_column, answers, "partial" if found else "complete")
+        )
     return PaperImport(tuple(accepted), tuple(rejected))

@@ -165,6 +165,7 @@ def publish(
 
     store, wave_id = _open(url, wave)
     check_publishable(store, wave_id)
+    # A ReportError (unreadable file) or PublicationMismatch is a UserError: cli.main prints it.
     table = publish_wave(store, wave_id, read_results_json(results))
     console.print(
         f"wave {wave} published: benchmark of {len(table.cells)} peer groups (min n {table.min_n})"
@@ -187,7 +188,7 @@ def report(
     The methodology annex comes from the store (sample, fieldwork, modes, AAPOR rates,
     weighting); `--methodology` adds what the store cannot know (organiser, funding...).
     """
-    from barometre.errors import Language
+    from barometre.questionnaire import Language
     from barometre.report import Methodology, build_report
     from barometre.wave import earlier_results, methodology_from_store
 

@@ -17,11 +17,6 @@ DEFAULT_BUSY_TIMEOUT_MS = 10_000
 WRITE = "barometre_write"
 
 
-def is_sqlite(engine: Engine) -> bool:
-    """Whether the engine talks to SQLite."""
-    return engine.dialect.name == "sqlite"
-
-
 def create_store_engine(
     url: str,
     *,

@@ -52,7 +52,7 @@ class GdprRepository(StoreBase):
                 .outerjoin(t.samples, t.samples.c.unit_id == t.frame_units.c.id)
                 .where(t.frame_units.c.siren == siren)
                 .order_by(t.frame_units.c.wave_id)
-            ).all()  # fmt: skip
+            ).all()  # fmt: skip  # the query reads clause by clause
             if not units:
                 raise NotFoundError(f"company {siren} is in no wave's frame")
             log: list[dict[str, Any]] = []

@@ -19,7 +19,7 @@ from datetime import datetime
 from babel.dates import format_date
 
 from barometre.campaign.storage import wave_rates
-from barometre.errors import Language
+from barometre.questionnaire import Language
 from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
 from barometre.store import Store
 

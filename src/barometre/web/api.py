@@ -172,7 +172,7 @@ def put_response(
         saved = store.save_response(
             wave_id, case_id, body.answers, body.status, "import",
             recorded_by=f"api:{caller.username}",
-        )  # fmt: skip
+        )  # fmt: skip  # arguments grouped by meaning, one group a line
     except NotFoundError as error:
         raise HTTPException(404, str(error)) from error
     except (ResponseLocked, WaveStatusError) as error:
