@@ -25,6 +25,7 @@ DESIGN_COLUMNS = (
     "size_band",
     "sector",
     "region",
+    "fpc",
     "design_weight",
     "weight",
     "present",

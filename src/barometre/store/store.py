@@ -27,6 +27,7 @@ from barometre.store._responses import ResponseRepository
 from barometre.store._sessions import SessionRepository
 from barometre.store._team import TeamRepository
 from barometre.store._waves import WaveRepository
+from barometre.store._weighting import WeightingSpecRepository
 from barometre.store.errors import StoreConfigError
 from barometre.store.records import StoreInfo
 
@@ -52,6 +53,7 @@ class Store(
     LimitRepository,
     GdprRepository,
     CampaignLogRepository,
+    WeightingSpecRepository,
 ):
     """A barometer's database: waves, frame, sample, invitations, responses and results."""
 
