@@ -21,7 +21,6 @@ from barometre.campaign.aapor import CampaignRates
 from barometre.campaign.frame import import_frame
 from barometre.campaign.sampling import Sample, SampleDesign, allocation_table, draw_sample
 from barometre.campaign.storage import issue_wave_codes, store_frame_and_sample, wave_rates
-from barometre.publication import publish
 from barometre.questionnaire import load_builtin
 from barometre.report import build_report
 from barometre.report.estimation import DesignInfo
@@ -30,9 +29,10 @@ from barometre.store import Store, open_store
 from barometre.synth.population import answer_sets
 from barometre.synth.response import simulate_returns
 from barometre.synth.writer import read_population, write_population
-from barometre.weighting import (
+from barometre.wave import (
     WaveWeighting,
     frame_counts,
+    publish,
     spec_of,
     weight_wave,
     weighting_report,

@@ -99,7 +99,7 @@ def weight(
 ) -> None:
     """Rake the respondents' design weights to the frame's counts and store the final weights."""
     from barometre.stats import StatsError
-    from barometre.weighting import WeightingError, frame_counts, spec_of, weight_wave
+    from barometre.wave import WeightingError, frame_counts, spec_of, weight_wave
 
     store, wave_id = _open(url, wave)
     try:
@@ -163,8 +163,8 @@ def publish(
 ) -> None:
     """Store the wave's results and benchmark table; the self-diagnostic then compares with it."""
     from barometre.campaign.lifecycle import check_publishable
-    from barometre.publication import publish as publish_wave
     from barometre.report import read_results_json
+    from barometre.wave import publish as publish_wave
 
     store, wave_id = _open(url, wave)
     check_publishable(store, wave_id)
@@ -186,8 +186,8 @@ def report(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
 ) -> None:
     """Build a stored wave's report, with the change since the last published wave if any."""
-    from barometre.publication import earlier_results
     from barometre.report import Methodology, ReportError, build_report
+    from barometre.wave import earlier_results
 
     store, wave_id = _open(url, wave)
     try:

@@ -46,7 +46,7 @@ class TrendStudy:
 
 
 def _respondents(wave: WaveDraw) -> pl.DataFrame:
-    data = wave.weighting.design.data
+    data: pl.DataFrame = wave.weighting.design.data
     return data.with_columns(pl.Series("weight", wave.weighting.design.weights))
 
 

@@ -6,6 +6,7 @@ Start from :class:`Design`; every estimate is an :class:`Estimate`.
 from barometre.stats.batch import estimates_frame
 from barometre.stats.design import Design
 from barometre.stats.errors import (
+    CalibrationWarning,
     ColumnNotFoundError,
     DataLevelNotInMarginError,
     DesignVariableError,
@@ -18,6 +19,7 @@ from barometre.stats.errors import (
     StatsError,
     WeightError,
 )
+from barometre.stats.replicates import ReplicateDesign
 from barometre.stats.representativity import PartialR, RIndicators, representativity
 from barometre.stats.results import (
     CrossTab,
@@ -25,10 +27,13 @@ from barometre.stats.results import (
     LabelledEstimate,
     LogitFit,
     RaoScott,
+    TTest,
+    Wald,
     WeightDiagnostics,
 )
 
 __all__ = [
+    "CalibrationWarning",
     "ColumnNotFoundError",
     "CrossTab",
     "DataLevelNotInMarginError",
@@ -45,8 +50,11 @@ __all__ = [
     "RIndicators",
     "RakingDidNotConvergeError",
     "RaoScott",
+    "ReplicateDesign",
     "SingletonStratumError",
     "StatsError",
+    "TTest",
+    "Wald",
     "WeightDiagnostics",
     "WeightError",
     "estimates_frame",

@@ -14,9 +14,9 @@ from starlette.datastructures import UploadFile
 
 from barometre.campaign.lifecycle import STATUS_FR, STEPS, LifecycleError, check_publishable
 from barometre.errors import UserError
-from barometre.publication import publish as publish_wave
 from barometre.report.results_json import results_from_mapping
 from barometre.store import NotFoundError, ResponseInvalid, ResponseLocked, StoreError, User, Wave
+from barometre.wave import publish as publish_wave
 from barometre.web.context import (
     TEAM_SESSION_KEY,
     Admin,

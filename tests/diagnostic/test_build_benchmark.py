@@ -7,8 +7,13 @@ import random
 import polars as pl
 import pytest
 
-from barometre.diagnostic import BenchmarkTable, PeerLevel, WaveDatasetError, peer_benchmark
-from barometre.diagnostic.publication import build_benchmark_table
+from barometre.diagnostic import (
+    BenchmarkTable,
+    PeerLevel,
+    WaveDatasetError,
+    build_benchmark_table,
+    peer_benchmark,
+)
 
 SIZES = ("0-9", "10-19", "20-49")
 SECTORS = ("industrie", "services")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from barometre.publication import PublicationMismatch, publish
 from barometre.questionnaire import QuestionType, load_builtin
 from barometre.report import compute_results
 from barometre.report.results import WaveResults
 from barometre.store import Store, open_store
+from barometre.wave import PublicationMismatch, publish
 from barometre.web.testing import random_answers
 
 BPI = load_builtin("bpi2018")

@@ -1,4 +1,4 @@
-"""Comparisons with the figures the 2018 study published, and changes since an earlier wave.
+"""The figures the 2018 study published, and a wave's comparison with them.
 
 The 2018 figures are raw shares of 1,657 respondents without any published uncertainty; to say
 whether a wave differs from them we treat each as a simple random sample proportion of n = 1,657
@@ -12,15 +12,10 @@ import math
 from dataclasses import dataclass
 from importlib import resources
 
-from barometre.report.results import Change, PublishedComparison, Share
+from barometre.report.results import PublishedComparison, Share
+from barometre.report.trends import Z_95
 
 PUBLISHED_N = 1657
-Z_95 = 1.959963984540054  # standard normal quantile at 0.975
-
-
-def _two_sided_p(z: float) -> float:
-    return math.erfc(abs(z) / math.sqrt(2))
-
 
 # (indicator, category) rows of published_2018.csv -> indicator ids of `indicators.catalogue`.
 PUBLISHED_TO_INDICATOR: dict[tuple[str, str], str] = {
@@ -93,23 +88,4 @@ def compare_published(shares: dict[str, Share]) -> tuple[PublishedComparison, ..
         se = math.sqrt(share.se**2 + p0 * (1 - p0) / PUBLISHED_N)
         significant = se > 0 and abs(diff) / se > Z_95
         out.append(PublishedComparison(ind, p0, share, diff, bool(significant), fig.note))
-    return tuple(out)
-
-
-def changes(previous: dict[str, Share], current: dict[str, Share]) -> tuple[Change, ...]:
-    """The change of every indicator present in both waves (independent samples, 95 % CI)."""
-    out: list[Change] = []
-    for ind, cur in current.items():
-        prev = previous.get(ind)
-        if prev is None:
-            continue
-        if not (cur.shown and prev.shown) or None in (cur.estimate, prev.estimate, cur.se, prev.se):
-            out.append(Change(ind, prev, cur, None, None, None, None))
-            continue
-        assert cur.estimate is not None and prev.estimate is not None
-        assert cur.se is not None and prev.se is not None
-        diff = cur.estimate - prev.estimate
-        se = math.sqrt(cur.se**2 + prev.se**2)
-        p = _two_sided_p(diff / se) if se > 0 else (1.0 if diff == 0 else 0.0)
-        out.append(Change(ind, prev, cur, diff, diff - Z_95 * se, diff + Z_95 * se, p))
     return tuple(out)

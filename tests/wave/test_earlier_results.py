@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from barometre.publication import earlier_results
 from barometre.questionnaire import load_builtin
 from barometre.report import compute_results
 from barometre.report.results_json import to_dict
 from barometre.report.testing import example_wave
 from barometre.store import Store, open_store
+from barometre.wave import earlier_results
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 
-from barometre.diagnostic import BenchmarkTable
-from barometre.diagnostic.publication import DEFAULT_MIN_N, build_benchmark_table
+from barometre.diagnostic import DEFAULT_MIN_N, BenchmarkTable, build_benchmark_table
 from barometre.report.results import WaveResults
 from barometre.report.results_json import results_from_mapping, to_dict
 from barometre.store import Store

@@ -35,10 +35,14 @@ _CELL = "_size_sector"
 
 
 class _EstimateLike(Protocol):
-    estimate: float
-    ci_low: float
-    ci_high: float
-    n: int
+    @property
+    def estimate(self) -> float: ...
+    @property
+    def ci_low(self) -> float: ...
+    @property
+    def ci_high(self) -> float: ...
+    @property
+    def n(self) -> int: ...
 
 
 def _indicator_columns(

@@ -1,4 +1,4 @@
-"""What a wave publishes: final weights, the results document and the benchmark table.
+"""What a wave publishes: its results document and its benchmark table.
 
 The web app serves these as stored: a self-diagnostic request never recomputes statistics.
 """
@@ -11,12 +11,11 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import polars as pl
 import sqlalchemy as sa
 
 from barometre.diagnostic import BenchmarkRow, BenchmarkTable
 from barometre.store import schema as t
-from barometre.store._base import StoreBase, pairs
+from barometre.store._base import StoreBase
 from barometre.store._types import utcnow
 from barometre.store.errors import DuplicateError, InputError
 from barometre.store.records import PublishedResults
@@ -39,59 +38,8 @@ def _benchmark_values(wave_id: int, rows: Iterable[BenchmarkRow]) -> list[dict[s
     return values
 
 
-class PublishedRepository(StoreBase):
-    """Weights, results and benchmark tables of waves."""
-
-    def store_weights(
-        self, wave_id: int, weights: Mapping[str, float] | pl.DataFrame, *, method: str = ""
-    ) -> int:
-        """Replace the wave's final weights (case id -> weight); returns how many."""
-        if isinstance(weights, pl.DataFrame):
-            missing = {"case_id", "weight"} - set(weights.columns)
-            if missing:
-                raise InputError(f"weights: missing column(s) {sorted(missing)}")
-            weights = dict(zip(weights["case_id"], weights["weight"], strict=True))
-        now = utcnow()
-        with self._write() as conn:
-            self._wave_row(conn, wave_id)
-            sample_ids = pairs(
-                conn.execute(
-                    sa.select(t.samples.c.case_id, t.samples.c.id).where(
-                        t.samples.c.wave_id == wave_id
-                    )
-                )
-            )
-            rows = []
-            for case_id, weight in weights.items():
-                if case_id not in sample_ids:
-                    raise InputError(f"weights: {case_id!r} is not a case of wave {wave_id}")
-                if weight is None or not math.isfinite(weight) or weight <= 0:
-                    raise InputError(f"weights: case {case_id!r} has weight {weight!r}")
-                rows.append(
-                    {
-                        "sample_id": sample_ids[case_id],
-                        "wave_id": wave_id,
-                        "weight": float(weight),
-                        "method": method,
-                        "stored_at": now,
-                    }
-                )
-            conn.execute(sa.delete(t.weights).where(t.weights.c.wave_id == wave_id))
-            if rows:
-                conn.execute(sa.insert(t.weights), rows)
-        return len(rows)
-
-    def weights(self, wave_id: int) -> dict[str, float]:
-        """The wave's stored final weights by case id (empty before weighting)."""
-        with self._read() as conn:
-            return pairs(
-                conn.execute(
-                    sa.select(t.samples.c.case_id, t.weights.c.weight)
-                    .join(t.samples, t.samples.c.id == t.weights.c.sample_id)
-                    .where(t.weights.c.wave_id == wave_id)
-                    .order_by(t.samples.c.case_id)
-                )
-            )
+class ResultsRepository(StoreBase):
+    """Results documents and benchmark tables of waves."""
 
     def store_results(self, wave_id: int, results: Mapping[str, Any] | str) -> PublishedResults:
         """Store (or replace) the wave's results document (JSON-serialisable, or JSON text)."""

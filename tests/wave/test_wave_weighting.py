@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from barometre.weighting import OTHER_REGIONS, WeightingError, frame_counts, weight_wave
+from barometre.wave import OTHER_REGIONS, WeightingError, frame_counts, weight_wave
 
 SIZES = ("0-9", "10-19", "20-49")
 SECTORS = ("industrie", "services")
