@@ -99,7 +99,7 @@ def weight(
 ) -> None:
     """Rake the respondents' design weights to the frame's counts and store the final weights."""
     from barometre.stats import StatsError
-    from barometre.wave import WeightingError, frame_counts, weight_wave
+    from barometre.wave import WeightingError, frame_counts, spec_of, weight_wave
 
     store, wave_id = _open(url, wave)
     try:
@@ -118,6 +118,7 @@ def weight(
         result.weights,
         method="raking: size x sector cells" + (", region" if region else ""),
     )
+    store.store_weighting_spec(wave_id, spec_of(result).to_json())
     d = result.diagnostics
     console.print(
         f"{d.n:,} respondents weighted to {result.population:,.0f} firms; "
@@ -129,6 +130,8 @@ def weight(
             f"  merged {merge.variable}: {', '.join(merge.merged)} -> {merge.into} "
             f"({merge.respondents} respondents)"
         )
+    for step in result.steps:
+        console.print(f"  fallback: {step.describe('en')} (because: {step.reason})")
 
 
 @app.command()

@@ -20,6 +20,10 @@ DESIGN_VARIABLES: dict[str, tuple[str, str]] = {
         "Poids de sondage (1 / probabilité d'inclusion)",
         "Design weight (1 / inclusion probability)",
     ),
+    "fpc": (
+        "Effectif de la strate dans la base de sondage (correction de population finie)",
+        "Frame size of the stratum (finite population correction)",
+    ),
     "weight": ("Poids final (non-réponse et calage)", "Final weight (non-response and raking)"),
     "present": ("Présente sur au moins un réseau", "Present on at least one network"),
 }
@@ -82,8 +86,41 @@ def codebook_markdown(questionnaire: Questionnaire, lang: Language = "fr") -> st
     for v in (*design_variables(lang), *variables(questionnaire, lang)):
         codes = "; ".join(f"{n} = `{code}` {label}" for n, code, label in v.codes)
         lines.append(f"| `{v.name}` | {_md(v.label)} | {v.type} | {_md(codes)} |")
-    lines.append("")
+    lines += ["", f"## {DECLARE_TITLE[lang]}", "", DECLARE_INTRO[lang], ""]
+    for software, code in DECLARE_DESIGN:
+        lines += [f"**{software}**", "", "```", code, "```", ""]
     return "\n".join(lines)
+
+
+DECLARE_TITLE = {"fr": "Déclarer le plan de sondage", "en": "Declaring the survey design"}
+DECLARE_INTRO = {
+    "fr": "Strates `stratum`, correction de population finie `fpc` (effectif de la strate), "
+    "poids final `weight`. Le poids final intègre la non-réponse et le calage ; la variance "
+    "ainsi déclarée ignore le gain du calage (elle est un peu prudente).",
+    "en": "Strata `stratum`, finite population correction `fpc` (the stratum's frame size), "
+    "final weight `weight`. The final weight includes non-response and calibration; the "
+    "variance declared this way leaves out the calibration's gain (it is a little cautious).",
+}
+DECLARE_DESIGN: tuple[tuple[str, str], ...] = (
+    (
+        "R (survey)",
+        'd <- read.csv("wave.csv")\n'
+        "des <- svydesign(ids = ~1, strata = ~stratum, fpc = ~fpc, weights = ~weight, data = d)\n"
+        "svymean(~factor(activity), des, na.rm = TRUE)",
+    ),
+    (
+        "Stata",
+        'import delimited "wave.csv", clear\n'
+        "svyset _n [pweight = weight], strata(stratum) fpc(fpc)\n"
+        "svy: proportion activity",
+    ),
+    (
+        "SPSS",
+        "CSPLAN ANALYSIS /PLAN FILE='wave.csaplan' /PLANVARS ANALYSISWEIGHT=weight\n"
+        "  /DESIGN STRATA=stratum /ESTIMATOR TYPE=EQUAL_WOR /POPSIZE VARIABLE=fpc.\n"
+        "CSDESCRIPTIVES /PLAN FILE='wave.csaplan' /SUMMARY VARIABLES=headcount /MEAN.",
+    ),
+)
 
 
 def _md(text: str) -> str:

@@ -24,6 +24,7 @@ DESIGN_COLUMNS = (
     "size_band",
     "sector",
     "region",
+    "fpc",
     "design_weight",
     "weight",
     "present",

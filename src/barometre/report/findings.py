@@ -158,12 +158,19 @@ def drivers_title(groups: Sequence[DriverGroup], lang: Language) -> str:
     return f"{top} : le facteur qui pèse le plus sur l'activité{sure}"
 
 
-def trend_title(n_significant: int, n_total: int, previous: str, lang: Language) -> str:
-    """How many indicators changed significantly since the earlier wave."""
+def trend_title(
+    n_significant: int, n_total: int, previous: str, lang: Language, *, adjusted: bool = False
+) -> str:
+    """How many indicators changed significantly since the earlier wave (and how tested)."""
     if lang == "en":
-        return f"{n_significant} of {n_total} key indicators changed significantly since {previous}"
+        how = f" (Holm correction for {n_total} tests)" if adjusted else ""
+        return (
+            f"{n_significant} of {n_total} key indicators changed significantly since "
+            f"{previous}{how}"
+        )
     many = n_significant > 1
+    how = f" (correction de Holm pour {n_total} tests)" if adjusted else ""
     return (
         f"{n_significant} indicateur{'s' if many else ''} clé{'s' if many else ''} sur "
-        f"{n_total} {'ont' if many else 'a'} changé significativement depuis {previous}"
+        f"{n_total} {'ont' if many else 'a'} changé significativement depuis {previous}{how}"
     )

@@ -203,7 +203,8 @@ class PublishedComparison:
 
 @dataclass(frozen=True)
 class Change:
-    """The change of an indicator since an earlier wave, independent samples, 95 % CI."""
+    """The change of an indicator since an earlier wave, 95 % CI (with the covariance of
+    firms in both waves when it is known)."""
 
     indicator_id: str
     previous: Share
@@ -212,11 +213,15 @@ class Change:
     ci_low: float | None
     ci_high: float | None
     p_value: float | None
+    p_adjusted: float | None = None  # after the multiplicity adjustment of its family
+    adjustment: str = ""  # "holm" for the key indicators, "" when not adjusted
 
     @property
     def significant(self) -> bool:
-        """True when the 95 % CI of the difference excludes zero."""
-        return self.p_value is not None and self.p_value < 0.05
+        """True when the change is significant at 5 %, after the multiplicity adjustment
+        when the indicator belongs to the adjusted family (the key indicators)."""
+        p = self.p_adjusted if self.p_adjusted is not None else self.p_value
+        return p is not None and p < 0.05
 
 
 @dataclass(frozen=True)

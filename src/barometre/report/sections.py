@@ -9,6 +9,7 @@ from barometre.report import charts, findings
 from barometre.report.i18n import ci, number, pct, points, t
 from barometre.report.indicators import YES_NO_NAMES, has_short_name, short_name
 from barometre.report.results import Breakdown, Indicator, Share, WaveResults
+from barometre.report.trends import TREND_KEYS
 from barometre.report.view import (
     Block,
     Cards,
@@ -37,17 +38,6 @@ ORGANISATION = (
 )
 HEADLINE = "activity.active_or_tres_active"
 BREAKDOWN_CHART = ("presence_any", HEADLINE, "strategy.yes")
-TREND_KEYS = (
-    "presence_any",
-    "activity.active_or_tres_active",
-    "tempo.en_retard",
-    "strategy.yes",
-    "spend.zero",
-    "spend.10k_or_more",
-    "staff_trained.yes",
-    "obstacles.lack_time",
-    "competitive_edge.yes",
-)
 
 
 def _have(results: WaveResults, ids: tuple[str, ...]) -> list[Indicator]:
@@ -246,7 +236,8 @@ def trends(results: WaveResults, lang: Language) -> Section | None:
     previous = results.previous_wave or t("previous", lang)
     key = [c for c in results.changes if c.indicator_id in TREND_KEYS]
     n_sig = sum(c.significant for c in key)
-    title = findings.trend_title(n_sig, len(key), previous, lang)
+    adjusted = any(c.adjustment for c in key)
+    title = findings.trend_title(n_sig, len(key), previous, lang, adjusted=adjusted)
     blocks: list[Block] = []
     if key:
         svg = charts.trend_chart(

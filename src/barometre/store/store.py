@@ -27,6 +27,7 @@ from barometre.store._results import ResultsRepository
 from barometre.store._sessions import SessionRepository
 from barometre.store._team import TeamRepository
 from barometre.store._waves import WaveRepository
+from barometre.store._weighting import WeightingSpecRepository
 from barometre.store._weights import WeightsRepository
 from barometre.store.errors import StoreConfigError
 from barometre.store.records import StoreInfo
@@ -54,6 +55,7 @@ class Store(
     LimitRepository,
     GdprRepository,
     CampaignLogRepository,
+    WeightingSpecRepository,
 ):
     """A barometer's database: waves, frame, sample, invitations, responses and results."""
 

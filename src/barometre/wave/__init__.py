@@ -25,6 +25,7 @@ from barometre.wave._weighting import (
     spec_of,
     weight_wave,
     weighting_report,
+    with_weighting_groups,
 )
 
 __all__ = [
@@ -51,4 +52,5 @@ __all__ = [
     "spec_of",
     "weight_wave",
     "weighting_report",
+    "with_weighting_groups",
 ]

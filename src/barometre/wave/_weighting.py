@@ -693,6 +693,25 @@ def calibrated_design(
     return base.rake(spec.margins, bounds=bounds)
 
 
+def with_weighting_groups(wave: pl.DataFrame, spec: WeightingSpec) -> pl.DataFrame:
+    """The wave dataset with its weighting group columns (the margins' columns) and `fpc`
+    (its stratum's frame size), so that any design built on it can be calibrated again."""
+    data = _apply(wave, pl.concat_str("size_band", "sector", separator="|"), spec.cell_map, CELL)
+    if spec.region_map and "region" in wave.columns:
+        data = _apply(data, pl.col("region"), spec.region_map, REGION_GROUP)
+    for variable, mapping in spec.level_maps.items():
+        if variable in wave.columns:
+            data = _apply(data, pl.col(variable), mapping, _group_column(variable))
+    if spec.stratum_population and "stratum" in wave.columns:
+        data = data.with_columns(
+            pl.col("stratum")
+            .cast(pl.String)
+            .replace_strict(dict(spec.stratum_population), default=None, return_dtype=pl.Float64)
+            .alias("fpc")
+        )
+    return data
+
+
 def weighting_report(weighting: WaveWeighting, lang: str = "en") -> str:
     """A few lines for the weighting report and the annex: merges and fallback steps."""
     fr = lang == "fr"
@@ -742,4 +761,5 @@ __all__ = [
     "spec_of",
     "weight_wave",
     "weighting_report",
+    "with_weighting_groups",
 ]
