@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -306,6 +306,10 @@ def print_wave_letters(
                 link=links.answer_link(code.token),
             )
         )
+    if not study.foot_lines:
+        study = replace(
+            study, foot_lines=letter_foot(wave_settings(store, wave_id), study.language)
+        )
     batch = render_letters(recipients, study, output, on_page=on_page)
     open_fieldwork(store, wave_id)
     return batch
@@ -567,6 +571,16 @@ def _store_problem(line: int, key: str, message: str) -> RejectedRow:
 def wave_settings(store: Store, wave_id: int) -> WaveSettings:
     """The wave's trust settings as stored (empty settings when none were set)."""
     return WaveSettings.from_mapping(store.wave_settings(wave_id), f"wave {wave_id} settings")
+
+
+def letter_foot(settings: WaveSettings, language: str) -> tuple[str, ...]:
+    """The small print of a letter: organiser, contact, then the notice's items."""
+    lines = [settings.organiser_line(language), settings.contact_line(language)]
+    notice = settings.notice_lines(language)
+    if notice:
+        lines.append(settings.notice_heading(language) + (" :" if language == "fr" else ":"))
+        lines += list(notice)
+    return tuple(line for line in lines if line)
 
 
 def set_wave_settings(store: Store, wave_id: int, settings: WaveSettings) -> None:

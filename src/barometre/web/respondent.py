@@ -23,6 +23,7 @@ from barometre.web.app import Web, language, web
 from barometre.web.forms import merge, read_answers
 from barometre.web.i18n import translate
 from barometre.web.security import CSRF_FIELD, csrf_valid
+from barometre.web.trust import fieldwork_wave, trust_view, wave_title
 
 # Respondent pages are `async def` although they call the (synchronous) store: each request
 # is a few milliseconds of CPU and SQLite work, and running them on the event loop keeps one
@@ -48,7 +49,21 @@ def _start(request: Request, invitation: Invitation) -> Response:
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request) -> Response:
     """The entry page: type the letter's code, or take the public self-diagnostic."""
-    return web(request).render(request, "home.html", error=None, code=None)
+    return _home(request, None, None)
+
+
+def _home(
+    request: Request, error: str | None, code: str | None, status_code: int = 200
+) -> Response:
+    """The home page: code entry, with the fieldwork wave's title, organiser and notice."""
+    app = web(request)
+    lang = language(request)
+    wave = fieldwork_wave(app.store)
+    title = wave_title(app.data.questionnaire(wave.id), wave, lang) if wave else None
+    trust = trust_view(app.store, wave, lang) if wave else None
+    return app.render(
+        request, "home.html", status_code, error=error, code=code, title=title, trust=trust
+    )
 
 
 @router.post("/code", response_class=HTMLResponse)
@@ -59,29 +74,23 @@ async def enter_code(request: Request) -> Response:
     lang = language(request)
     typed = str(form.get("code") or "")
     if not csrf_valid(request.session, form.get(CSRF_FIELD)):
-        return app.render(
-            request, "home.html", 403, error=translate("csrf_failed", lang), code=typed
-        )
+        return _home(request, translate("csrf_failed", lang), typed, 403)
     who = client_key(request)
     if app.code_limiter.blocked(who):
-        return app.render(
-            request, "home.html", 429, error=translate("too_many_attempts", lang), code=typed
-        )
+        return _home(request, translate("too_many_attempts", lang), typed, 429)
     try:
         normalise_short_code(typed)
     except InvalidShortCode as error:
         app.code_limiter.hit(who)
         key = "code_typo" if "check character" in error.reason else "code_malformed"
-        return app.render(request, "home.html", 422, error=translate(key, lang), code=typed)
+        return _home(request, translate(key, lang), typed, 422)
     invitation = app.store.find_invitation_by_short_code(typed)
     if invitation is None:
         app.code_limiter.hit(who)
-        return app.render(
-            request, "home.html", 422, error=translate("code_unknown", lang), code=typed
-        )
+        return _home(request, translate("code_unknown", lang), typed, 422)
     response = app.store.response(invitation.wave_id, invitation.case_id)
     if response is not None and response.status == "complete":
-        return app.render(request, "home.html", 422, error=translate("code_used", lang), code=typed)
+        return _home(request, translate("code_used", lang), typed, 422)
     return _start(request, invitation)
 
 
@@ -133,6 +142,9 @@ def _page_response(
     ids = [s.id for s in visible]
     number = ids.index(section.id) + 1 if section.id in ids else 1
     errors = {p.question_id: p.message(language(request)) for p in problems}
+    lang = language(request)
+    case = _case(request)
+    wave = app.store.wave(case[0]) if case else None
     return app.render(
         request,
         "page.html",
@@ -149,6 +161,10 @@ def _page_response(
         is_first=number == 1,
         is_last=number == len(visible),
         notice=notice,
+        title=wave_title(questionnaire, wave, lang)
+        if wave
+        else (questionnaire.title_fr if lang == "fr" else questionnaire.title_en),
+        trust=trust_view(app.store, wave, lang) if wave else None,
     )
 
 
