@@ -629,8 +629,16 @@ def paper(
             raise fail(str(exc)) from exc
     for row in outcome.rejected:
         console.print(row.describe(), markup=False, highlight=False)
+    for line, case_id, questions in outcome.flagged:
+        console.print(
+            f"line {line} (case {case_id}): {', '.join(questions)} answered although the "
+            "routing skips it; stored apart and flagged (campaign log: paper_off_route)",
+            markup=False, highlight=False,
+        )  # fmt: skip
     console.print(
-        f"{outcome.stored:,} paper questionnaires stored, {len(outcome.rejected):,} rejected"
+        f"{outcome.stored:,} new paper questionnaires stored, {outcome.already_stored:,} "
+        f"already stored (unchanged), {len(outcome.rejected):,} rejected",
+        highlight=False,
     )
     if outcome.rejected:
         raise typer.Exit(code=2)

@@ -11,8 +11,10 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from barometre.campaign.lifecycle import STATUS_FR, STEPS, LifecycleError, check_publishable
+from barometre.campaign.paper import check_paper_answers
+from barometre.campaign.storage import CampaignStateError, save_paper_form, web_answered_refusal
 from barometre.publication import publish as publish_wave
-from barometre.store import NotFoundError, ResponseInvalid, ResponseLocked, StoreError, Wave
+from barometre.store import NotFoundError, ResponseInvalid, StoreError, Wave
 from barometre.web.app import Web, language, web
 from barometre.web.fieldwork import fieldwork
 from barometre.web.forms import read_answers
@@ -296,17 +298,35 @@ async def paper_save(request: Request) -> Response:
             request, app, wave, case_id, answers, (), 422,
             case_error=translate("paper_unknown_case", lang),
         )  # fmt: skip
+    existing = app.store.response(wave.id, case_id)
+    if existing is not None and existing.status == "complete" and existing.source == "web":
+        return _paper_form(
+            request, app, wave, case_id, answers, (), 409,
+            case_error=web_answered_refusal(existing, lang),
+        )  # fmt: skip
+    # The same rules as the CSV import: blanks make a partial form, answers the routing
+    # skips are kept apart and flagged, only real faults send the form back.
+    checked = check_paper_answers(questionnaire, answers)
+    if checked.blocking:
+        return _paper_form(request, app, wave, case_id, answers, checked.blocking, 422)
     try:
-        app.store.save_response(
-            wave.id, case_id, answers, "complete", "paper", recorded_by=f"paper:{user}"
-        )
+        outcome = save_paper_form(
+            app.store, wave.id, case_id, checked.answers, checked.status, checked.off_route,
+            recorded_by=f"paper:{user}",
+        )  # fmt: skip
     except ResponseInvalid as invalid:
         return _paper_form(request, app, wave, case_id, answers, invalid.problems, 422)
-    except (ResponseLocked, StoreError) as error:
-        message = (
-            translate("paper_locked", lang) if isinstance(error, ResponseLocked) else str(error)
-        )
+    except (CampaignStateError, StoreError) as error:
+        message = translate("paper_locked", lang) if "other answers" in str(error) else str(error)
         return _paper_form(request, app, wave, case_id, answers, (), 409, case_error=message)
-    return _paper_form(
-        request, app, wave, "", {}, (), saved=translate("paper_saved", lang, case=case_id)
-    )
+    if outcome == "already":
+        saved = translate("paper_already", lang, case=case_id)
+    else:
+        saved = translate("paper_saved", lang, case=case_id)
+        if checked.status == "partial":
+            saved += " " + translate("paper_partial", lang)
+        if checked.off_route:
+            saved += " " + translate(
+                "paper_off_route", lang, questions=", ".join(sorted(checked.off_route))
+            )
+    return _paper_form(request, app, wave, "", {}, (), saved=saved)
