@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+
 from barometre.campaign.codes import InvitationCode
 from barometre.questionnaire import load_builtin
 from barometre.report import compute_results
 from barometre.report.results_json import to_dict
-from barometre.report.testing import example_wave
 from barometre.store import Store, Wave
+from barometre.store import schema as t
 from barometre.web.testing import COMPLETE, complete_questionnaire, csrf_of
 
 from .test_team import _login
@@ -50,10 +52,13 @@ def test_close_publish_archive_from_the_team_area(
     assert closed.status_code == 200 and store.wave(w.id).status == "closed"  # type: ignore[attr-defined]
     assert f"La collecte de la vague «\u00a0{w.name}\u00a0» est close." in closed.text  # type: ignore[attr-defined]
 
+    store.store_weights(w.id, {c.case_id: 10.0 for c in codes[:3]}, method="test")
     results = to_dict(
-        compute_results(example_wave(300, seed=3), load_builtin("bpi2018"), wave=w.name,
+        compute_results(store.wave_dataset(w.id), load_builtin("bpi2018"), wave=w.name,
                         with_drivers=False)
     )  # fmt: skip
+    with store.engine.begin() as conn:  # no weights yet: the refusal below is about them
+        conn.execute(sa.delete(t.weights).where(t.weights.c.wave_id == w.id))
     content = json.dumps(results).encode()
     refused = _step(client, w.id, "publish", results=content)
     assert refused.status_code == 409  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ from barometre.campaign.sampling import (
     SamplingError,
     allocation_table,
     draw_sample,
+    wave_seed,
 )
 from barometre.campaign.settings import SettingsError, WaveSettings
 from barometre.campaign.sirene import DEFAULT_EXCLUDED_NAF
@@ -173,7 +174,24 @@ def sample(
     neyman_file: Annotated[
         Path | None, typer.Option(help="Neyman: CSV stratum,p or stratum,sd per stratum.")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (the draw is reproducible).")] = 20180301,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Random seed (the draw is reproducible); default: derived from the wave's "
+            "name, so two waves never repeat one sample by accident."
+        ),
+    ] = None,
+    prn_seed: Annotated[
+        int | None,
+        typer.Option(help="Draw by permanent random numbers of this seed (keep it across waves)."),
+    ] = None,
+    prn_start: Annotated[
+        float,
+        typer.Option(
+            help="PRN start in [0, 1): the same as the last wave for a panel, moved by its "
+            "sampling fraction for a fresh sample, by a share of it for a rotation."
+        ),
+    ] = 0.0,
     contacts: Annotated[
         Path | None, typer.Option(help="CSV siren,email[,person_name] stored as contact data.")
     ] = None,
@@ -200,7 +218,9 @@ def sample(
         take_all=tuple(take_all or ()),
         expected_proportion=p_by if p_by is not None else expected_p,
         standard_deviation=sd_by,
-        seed=seed,
+        seed=wave_seed(wave) if seed is None else seed,
+        prn_seed=prn_seed,
+        prn_start=prn_start,
     )
     try:
         drawn = draw_sample(units, design)
@@ -228,7 +248,7 @@ def sample(
             "yes" if row["take_all"] else "",
         )  # fmt: skip
     console.print(summary)
-    console.print(f"{stored:,} cases stored in wave {wave!r} (seed {seed})")
+    console.print(f"{stored:,} cases stored in wave {wave!r} (seed {design.seed})")
 
 
 @app.command()

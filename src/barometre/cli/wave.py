@@ -17,7 +17,7 @@ from barometre.cli._common import (
     open_store_or_exit,
     wave_id_or_exit,
 )
-from barometre.store import Store, StoreError
+from barometre.store import Store
 
 app = typer.Typer(
     name="wave",
@@ -99,7 +99,7 @@ def weight(
 ) -> None:
     """Rake the respondents' design weights to the frame's counts and store the final weights."""
     from barometre.stats import StatsError
-    from barometre.weighting import WeightingError, frame_counts, weight_wave
+    from barometre.wave import WeightingError, frame_counts, weight_wave
 
     store, wave_id = _open(url, wave)
     try:
@@ -159,16 +159,13 @@ def publish(
     url: UrlOption = None,
 ) -> None:
     """Store the wave's results and benchmark table; the self-diagnostic then compares with it."""
-    from barometre.campaign.lifecycle import LifecycleError, check_publishable
-    from barometre.publication import publish as publish_wave
+    from barometre.campaign.lifecycle import check_publishable
+    from barometre.report import read_results_json
+    from barometre.wave import publish as publish_wave
 
     store, wave_id = _open(url, wave)
-    try:
-        check_publishable(store, wave_id)
-        text = results.read_text(encoding="utf-8")
-        table = publish_wave(store, wave_id, text)
-    except (LifecycleError, StoreError, OSError) as exc:
-        raise fail(str(exc)) from exc
+    check_publishable(store, wave_id)
+    table = publish_wave(store, wave_id, read_results_json(results))
     console.print(
         f"wave {wave} published: benchmark of {len(table.cells)} peer groups (min n {table.min_n})"
     )
@@ -186,8 +183,8 @@ def report(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
 ) -> None:
     """Build a stored wave's report, with the change since the last published wave if any."""
-    from barometre.publication import earlier_results
     from barometre.report import Methodology, ReportError, build_report
+    from barometre.wave import earlier_results
 
     store, wave_id = _open(url, wave)
     try:

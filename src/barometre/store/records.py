@@ -156,20 +156,6 @@ class ApiToken:
 
 
 @dataclass(frozen=True)
-class BenchmarkRow:
-    """One weighted estimate of the benchmark table, for one peer cell and one indicator."""
-
-    peer_cell: str
-    indicator: str
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    n: int
-    suppressed: bool
-    min_n: int | None = None
-
-
-@dataclass(frozen=True)
 class PublishedResults:
     """A wave's stored results document."""
 

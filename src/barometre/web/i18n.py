@@ -134,6 +134,27 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "login_submit": ("Se connecter", "Sign in"),
     "login_failed": ("Identifiant ou mot de passe incorrect.", "Wrong username or password."),
     "logout": ("Se déconnecter", "Sign out"),
+    "slow_down": (
+        "Trop de tentatives depuis cette adresse ou pour ce compte. Réessayez dans {n}\u00a0s.",
+        "Too many attempts from this address or for this account. Try again in {n} s.",
+    ),
+    "role_refused": (
+        "Votre rôle ne permet pas cette action. Demandez-la à un membre de l'équipe ou à un "
+        "administrateur.",
+        "Your role does not allow this. Ask a team member or an administrator.",
+    ),
+    "users_title": ("Comptes de l'équipe", "Team accounts"),
+    "role": ("Rôle", "Role"),
+    "role_admin": ("Administrateur", "Administrator"),
+    "role_team": ("Équipe d'étude", "Study team"),
+    "role_viewer": ("Lecture seule", "Read only"),
+    "account_state": ("État", "State"),
+    "account_disabled": ("Désactivé", "Disabled"),
+    "disable_account": ("Désactiver", "Disable"),
+    "text_too_long": (
+        "Texte trop long\u00a0: {n}\u00a0caractères au plus.",
+        "Text too long: at most {n} characters.",
+    ),
     "csrf_failed": (
         "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et réessayez.",
         "The form has expired or does not come from this site. Reload the page and try again.",
