@@ -139,7 +139,9 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
     result = runner.invoke(app, ["campaign", "paper", str(paper), "--wave", "w2026", "--url", db])
     assert result.exit_code == 2
     assert "line 5" in result.output and "spend" in result.output
-    assert "3 paper questionnaires stored, 1 rejected" in result.output
+    assert "3 new paper questionnaires stored, 0 already stored (unchanged), 1 rejected" in (
+        result.output
+    )
     with open_store(db) as store:
         store.record_disposition(wave_id, cases[4], "2.11")
         store.record_disposition(wave_id, cases[5], "2.111")

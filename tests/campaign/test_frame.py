@@ -41,6 +41,7 @@ def test_filters_report_what_each_removed(tmp_path: Path) -> None:
     frame = import_frame(write_csv(tmp_path / "ul.csv", UL_HEADER, rows))
     removed = {step.name: step.removed for step in frame.report.steps}
     assert removed == {
+        "non_diffusible": 0,
         "active": 1,
         "naf_rev2": 1,
         "activity_code": 1,

@@ -55,10 +55,8 @@ def test_valid_rows_are_accepted_and_bad_rows_explained(
     assert [(p.question_id, p.code) for p in rejected[3].problems] == [
         ("activity", "unknown_choice")
     ]
-    assert {(p.question_id, p.code) for p in rejected[4].problems} == {
-        ("headcount", "wrong_type"),
-        ("managed_by", "not_relevant"),
-    }
+    # managed_by is skipped once no network is used: kept apart, not a reason to reject.
+    assert {(p.question_id, p.code) for p in rejected[4].problems} == {("headcount", "wrong_type")}
     assert "line 3 (1-000002): activity:" in rejected[3].describe()
     assert rejected[6].problems[0].code == "duplicate"
 

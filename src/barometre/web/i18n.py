@@ -189,6 +189,19 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Ce cas a déjà une réponse complète, qui ne peut plus être modifiée.",
         "This case already has a complete response, which can no longer change.",
     ),
+    "paper_already": (
+        "Le questionnaire du cas {case} était déjà enregistré, à l\u2019identique\u00a0: "
+        "rien n\u2019a changé.",
+        "The questionnaire of case {case} was already stored, identical: nothing changed.",
+    ),
+    "paper_partial": (
+        "Des questions obligatoires sont sans réponse\u00a0: il est enregistré comme partiel.",
+        "Some required questions are blank: it is stored as partial.",
+    ),
+    "paper_off_route": (
+        "Réponses hors parcours conservées à part et signalées\u00a0: {questions}.",
+        "Answers the routing skips, kept apart and flagged: {questions}.",
+    ),
     "paper_saved": (
         "Questionnaire du cas {case} enregistré.",
         "Questionnaire of case {case} saved.",
