@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from barometre import __version__
 from barometre.store import Store, open_store
 from barometre.web.context import HERE, Web, install_checks, language, web
-from barometre.web.security import SecurityHeaders
+from barometre.web.security import BodyLimit, SecurityHeaders
 from barometre.web.settings import WebSettings
 
 __all__ = ["HERE", "SESSION_COOKIE", "Web", "create_app", "language", "web"]
@@ -49,24 +49,27 @@ def create_app(store: str | Store | None = None, settings: WebSettings | None = 
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (respondent, selfdiag, team, api):
         app.include_router(module.router)
     install_checks(app)
 
+    api.install_errors(app)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = dict(getattr(exc, "headers", None) or {})
         if request.url.path.startswith("/api/"):
-            return JSONResponse(
-                {"detail": exc.detail},
-                status_code=exc.status_code,
-                headers=getattr(exc, "headers", None),
-            )
+            if exc.status_code == 405:
+                # Starlette names the methods of the first route whose path matched; a path
+                # served by two routes (GET and PUT) would then claim only one of them.
+                headers.pop("Allow", None)
+                headers["allow"] = ", ".join(api.allowed_methods(app, request.url.path))
+            return JSONResponse({"detail": str(exc.detail)}, exc.status_code, headers)
         if exc.status_code == 404:
             return web(request).message(request, "site_title", "not_found", 404)
-        return PlainTextResponse(
-            str(exc.detail), status_code=exc.status_code, headers=getattr(exc, "headers", None)
-        )
+        return PlainTextResponse(str(exc.detail), status_code=exc.status_code, headers=headers)
 
     return app
