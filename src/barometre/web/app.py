@@ -6,6 +6,9 @@ The request context handlers use (`Web`, `web`, `language`, the checks) lives in
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -32,7 +35,19 @@ def create_app(store: str | Store | None = None, settings: WebSettings | None = 
 
     settings = settings or WebSettings.from_env()
     opened = store if isinstance(store, Store) else open_store(store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # On shutdown SQLite's WAL goes into the main file and is emptied (erased rows leave
+        # no old copy behind); a store the app opened itself is also closed.
+        if isinstance(store, Store):
+            opened.checkpoint()
+        else:
+            opened.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="barometre",
         version=__version__,
         description="JSON API of the barometer: responses and published results.",
