@@ -15,7 +15,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -54,6 +54,9 @@ def token_user(
 
 
 Caller = Annotated[ApiToken, Depends(token_user)]
+# Ids within what both databases store (a 64-bit overflow was a 500); case ids are short.
+WaveId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the wave's id")]
+CaseId = Annotated[str, Path(min_length=1, max_length=64, description="the case's id")]
 
 
 class WaveOut(BaseModel):
@@ -183,7 +186,7 @@ def list_waves(request: Request, caller: Caller) -> list[WaveOut]:
 def list_responses(
     request: Request,
     caller: Caller,
-    wave_id: int,
+    wave_id: WaveId,
     status: Literal["partial", "complete"] | None = None,
 ) -> list[ResponseOut]:
     """The wave's responses (optionally of one status), by case id."""
@@ -200,7 +203,7 @@ def list_responses(
         **_BAD_PARAMETER,
     },
 )
-def get_response(request: Request, caller: Caller, wave_id: int, case_id: str) -> ResponseOut:
+def get_response(request: Request, caller: Caller, wave_id: WaveId, case_id: CaseId) -> ResponseOut:
     """One case's response."""
     _wave(request, wave_id)
     found = web(request).store.response(wave_id, case_id)
@@ -223,7 +226,7 @@ def get_response(request: Request, caller: Caller, wave_id: int, case_id: str) -
     },
 )
 def put_response(
-    request: Request, caller: Caller, wave_id: int, case_id: str, body: ResponseIn
+    request: Request, caller: Caller, wave_id: WaveId, case_id: CaseId, body: ResponseIn
 ) -> Any:
     """Validate and store a case's answers (source `import`); idempotent once complete.
 
@@ -272,7 +275,7 @@ def put_response(
         **_BAD_PARAMETER,
     },
 )
-def get_results(request: Request, caller: Caller, wave_id: int) -> ResultsOut:
+def get_results(request: Request, caller: Caller, wave_id: WaveId) -> ResultsOut:
     """A published wave's results and benchmark table."""
     wave = _wave(request, wave_id)
     store = web(request).store
