@@ -23,7 +23,6 @@ from barometre.store.errors import (
 )
 from barometre.store.records import (
     ApiToken,
-    BenchmarkRow,
     Case,
     Contact,
     Disposition,
@@ -47,7 +46,6 @@ __all__ = [
     "URL_ENV",
     "ApiToken",
     "AttemptPolicy",
-    "BenchmarkRow",
     "Case",
     "Contact",
     "Disposition",

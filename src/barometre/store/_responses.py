@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from barometre.questionnaire import AnswerValue
 from barometre.store import schema as t
-from barometre.store._base import StoreBase
+from barometre.store._base import StoreBase, status_words
 from barometre.store._free_text import shown, text_problems
 from barometre.store._questionnaire import normalise_answer, validate_answers
 from barometre.store._types import utcnow
@@ -231,11 +231,13 @@ class ResponseRepository(StoreBase):
     ) -> Response:
         found = _locked_case(conn, wave_id, case_id)
         if found is None:
-            self._wave_row(conn, wave_id)  # a clear error when the wave itself is unknown
-            raise NotFoundError(f"wave {wave_id} has no case {case_id!r} in its sample")
+            name = self._wave_row(conn, wave_id).name  # a clear error for an unknown wave
+            raise NotFoundError(f"wave {name!r} has no case {case_id!r} in its sample")
         if found.wave_status not in _ACCEPTING[source]:
+            name = self._wave_row(conn, wave_id).name
             raise WaveStatusError(
-                f"wave {wave_id} is {found.wave_status}: it accepts no {source} answers"
+                f"wave {name!r} is {status_words(str(found.wave_status))}: "
+                f"it accepts no {source} answers"
             )
         existing = found if found.response_id is not None else None
         stored = _stored_answers(conn, found.response_id) if existing else {}

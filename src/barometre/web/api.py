@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from barometre.diagnostic import BenchmarkRow
 from barometre.questionnaire import AnswerValue
 from barometre.store import (
     ApiToken,
@@ -124,24 +125,14 @@ _BAD_PARAMETER: Responses = {422: _error(422, "a parameter or the body does not 
 _NO_WAVE: Responses = {404: _error(404, "no such wave")}
 
 
-class BenchmarkRowOut(BaseModel):
-    """One estimate of the benchmark table."""
-
-    peer_cell: str
-    indicator: str
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    n: int
-    suppressed: bool
-
-
 class ResultsOut(BaseModel):
     """A published wave's results document and benchmark table."""
 
     wave: WaveOut
     results: dict[str, Any] = Field(description="the wave's stored results document")
-    benchmark: list[BenchmarkRowOut]
+    benchmark: list[BenchmarkRow] = Field(
+        description="the stored benchmark table, one row per peer cell and indicator"
+    )
 
 
 def _wave(request: Request, wave_id: int) -> WaveOut:
@@ -282,19 +273,9 @@ def get_results(request: Request, caller: Caller, wave_id: WaveId) -> ResultsOut
     published = store.wave_results(wave_id)
     if published is None:
         raise HTTPException(404, f"wave {wave_id} has no published results")
-    rows = [
-        BenchmarkRowOut(
-            peer_cell=r.peer_cell,
-            indicator=r.indicator,
-            estimate=r.estimate,
-            ci_low=r.ci_low,
-            ci_high=r.ci_high,
-            n=r.n,
-            suppressed=r.suppressed,
-        )
-        for r in store.benchmark(wave_id)
-    ]
-    return ResultsOut(wave=wave, results=dict(published.results), benchmark=rows)
+    return ResultsOut(
+        wave=wave, results=dict(published.results), benchmark=list(store.benchmark(wave_id))
+    )
 
 
 # --- errors in the documented shape -------------------------------------------------------

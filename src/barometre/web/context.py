@@ -8,7 +8,7 @@ Handlers import from here, never from `app.py`, which only assembles the app.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -172,12 +172,19 @@ class RoleRefused(Exception):
     """A team member whose role does not allow this."""
 
 
-async def checked_form(request: Request) -> FormData:
-    """The POSTed form, once its CSRF token is the session's (else 403)."""
+async def checked_form(request: Request) -> AsyncIterator[FormData]:
+    """The POSTed form, once its CSRF token is the session's (else 403).
+
+    A dependency with `yield`, so that the form's uploaded files (spooled temporary files)
+    are closed once the route is done with them.
+    """
     form = await request.form()
-    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
-        raise CsrfRefused
-    return form
+    try:
+        if not csrf_valid(request.session, form.get(CSRF_FIELD)):
+            raise CsrfRefused
+        yield form
+    finally:
+        await form.close()
 
 
 async def unsubscribe_form(request: Request) -> FormData:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
-from barometre.store import NotFoundError, ResponseInvalid, ResponseLocked, StoreError, Wave
+from barometre.campaign.lifecycle import STATUS_FR, STEPS, LifecycleError, check_publishable
+from barometre.errors import UserError
+from barometre.report.results_json import results_from_mapping
+from barometre.store import NotFoundError, ResponseInvalid, ResponseLocked, StoreError, User, Wave
+from barometre.wave import publish as publish_wave
 from barometre.web.context import (
     TEAM_SESSION_KEY,
     Admin,
@@ -121,17 +127,79 @@ def dashboard(request: Request, user: Reader) -> Response:
     """The campaign dashboard of a wave: returns per day, dispositions, AAPOR rates."""
     app = web(request)
     waves, wave = _chosen_wave(app, request)
+    return _dashboard(request, app, user, waves, wave)
+
+
+def _dashboard(
+    request: Request,
+    app: Web,
+    user: User,
+    waves: tuple[Wave, ...],
+    wave: Wave | None,
+    status_code: int = 200,
+    notice: str | None = None,
+    error: str | None = None,
+) -> Response:
     work = fieldwork(app.store, wave.id) if wave is not None else None
     return app.render(
         request,
         "team_dashboard.html",
+        status_code,
         user=user.username,
         role=user.role,
         waves=waves,
         wave=wave,
         work=work,
         downloads=_downloads(app),
+        status_fr=STATUS_FR,
+        notice=notice,
+        step_error=error,
     )
+
+
+_STEP_LABELS = {
+    "open": ("wave_step_opened", "open"),
+    "close": ("wave_step_closed", "closed"),
+    "archive": ("wave_step_archived", "archived"),
+    "publish": ("wave_step_published", "published"),
+}
+
+
+@router.post("/vague/{wave_id}/{step}")
+async def wave_step(
+    request: Request, wave_id: int, step: str, form: CheckedForm, user: Writer
+) -> Response:
+    """One step of the wave's life (open, close, publish with its results.json, archive)."""
+    app = web(request)
+    lang = language(request)
+    waves = app.store.waves()
+    wave = next((w for w in waves if w.id == wave_id), None)
+    if wave is None or step not in _STEP_LABELS:
+        return app.message(request, "team_area", "not_found", 404)
+    try:
+        if step == "publish":
+            check_publishable(app.store, wave_id)
+            upload = form.get("results")
+            content = await upload.read() if isinstance(upload, UploadFile) else b""
+            if not content:
+                raise LifecycleError(
+                    f"wave {wave.name!r}: choose the results.json written by "
+                    "`barometre wave report`",
+                    f"Vague «\u00a0{wave.name}\u00a0»\u00a0: choisissez le fichier results.json "
+                    "écrit par «\u00a0barometre wave report\u00a0».",
+                )
+            results = results_from_mapping(json.loads(content.decode("utf-8")), "results.json")
+            publish_wave(app.store, wave_id, results)
+        else:
+            STEPS[step](app.store, wave_id)
+    except LifecycleError as refused:
+        return _dashboard(request, app, user, waves, wave, 409, error=refused.message(lang))
+    except (UserError, UnicodeDecodeError, ValueError) as failed:
+        return _dashboard(request, app, user, waves, wave, 422, error=str(failed))
+    waves = app.store.waves()
+    wave = next(w for w in waves if w.id == wave_id)
+    key, _ = _STEP_LABELS[step]
+    return _dashboard(request, app, user, waves, wave, notice=translate(key, lang, wave=wave.name))
 
 
 def _downloads(app: Web) -> list[str]:
