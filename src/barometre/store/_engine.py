@@ -74,6 +74,9 @@ def _sqlite_engine(url: sa.URL, busy_timeout_ms: int, options: dict[str, Any]) -
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not left in free pages: an erasure
+        # (GDPR) must not leave the erased text readable in the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
