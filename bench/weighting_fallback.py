@@ -21,12 +21,11 @@ import sys
 import time
 from collections import Counter
 
-from barometre.weighting import LADDER, WeightingError
-
 from barometre.auxiliaries import AUXILIARIES
 from barometre.campaign.sampling import SampleDesign
 from barometre.simulation.population import simulated_population
 from barometre.simulation.waves import draw_wave
+from barometre.wave import LADDER, WeightingError
 
 
 def main() -> None:
