@@ -139,9 +139,10 @@ def reader_note(study: CoverageStudy, lang: str = "en") -> str:
         return (
             f"{len(short)} indicateur{'s' if len(short) > 1 else ''} sur {len(study.rows)} "
             f"ne {'couvrent' if len(short) > 1 else 'couvre'} pas la vraie valeur aussi souvent "
-            f"qu'annoncé (jusqu'à {pct}\u00a0% des fois au lieu de 95\u00a0%) : une partie des "
+            f"qu'annoncé (jusqu'à {pct}\u00a0% des fois au lieu de 95\u00a0%)\u00a0: "
+            "une partie des "
             "entreprises répond davantage parce qu'elle est active sur les réseaux sociaux, ce "
-            "que le répertoire ne dit pas ; la pondération ne peut pas le corriger et ces "
+            "que le répertoire ne dit pas\u00a0; la pondération ne peut pas le corriger et ces "
             "résultats surestiment un peu l'activité."
         )
     return (
