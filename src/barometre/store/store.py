@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from types import TracebackType
@@ -89,8 +90,24 @@ class Store(
             row_counts=counts,
         )
 
+    def checkpoint(self) -> None:
+        """Write SQLite's WAL into the main file and empty it (PostgreSQL: nothing to do).
+
+        Run after an erasure and on closing, so that erased data does not linger in old WAL
+        frames or old page versions. When readers hold old snapshots the checkpoint does
+        what it can and the next one finishes.
+        """
+        if self._engine.dialect.name != "sqlite":
+            return
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.rollback()
+
     def close(self) -> None:
-        """Release the database connections."""
+        """Checkpoint (SQLite), then release the database connections."""
+        # A database gone or locked must not stop closing; the next open checkpoints.
+        with contextlib.suppress(sa.exc.DBAPIError):
+            self.checkpoint()
         self._engine.dispose()
 
     def __enter__(self) -> Store:

@@ -36,8 +36,8 @@ from typing import Literal
 
 import polars as pl
 
-from barometre.errors import UserError
 from barometre.stats import Design, MarginError, StatsError, WeightDiagnostics
+from barometre.wave._errors import WeightingError
 
 CELL = "weighting_cell"
 REGION_GROUP = "weighting_region"
@@ -61,10 +61,6 @@ LADDER: tuple[StepKind, ...] = (
     "unbounded",
     "poststratify",
 )
-
-
-class WeightingError(UserError, ValueError):
-    """The wave cannot be weighted as asked (missing columns, no respondents, bad counts)."""
 
 
 @dataclass(frozen=True)
