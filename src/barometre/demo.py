@@ -196,7 +196,8 @@ def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> 
 
     progress("report", "estimates, typology, drivers, report (HTML + PDF) and exports")
     rates = wave_rates(store, wave.id)
-    methodology = _methodology(config, frame.units.height, sample, rates, weighting)
+    r_note = _representativity_note(sample.units, answered, config.lang)
+    methodology = _methodology(config, frame.units.height, sample, rates, weighting, r_note)
     paths = build_report(
         dataset,
         load_builtin("bpi2018"),
@@ -233,9 +234,9 @@ def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> 
 # coverage`): the synthetic returns depend partly on activity, which no frame variable carries.
 UNOBSERVED_NON_RESPONSE = {
     "fr": "Les entreprises actives sur les réseaux sociaux répondent un peu plus souvent que "
-    "les autres, ce que le répertoire ne permet pas de voir : la pondération ne peut pas le "
+    "les autres, ce que le répertoire ne permet pas de voir : la pondération ne peut pas le "
     "corriger, et les parts d'entreprises présentes ou actives sont sans doute un peu "
-    "surestimées ; leurs intervalles de confiance couvrent la vraie valeur moins souvent "
+    "surestimées ; leurs intervalles de confiance couvrent la vraie valeur moins souvent "
     "qu'annoncé.",
     "en": "Firms active on social networks answer a little more often than others, which the "
     "registry cannot show: the weighting cannot correct it, so the shares of firms present or "
@@ -244,12 +245,48 @@ UNOBSERVED_NON_RESPONSE = {
 }
 
 
+def _representativity_note(units: pl.DataFrame, answered: set[str], lang: str) -> str:
+    """The R-indicator of the returns among the sampled firms, in a sentence for the annex."""
+    from barometre.auxiliaries import registry_auxiliaries
+    from barometre.stats import representativity
+
+    names = [a for a in ("legal_group",) if "legal_category" in units.columns]
+    data = registry_auxiliaries(units, date(2025, 1, 1), names) if names else units
+    data = data.with_columns(pl.col("siren").is_in(list(answered)).cast(pl.Int8).alias("_r"))
+    aux = ["size_band", "sector", "region", *names]
+    r = representativity(data, "_r", aux, weights="design_weight")
+    top = max(r.partials, key=lambda p: p.unconditional)
+    labels = {
+        "size_band": ("la taille", "size"),
+        "sector": ("le secteur", "sector"),
+        "region": ("la région", "region"),
+        "legal_group": ("la catégorie juridique", "legal category"),
+    }
+    fr_name, en_name = labels[top.variable]
+    if lang == "fr":
+
+        def fr(x: float, digits: int) -> str:
+            return f"{x:.{digits}f}".replace(".", ",")
+
+        return (
+            f"Indicateur R de représentativité de la réponse : {fr(r.r_indicator, 3)} ; biais "
+            f"maximal d'une moyenne : {fr(r.max_bias, 2)} écart-type ; la variable qui pèse le "
+            f"plus est {fr_name} (indicateur partiel {fr(top.unconditional, 4)})."
+        )
+    return (
+        f"R-indicator of the response: {r.r_indicator:.3f}; largest possible bias of a mean: "
+        f"{r.max_bias:.2f} SD; the variable that weighs most is {en_name} (partial "
+        f"indicator {top.unconditional:.4f})."
+    )
+
+
 def _methodology(
     config: DemoConfig,
     frame_size: int,
     sample: Sample,
     rates: CampaignRates,
     weighting: WaveWeighting,
+    representativity_note: str = "",
 ) -> Methodology:
     table = allocation_table(sample)
     response_rates = tuple(
@@ -290,16 +327,20 @@ def _methodology(
         response_rates=response_rates,
         weighting=(
             f"Poids de sondage calés en une étape (raking, facteurs bornés à "
-            f"[{low:g} ; {high:g}]) ".replace(".", ",")
+            f"[{low:g}\u00a0; {high:g}]) ".replace(".", ",")
             + "sur les effectifs de la base par cellule taille x secteur (correction de la "
             "non-réponse) et par région. "
             + weighting_report(weighting, "fr")
+            + " "
+            + representativity_note
             + " "
             + UNOBSERVED_NON_RESPONSE["fr"]
             if fr
             else f"Design weights raked in one step (bounded factors [{low:g}, {high:g}]) to the "
             "frame counts of size x sector cells (non-response adjustment) and regions. "
             + weighting_report(weighting, "en")
+            + " "
+            + representativity_note
             + " "
             + UNOBSERVED_NON_RESPONSE["en"]
         ),

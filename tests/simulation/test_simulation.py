@@ -33,8 +33,9 @@ def test_unobserved_non_response_is_said_in_words(pop: SimulatedPopulation) -> N
     short = [r for r in study.rows if r.coverage < 0.93]
     note = reader_note(study, "fr")
     assert (note != "") == bool(short)
-    if short:
-        assert "réseaux sociaux" in note and "\u00a0%" in note
+    biased = [r for r in short if abs(r.bias_in_sd) >= 0.3]
+    assert ("réseaux sociaux" in note) == bool(biased)
+    assert ("marges d'erreur" in note) == (len(biased) < len(short))
 
 
 def test_panel_covariance_lowers_the_se_of_changes(pop: SimulatedPopulation) -> None:

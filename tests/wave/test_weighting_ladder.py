@@ -70,7 +70,7 @@ def test_infeasible_bounds_climb_the_ladder_and_never_raise() -> None:
     for cell, total in result.margins[CELL].items():
         assert got[cell] == pytest.approx(total, rel=1e-6)
     text = weighting_report(result, "fr")
-    assert "étapes de repli" in text and "\u00a0" not in text.split(":")[0]
+    assert "étapes de repli\u00a0:" in text and "Cellules regroupées\u00a0:" in text
 
 
 def test_spec_rebuilds_the_same_weights_with_the_fpc() -> None:

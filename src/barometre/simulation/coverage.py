@@ -128,25 +128,47 @@ def coverage_study(
 GOAL = 0.93
 
 
+BIASED_SD = 0.3  # a bias above 0.3 SD is what pulls the coverage down, not the SE
+
+
 def reader_note(study: CoverageStudy, lang: str = "en") -> str:
-    """What the figures mean for a reader, in words (empty when every indicator meets the goal)."""
+    """What the figures mean for a reader, in words (empty when every indicator meets the goal).
+
+    An indicator short of the goal is blamed on non-response the registry cannot see when
+    its estimates are biased (more than 0.3 SD off on average), else on margins of error
+    a little too narrow.
+    """
     short = [r for r in study.rows if r.coverage < GOAL]
     if not short:
         return ""
-    worst = min(short, key=lambda r: r.coverage)
-    pct = f"{worst.coverage * 100:.0f}"
-    if lang == "fr":
-        return (
-            f"{len(short)} indicateur{'s' if len(short) > 1 else ''} sur {len(study.rows)} "
-            f"ne {'couvrent' if len(short) > 1 else 'couvre'} pas la vraie valeur aussi souvent "
-            f"qu'annoncé (jusqu'à {pct}\u00a0% des fois au lieu de 95\u00a0%) : une partie des "
+    biased = [r for r in short if abs(r.bias_in_sd) >= BIASED_SD]
+    narrow = [r for r in short if abs(r.bias_in_sd) < BIASED_SD]
+    fr = lang == "fr"
+    parts = []
+    if biased:
+        worst = min(biased, key=lambda r: r.coverage)
+        pct = f"{worst.coverage * 100:.0f}"
+        names = ", ".join(r.indicator for r in biased)
+        parts.append(
+            f"Les intervalles de {names} couvrent la vraie valeur moins souvent qu'annoncé "
+            f"(jusqu'à {pct}\u00a0% des fois au lieu de 95\u00a0%)\u00a0: une partie des "
             "entreprises répond davantage parce qu'elle est active sur les réseaux sociaux, ce "
-            "que le répertoire ne dit pas ; la pondération ne peut pas le corriger et ces "
-            "résultats surestiment un peu l'activité."
+            "que le répertoire ne dit pas\u00a0; la pondération ne peut pas le corriger et ces "
+            "résultats sont un peu biaisés."
+            if fr
+            else f"The intervals of {names} cover the true value less often than announced "
+            f"(down to {pct} % of the time instead of 95 %): some firms answer more because "
+            "they are active on social networks, which the registry does not record; the "
+            "weighting cannot correct it, and these results are somewhat biased."
         )
-    return (
-        f"{len(short)} of {len(study.rows)} indicators cover the true value less often than "
-        f"announced (down to {pct} % of the time instead of 95 %): some firms answer more "
-        "because they are active on social networks, which the registry does not record; the "
-        "weighting cannot correct it, and these results somewhat overstate activity."
-    )
+    if narrow:
+        names = ", ".join(r.indicator for r in narrow)
+        low = min(r.coverage for r in narrow) * 100
+        parts.append(
+            f"Pour {names}, les estimations sont sans biais mais les marges d'erreur un peu "
+            f"trop étroites (couverture de {low:.0f}\u00a0% au plus bas)."
+            if fr
+            else f"For {names} the estimates are unbiased but the margins of error a little "
+            f"too narrow (coverage down to {low:.0f} %)."
+        )
+    return " ".join(parts)

@@ -87,7 +87,7 @@ class FallbackStep:
         b = (
             ""
             if self.bounds is None
-            else f"[{_num(self.bounds[0], lang)} ; {_num(self.bounds[1], lang)}]"
+            else f"[{_num(self.bounds[0], lang)}\u00a0; {_num(self.bounds[1], lang)}]"
         )
         if lang == "fr":
             return {
@@ -97,7 +97,7 @@ class FallbackStep:
                 "unbounded": "calage sans bornes",
                 "poststratify": "post-stratification sur les seules cellules taille x secteur",
             }[self.kind]
-        b = b.replace(" ;", ",")
+        b = b.replace("\u00a0;", ",")
         return {
             "collapse": f"cells merged ({self.detail})",
             "relax_bounds": f"bounds widened to {b}",
@@ -719,18 +719,19 @@ def weighting_report(weighting: WaveWeighting, lang: str = "en") -> str:
     lines = []
     merged = "; ".join(f"{', '.join(m.merged)} → {m.into}" for m in cells)
     lines.append(
-        f"Cellules regroupées : {merged or 'aucune'}."
+        f"Cellules regroupées\u00a0: {merged or 'aucune'}."
         if fr
         else f"Merged cells: {merged or 'none'}."
     )
     if weighting.steps:
         taken = (
-            " ; ".join(s.describe(lang) for s in weighting.steps)
+            "\u00a0; ".join(s.describe(lang) for s in weighting.steps)
             if fr
             else "; ".join(s.describe(lang) for s in weighting.steps)
         )
         lines.append(
-            f"Les bornes demandées ne pouvaient être respectées ; étapes de repli : {taken}."
+            "Les bornes demandées ne pouvaient être respectées\u00a0; "
+            f"étapes de repli\u00a0: {taken}."
             if fr
             else f"The requested bounds could not be met; fallback steps: {taken}."
         )
