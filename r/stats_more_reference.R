@@ -106,7 +106,11 @@ jackknife <- function(d) {
   t <- svytotal(~enroll, rep, na.rm = TRUE)
   p <- svyciprop(~I(sch.wide == "Yes"), rep, method = "logit")
   w <- weights(rep, "analysis")
+  byd <- svyby(~api00, ~comp.imp, rep, svymean)
+  by_compimp <- lapply(seq_len(nrow(byd)), function(i) est_ci(byd$api00[i], SE(byd)[i], df))
+  names(by_compimp) <- as.character(byd$comp.imp)
   list(
+    by_compimp_mean_api00 = by_compimp,
     df = df,
     n_replicates = ncol(w),
     mean_api00 = est_ci(coef(m), SE(m), df),
@@ -184,6 +188,34 @@ for (name in names(designs)) ref[[name]] <- battery(designs[[name]])
 for (name in c("strat", "clus1", "clus2", "stratclus")) {
   ref[[name]]$jackknife <- jackknife(designs[[name]])
 }
+
+# Replicate designs calibrated again in every replicate (R: calibrate / rake /
+# postStratify applied to the svrepdesign), for jackknife(recalibrate = TRUE).
+rep_numbers <- function(rep) {
+  df <- degf(rep)
+  m <- svymean(~api00, rep)
+  t <- svytotal(~enroll, rep, na.rm = TRUE)
+  p <- svyciprop(~I(sch.wide == "Yes"), rep, method = "logit")
+  list(df = df,
+       mean_api00 = est_ci(coef(m), SE(m), df),
+       total_enroll = est_ci(coef(t), SE(t), df),
+       prop_schwide_yes = list(estimate = unname(as.numeric(coef(p))),
+                               se = sqrt(unname(vcov(p))[1]),
+                               ci_low = unname(attr(p, "ci")[1]),
+                               ci_high = unname(attr(p, "ci")[2]), df = df),
+       weight_column_sums = unname(colSums(weights(rep, "analysis"))))
+}
+ref$jackknife_recalibrated <- list(
+  strat_rake = rep_numbers(rake(
+    as.svrepdesign(dstrat, type = "JKn"), list(~sch.wide, ~awards),
+    list(data.frame(sch.wide = c("No", "Yes"), Freq = c(1100, 5094)),
+         data.frame(awards = c("No", "Yes"), Freq = c(2300, 3894))),
+    control = tight)),
+  clus1_post = rep_numbers(postStratify(as.svrepdesign(dclus1, type = "JK1"), ~stype,
+                                        pop_types)),
+  clus1_linear = rep_numbers(calibrate(as.svrepdesign(dclus1, type = "JK1"), ~stype + sch.wide,
+                                       c(6194, 755, 1018, 5122), calfun = "linear"))
+)
 
 # calibrate() with each calfun, on a stratified and on a cluster design.
 calib <- function(d, formula, population, calfun, bounds) {

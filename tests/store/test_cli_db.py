@@ -26,9 +26,9 @@ def test_db_upgrade_then_info(database_url: str) -> None:
 
 
 def test_db_refuses_unsupported_url() -> None:
-    """An unsupported database URL is a clean usage error naming the problem."""
+    """An unsupported database URL is a clean user error (exit code 1) naming the problem."""
     result = CliRunner().invoke(app, ["db", "info", "--url", "mysql://host/db"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1 and "Traceback" not in result.output
     assert "unsupported database" in result.output
 
 

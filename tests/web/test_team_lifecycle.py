@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
 from barometre.campaign.codes import InvitationCode
 from barometre.questionnaire import load_builtin
 from barometre.report import compute_results
 from barometre.report.results_json import to_dict
 from barometre.store import Store, Wave
-from barometre.store import schema as t
 from barometre.web.testing import COMPLETE, complete_questionnaire, csrf_of
 
 from .test_team import _login
@@ -52,20 +49,18 @@ def test_close_publish_archive_from_the_team_area(
     assert closed.status_code == 200 and store.wave(w.id).status == "closed"  # type: ignore[attr-defined]
     assert f"La collecte de la vague «\u00a0{w.name}\u00a0» est close." in closed.text  # type: ignore[attr-defined]
 
-    store.store_weights(w.id, {c.case_id: 10.0 for c in codes[:3]}, method="test")
-    results = to_dict(
-        compute_results(store.wave_dataset(w.id), load_builtin("bpi2018"), wave=w.name,
-                        with_drivers=False)
-    )  # fmt: skip
-    with store.engine.begin() as conn:  # no weights yet: the refusal below is about them
-        conn.execute(sa.delete(t.weights).where(t.weights.c.wave_id == w.id))
-    content = json.dumps(results).encode()
-    refused = _step(client, w.id, "publish", results=content)
+    refused = _step(client, w.id, "publish", results=b"{}")
     assert refused.status_code == 409  # type: ignore[attr-defined]
     assert f"La vague «\u00a0{w.name}\u00a0» ne peut pas être publiée" in refused.text  # type: ignore[attr-defined]
     assert "pondérés" in refused.text and store.wave(w.id).status == "closed"  # type: ignore[attr-defined]
 
     store.store_weights(w.id, {c.case_id: 10.0 for c in codes[:3]}, method="test")
+    # The results must describe the stored respondents: publication checks it.
+    results = to_dict(
+        compute_results(store.wave_dataset(w.id), load_builtin("bpi2018"), wave=w.name,
+                        with_drivers=False)
+    )  # fmt: skip
+    content = json.dumps(results).encode()
     published = _step(client, w.id, "publish", results=content)
     assert published.status_code == 200, published.text  # type: ignore[attr-defined]
     assert store.wave(w.id).status == "published" and store.wave_results(w.id) is not None

@@ -9,11 +9,11 @@ matrix, so it stays sharp whatever the printer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 import qrcode
@@ -29,8 +29,7 @@ from reportlab.platypus import Paragraph
 
 from barometre.campaign.errors import CampaignError
 from barometre.campaign.french import long_date, typeset_fr
-
-Language = Literal["fr", "en"]
+from barometre.questionnaire import Language
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 # Window of a DL envelope with the window on the right (La Poste's usual layout):
@@ -329,28 +328,3 @@ def render_letters(
     return LetterBatch(
         path=output if isinstance(output, Path) else None, pages=len(done), case_ids=tuple(done)
     )
-
-
-def recipients_from_rows(
-    rows: Sequence[dict[str, str | None]], link_of: Callable[[str], str]
-) -> list[LetterRecipient]:
-    """Letters from rows holding ``case_id``, ``short_code`` and frame address columns."""
-    out = []
-    for row in rows:
-        case_id = str(row["case_id"])
-        out.append(
-            LetterRecipient(
-                case_id=case_id,
-                address_lines=postal_address(
-                    row.get("name"),
-                    row.get("address_complement"),
-                    row.get("street"),
-                    row.get("special_delivery"),
-                    row.get("postcode"),
-                    row.get("city"),
-                ),
-                short_code=str(row["short_code"]),
-                link=link_of(case_id),
-            )
-        )
-    return out

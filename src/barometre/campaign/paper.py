@@ -18,14 +18,16 @@ import csv
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from barometre.campaign.errors import CampaignError
 from barometre.questionnaire import (
-    Answer,
+    AnswerValue,
     Problem,
     ProblemCode,
     Questionnaire,
     QuestionType,
+    parse_number,
     split_choice_column,
     validate,
 )
@@ -56,10 +58,10 @@ class PaperReturn:
     line: int
     key: str
     key_column: str
-    answers: dict[str, Answer]
-    status: str
+    answers: dict[str, AnswerValue]
+    status: Literal["complete", "partial"]
     """``complete``, or ``partial`` when required questions were left blank."""
-    off_route: dict[str, Answer] = field(default_factory=dict)
+    off_route: dict[str, AnswerValue] = field(default_factory=dict)
     """Answers to questions the form's own skip instructions said to skip: kept apart, flagged."""
 
 
@@ -124,21 +126,12 @@ def _columns(header: list[str], questionnaire: Questionnaire) -> tuple[str, dict
     return keys[0], owner
 
 
-def _parse_number(text: str) -> float | int | None:
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else value
-
-
 def _row_answers(
     row: dict[str, str], owner: dict[str, str], questionnaire: Questionnaire
-) -> tuple[dict[str, Answer], list[RowProblem]]:
+) -> tuple[dict[str, AnswerValue], list[RowProblem]]:
     # Not `answers_from_wide_row`: a paper CSV holds text typed by hand, so each cell is parsed
     # and judged here with its own message; only the column naming is the wave dataset's.
-    answers: dict[str, Answer] = {}
+    answers: dict[str, AnswerValue] = {}
     problems: list[RowProblem] = []
     ticked: dict[str, list[str]] = {}
     for column, qid in owner.items():
@@ -165,7 +158,7 @@ def _row_answers(
         if question.type is QuestionType.MULTIPLE:
             answers[qid] = [part.strip() for part in raw.split(";") if part.strip()]
         elif question.type is QuestionType.NUMBER:
-            number = _parse_number(raw)
+            number = parse_number(raw)
             if number is None:
                 problems.append(
                     _problem(
@@ -223,15 +216,15 @@ class CheckedPaperForm:
     questions make the form partial, as on the web when someone stops midway.
     """
 
-    answers: dict[str, Answer]
-    status: str
-    off_route: dict[str, Answer]
+    answers: dict[str, AnswerValue]
+    status: Literal["complete", "partial"]
+    off_route: dict[str, AnswerValue]
     blocking: tuple[Problem, ...]
     """Problems that do reject the form (a code that is no choice, a number out of bounds)."""
 
 
 def check_paper_answers(
-    questionnaire: Questionnaire, answers: Mapping[str, Answer]
+    questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
 ) -> CheckedPaperForm:
     """Split a paper form's answers into the response, the off-route answers and the faults."""
     found = validate(questionnaire, dict(answers))
@@ -240,7 +233,7 @@ def check_paper_answers(
     off_route = {q: v for q, v in answers.items() if q in off_route_ids}
     remaining = validate(questionnaire, kept)
     blocking = tuple(p for p in remaining if p.code is not ProblemCode.MISSING_REQUIRED)
-    status = "partial" if remaining else "complete"
+    status: Literal["complete", "partial"] = "partial" if remaining else "complete"
     return CheckedPaperForm(kept, status, off_route, blocking)
 
 
@@ -262,14 +255,14 @@ def read_paper_returns(path: Path, questionnaire: Questionnaire) -> PaperImport:
                     (_problem("", "wrong_field_count", f"ligne mal formée : {structural}",
                               f"malformed line: {structural}"),),
                 )
-            )  # fmt: skip
+            )  # fmt: skip  # arguments grouped by meaning, one group a line
             continue
         key = row[key_column].strip()
         if not key:
             rejected.append(
                 RejectedRow(line, "", (_problem(key_column, "missing_key",
                             f"{key_column} manquant", f"{key_column} is missing"),))
-            )  # fmt: skip
+            )  # fmt: skip  # arguments grouped by meaning, one group a line
             continue
         if key in seen:
             first = seen[key]

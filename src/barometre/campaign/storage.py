@@ -28,11 +28,17 @@ from barometre.campaign.dispositions import (
     final_disposition,
 )
 from barometre.campaign.errors import CampaignError
-from barometre.campaign.letters import LetterBatch, LetterRecipient, LetterStudy, render_letters
+from barometre.campaign.letters import (
+    LetterBatch,
+    LetterRecipient,
+    LetterStudy,
+    postal_address,
+    render_letters,
+)
 from barometre.campaign.mailing import (
     CaseContactState,
+    CaseStatus,
     EmailRecipient,
-    Language,
     MailStudy,
     MessageKind,
     ReminderPolicy,
@@ -44,6 +50,7 @@ from barometre.campaign.mailing import (
 from barometre.campaign.paper import PaperImport, RejectedRow, RowProblem, read_paper_returns
 from barometre.campaign.sampling import Sample
 from barometre.campaign.settings import WaveSettings
+from barometre.questionnaire import Language
 from barometre.store import (
     NewInvitation,
     Response,
@@ -104,8 +111,9 @@ def _frame_rows(units: pl.DataFrame, contacts: pl.DataFrame | None) -> pl.DataFr
         col("postcode").alias("postal_code"),
         col("city").alias("city"),
         pl.when(col("postcode").is_not_null()).then(pl.lit("FRANCE")).alias("country"),
-    )  # fmt: skip
+    )  # fmt: skip  # arguments grouped by meaning, one group a line
     if contacts is not None:
+        # Not reformatted (fmt: skip below): the columns' generator reads as one expression.
         extra = contacts.select(
             pl.col("siren").cast(pl.String),
             *(pl.col(c).cast(pl.String) if c in contacts.columns
@@ -287,6 +295,18 @@ def _mailing(store: Store, wave_id: int) -> pl.DataFrame:
     return table
 
 
+def letter_address(
+    name: str | None, address: str | None, postal_code: str | None, city: str | None
+) -> tuple[str, ...]:
+    """A stored contact's address block, in La Poste's order (`letters.postal_address`).
+
+    The store keeps complement, street and special delivery as one text, in that order and
+    without the blank ones (see `_frame_rows`).
+    """
+    complement, street, special = [*(address or "").split("\n"), "", "", ""][:3]
+    return postal_address(name, complement, street, special, postal_code, city)
+
+
 def print_wave_letters(
     store: Store,
     wave_id: int,
@@ -305,12 +325,12 @@ def print_wave_letters(
         code = codes.get(row["case_id"])
         if code is None:
             continue
-        address = tuple((row["address"] or "").split("\n")) if row["address"] else ()
-        lines = (row["name"] or "", *address, f"{row['postal_code']} {row['city'] or ''}".strip())
         recipients.append(
             LetterRecipient(
                 case_id=row["case_id"],
-                address_lines=tuple(line for line in lines if line),
+                address_lines=letter_address(
+                    row["name"], row["address"], row["postal_code"], row["city"]
+                ),
                 short_code=code.short_code,
                 link=links.answer_link(code.token),
             )
@@ -460,7 +480,7 @@ def final_codes(store: Store, wave_id: int) -> dict[str, str]:
     return {case: final_disposition(events) for case, events in histories.items()}
 
 
-_STATUS_OF = {
+_STATUS_OF: dict[Outcome, CaseStatus] = {
     Outcome.COMPLETE: "complete",
     Outcome.PARTIAL: "partial",
     Outcome.REFUSAL: "refused",
@@ -496,7 +516,7 @@ def plan_wave_reminders(
             CaseContactState(
                 case_id=row["case_id"],
                 invited_at=row["sent_at"],
-                status=_STATUS_OF.get(outcome, "none"),  # type: ignore[arg-type]
+                status=_STATUS_OF.get(outcome, "none"),
                 opted_out=row["opted_out_at"] is not None,
                 bounced=finals[row["case_id"]] == BOUNCE_CODE,
                 already_sent=frozenset(already),

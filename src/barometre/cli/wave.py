@@ -99,7 +99,7 @@ def weight(
 ) -> None:
     """Rake the respondents' design weights to the frame's counts and store the final weights."""
     from barometre.stats import StatsError
-    from barometre.wave import WeightingError, frame_counts, weight_wave
+    from barometre.wave import WeightingError, frame_counts, spec_of, weight_wave
 
     store, wave_id = _open(url, wave)
     try:
@@ -118,6 +118,7 @@ def weight(
         result.weights,
         method="raking: size x sector cells" + (", region" if region else ""),
     )
+    store.store_weighting_spec(wave_id, spec_of(result).to_json())
     d = result.diagnostics
     console.print(
         f"{d.n:,} respondents weighted to {result.population:,.0f} firms; "
@@ -129,6 +130,8 @@ def weight(
             f"  merged {merge.variable}: {', '.join(merge.merged)} -> {merge.into} "
             f"({merge.respondents} respondents)"
         )
+    for step in result.steps:
+        console.print(f"  fallback: {step.describe('en')} (because: {step.reason})")
 
 
 @app.command()
@@ -165,6 +168,7 @@ def publish(
 
     store, wave_id = _open(url, wave)
     check_publishable(store, wave_id)
+    # A ReportError (unreadable file) or PublicationMismatch is a UserError: cli.main prints it.
     table = publish_wave(store, wave_id, read_results_json(results))
     console.print(
         f"wave {wave} published: benchmark of {len(table.cells)} peer groups (min n {table.min_n})"
@@ -182,25 +186,29 @@ def report(
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
 ) -> None:
-    """Build a stored wave's report, with the change since the last published wave if any."""
-    from barometre.report import Methodology, ReportError, build_report
-    from barometre.wave import earlier_results
+    """Build a stored wave's report, with the change since the last published wave if any.
 
+    The methodology annex comes from the store (sample, fieldwork, modes, AAPOR rates,
+    weighting); `--methodology` adds what the store cannot know (organiser, funding...).
+    """
+    from barometre.questionnaire import Language
+    from barometre.report import Methodology, build_report
+    from barometre.wave import earlier_results, methodology_from_store
+
+    language: Language = "en" if lang == "en" else "fr"
     store, wave_id = _open(url, wave)
-    try:
-        previous = earlier_results(store, wave_id)
-        paths = build_report(
-            store.wave_dataset(wave_id),
-            store.questionnaire_of(wave_id),
-            out,
-            lang=lang,
-            previous=previous,
-            methodology=Methodology.from_yaml(methodology) if methodology else None,
-            wave=wave,
-            pdf=pdf,
-        )
-    except ReportError as exc:
-        raise fail(str(exc)) from exc
+    previous = earlier_results(store, wave_id)
+    given = Methodology.from_yaml(methodology) if methodology else None
+    paths = build_report(
+        store.wave_dataset(wave_id),
+        store.questionnaire_of(wave_id),
+        out,
+        lang=lang,
+        previous=previous,
+        methodology=methodology_from_store(store, wave_id, language, given),
+        wave=wave,
+        pdf=pdf,
+    )
     since = f", compared with {previous.wave}" if previous else ""
     console.print(f"report of {wave}{since}: {paths.html}")
 

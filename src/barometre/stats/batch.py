@@ -9,7 +9,7 @@ second, not one pass per estimate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,33 +37,34 @@ def _concat(parts: list[Linearized]) -> Linearized:
 
 def _block_estimates(
     design: Design,
-    columns: FloatArray,
+    columns: Callable[[int, int], FloatArray],
+    k: int,
     by: Sequence[str | None],
     proportion_ci: str | None,
 ) -> list[list[Estimate]]:
-    """Means (or proportions) of every column of ``columns`` (rows x k) in every domain.
+    """Means (or proportions) of ``k`` columns in every domain of every breakdown.
 
-    Returns, per breakdown, the flat list column-major (column i, domain d at
-    ``i * domains + d``). Columns go in blocks that keep ~CELLS_PER_BLOCK values.
+    ``columns(start, stop)`` gives columns start..stop-1 as (rows x columns):
+    blocks of ~CELLS_PER_BLOCK values are built one at a time, so memory stays
+    bounded at 10^6 rows. Returns, per breakdown, the flat list column-major
+    (column i, domain d at ``i * domains + d``).
     """
-    k = columns.shape[1]
     if k == 0:
         return [[] for _ in by]
-    out: list[list[Estimate]] = []
     per_block = max(1, CELLS_PER_BLOCK // max(design.n, 1))
-    for b in by:
-        _, _, sizes = design.breakdown(b)
-        parts = [
+    parts: list[list[Linearized]] = [[] for _ in by]
+    for start in range(0, k, per_block):
+        block = columns(start, min(k, start + per_block))
+        for j, b in enumerate(by):
             # A transposed view: the fast path wants rows x estimates anyway.
-            design.linearize(
-                columns[:, start : start + per_block].T, b, "mean", binary=proportion_ci is not None
-            )
-            for start in range(0, k, per_block)
-        ]
-        lin = _concat(parts)
+            parts[j].append(design.linearize(block.T, b, "mean", binary=proportion_ci is not None))
+    out: list[list[Estimate]] = []
+    for j, b in enumerate(by):
+        lin = _concat(parts[j])
         if proportion_ci is None:
             out.append(design.mean_estimates(lin))
         else:
+            _, _, sizes = design.breakdown(b)
             out.append(design.proportion_estimates(lin, proportion_ci, sizes * k))
     return out
 
@@ -84,7 +85,9 @@ def estimate_many(
     """
     breakdowns = [(b, design.breakdown(b)[0]) for b in by]
     rows: list[LabelledEstimate] = []
-    mean_ests = _block_estimates(design, design.values_block(list(means)), by, None)
+    mean_ests = _block_estimates(
+        design, lambda a, b: design.values_block(list(means[a:b])), len(means), by, None
+    )
     for i, col in enumerate(means):
         for j, (b, levels) in enumerate(breakdowns):
             ests = mean_ests[j][i * len(levels) : (i + 1) * len(levels)]
@@ -95,7 +98,9 @@ def estimate_many(
         col, level = (item, None) if isinstance(item, str) else item
         col_levels = design.levels(col)[0] if level is None else (level,)
         wanted.extend((col, lv) for lv in col_levels)
-    prop_ests = _block_estimates(design, design.indicator_block(wanted), by, ci)
+    prop_ests = _block_estimates(
+        design, lambda a, b: design.indicator_block(wanted[a:b]), len(wanted), by, ci
+    )
     for i, (col, level) in enumerate(wanted):
         for j, (b, levels) in enumerate(breakdowns):
             ests = prop_ests[j][i * len(levels) : (i + 1) * len(levels)]

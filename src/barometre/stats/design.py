@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -59,6 +59,9 @@ if TYPE_CHECKING:
 
 ALPHA = 0.05
 
+# One calibration step: the weights before it -> the weights after (internal row order).
+WeightStep = Callable[[FloatArray], FloatArray]
+
 # A breakdown: the whole sample (None), one column, or the crossing of several.
 By = str | tuple[str, ...] | None
 CalibrationMethod = Literal["linear", "raking", "logit"]
@@ -110,6 +113,10 @@ class Design:
             singleton,
         )
         self._engine = Engine(weights=w[order], structure=self._structure, projections=())
+        # The weights before calibration and each step's rule, so that a
+        # replicate design can redo the calibration in every replicate.
+        self._base_weights: FloatArray = self._engine.weights
+        self._steps: tuple[WeightStep, ...] = ()
         self._cells = _fast_cells(self._engine)
         self._breakdowns: dict[By, Breakdown] = {}
         self._codes: dict[str, tuple[tuple[Any, ...], IntArray]] = {}
@@ -117,8 +124,10 @@ class Design:
 
     # -- construction of calibrated copies ------------------------------------
 
-    def _with(self, weights: FloatArray, projection: Projection) -> Design:
+    def _with(self, weights: FloatArray, projection: Projection, step: WeightStep) -> Design:
         new = object.__new__(Design)
+        new._base_weights = self._base_weights
+        new._steps = (*self._steps, step)
         new._frame = self._frame
         new._original = self._original
         new._order = self._order
@@ -376,15 +385,29 @@ class Design:
 
         return ttest(self, column, group)
 
-    def jackknife(self) -> ReplicateDesign:
+    def jackknife(self, *, recalibrate: bool = False) -> ReplicateDesign:
         """The delete-one-PSU jackknife replicate design (R ``as.svrepdesign(type = "JKn")``).
 
-        As R, the replicates multiply the current (final) weights; a
-        calibration is not redone inside each replicate.
+        By default, as R, the replicates multiply the current (final) weights
+        and a calibration is not redone inside each replicate. With
+        ``recalibrate=True`` the design weights of every replicate go through
+        this design's calibration steps again (R: ``calibrate``/``rake``/
+        ``postStratify`` applied to the replicate design), so the replicate
+        variance knows the calibration: the weights to publish for analysts.
         """
         from barometre.stats.replicates import ReplicateDesign
 
-        return ReplicateDesign(self)
+        return ReplicateDesign(self, recalibrate=recalibrate)
+
+    @property
+    def weight_steps(self) -> tuple[WeightStep, ...]:
+        """Each calibration step as a rule from the weights before it to the weights after."""
+        return self._steps
+
+    @property
+    def base_weights(self) -> FloatArray:
+        """The design weights before any calibration, in the internal row order."""
+        return self._base_weights
 
     def weight_diagnostics(self) -> WeightDiagnostics:
         """Spread of the weights and the precision it costs (Kish)."""
@@ -414,6 +437,7 @@ class Design:
                 new_weights=new_w,
                 old_weights=self._engine.weights,
             ),
+            lambda w: poststratified_weights(w, margin),
         )
 
     def rake(
@@ -441,11 +465,19 @@ class Design:
         sizes = tuple(int(m.targets.shape[0]) for m in matched)
         if bounds is None:
             new_w = raked_weights(old, matched, tol=tol, max_iter=max_iter)
-            return self._with(new_w, Raking(margins=codes, sizes=sizes, weights=new_w))
+            return self._with(
+                new_w,
+                Raking(margins=codes, sizes=sizes, weights=new_w),
+                # The raking fixed point, solved on the cells (no svy per replicate).
+                lambda w: calibrated_weights(
+                    w, matched, "raking", None, tol=tol, max_iter=max_iter, strict=True
+                ),
+            )
         new_w = bounded_raked_weights(old, matched, bounds, tol=tol, max_iter=max_iter)
         return self._with(
             new_w,
             GregCalibration(margins=codes, sizes=sizes, old_weights=old, new_weights=new_w),
+            lambda w: bounded_raked_weights(w, matched, bounds, tol=tol, max_iter=max_iter),
         )
 
     def calibrate(
@@ -485,6 +517,9 @@ class Design:
                 sizes=tuple(int(m.targets.shape[0]) for m in matched),
                 old_weights=old,
                 new_weights=new_w,
+            ),
+            lambda w: calibrated_weights(
+                w, matched, method, bounds, tol=tol, max_iter=max_iter, strict=strict
             ),
         )
 

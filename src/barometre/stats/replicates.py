@@ -17,10 +17,17 @@ Replicate estimates never materialise the replicate weights: a replicate
 total is T - T_h + n_h / (n_h - 1) (T_h - t_j) from the PSU totals t_j and
 stratum totals T_h, so every replicate of an estimate costs one pass over the
 rows. ``replicate_weights()`` builds the columns for exports.
+
+As R's ``as.svrepdesign``, the replicates multiply the final weights. With
+``recalibrate=True`` each replicate's design weights go through the design's
+calibration steps again (R: ``calibrate``, ``rake`` or ``postStratify`` of the
+replicate design), so a margin known exactly has no replicate variance; those
+weights are kept (rows x replicates) and estimates are products with them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,15 +44,18 @@ if TYPE_CHECKING:
     from barometre.stats.design import Design
 
 ALPHA = 0.05
+# Recalibrated replicates keep every replicate's weights: at most this many (~400 MB).
+MAX_REPLICATE_CELLS = 50_000_000
 
 
 class ReplicateDesign:
     """A jackknife replicate design built from a :class:`Design`; estimates as on the design."""
 
-    def __init__(self, design: Design) -> None:
+    def __init__(self, design: Design, *, recalibrate: bool = False) -> None:
         s = design.structure
         self._design = design
         self._weights = design.engine.weights
+        self._recalibrated: FloatArray | None = None
         n_psu = s.n_psu.astype(np.int64)
         # fpc factor (1 - f_h) of each stratum, from the linearization scale.
         f = np.where(n_psu > 1, s.scale * (n_psu - 1) / np.maximum(n_psu, 1), s.scale)
@@ -85,6 +95,8 @@ class ReplicateDesign:
             s.n_psus / n_rep if design.singleton == "average" and n_rep < s.n_psus else 1.0
         )
         kept_strata = {int(s.psu_stratum[j]) for j in drop}
+        if recalibrate and design.weight_steps:
+            self._recalibrated = self._recalibrate()
         # R numbers replicates by strata, then PSUs, in order of first appearance
         # in the data: the export's columns follow that order.
         first_row = np.arange(s.n_rows) if design.order is None else design.order
@@ -98,6 +110,28 @@ class ReplicateDesign:
             sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64
         )
         self._df = sum(int(n_psu[h]) - 1 for h in kept_strata) + len(adjust)
+
+    def _recalibrate(self) -> FloatArray:
+        """Rows x replicates weights: design weights x replicate factors, calibrated again."""
+        n, r = self._design.n, self.n_replicates
+        if n * r > MAX_REPLICATE_CELLS:
+            raise EstimationError(
+                f"jackknife(recalibrate=True): {n} rows x {r} replicates is "
+                f"{n * r * 8 / 1e9:.1f} GB of weights; use recalibrate=False, or a "
+                "design with clusters (fewer PSUs, fewer replicates)"
+            )
+        out = self._design.base_weights[:, None] * self.multipliers()[self._psu_of_row]
+        for j in range(r):
+            column = out[:, j]
+            for step in self._design.weight_steps:
+                column = step(column)
+            out[:, j] = column
+        return out
+
+    @property
+    def recalibrated(self) -> bool:
+        """True when every replicate went through the design's calibration again."""
+        return self._recalibrated is not None
 
     # -- description ---------------------------------------------------------------
 
@@ -149,8 +183,11 @@ class ReplicateDesign:
         ``svrepdesign(repweights = ..., weights = ..., type = "JKn", scale = ...,
         rscales = ...)``.
         """
-        mult = self.multipliers()[self._psu_of_row][:, self._column_order]  # rows x replicates
-        w = mult * self._weights[:, None]
+        if self._recalibrated is not None:
+            w = self._recalibrated[:, self._column_order]
+        else:
+            mult = self.multipliers()[self._psu_of_row][:, self._column_order]
+            w = mult * self._weights[:, None]
         w = self._design.to_data_order(w.T).T
         return pl.DataFrame(
             {f"{prefix}{r + 1}": w[:, r] for r in range(self.n_replicates)},
@@ -158,9 +195,17 @@ class ReplicateDesign:
 
     # -- replicate totals ------------------------------------------------------------
 
-    def _replicate_totals(self, z: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Full-sample totals (k,) and replicate totals (k x R) of rows of ``z`` (k x n)."""
+    def _replicate_totals(self, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Full-sample totals (k,) and replicate totals (k x R) of the rows of ``v`` (k x n).
+
+        ``v`` holds unweighted values (0 for rows left out of the estimate).
+        """
+        if self._recalibrated is not None:
+            total_r: FloatArray = v @ self._weights
+            reps_r: FloatArray = v @ self._recalibrated
+            return total_r, reps_r
         s = self._design.structure
+        z = v * self._weights[None, :]
         t = z if s.psu_starts is None else segment_sums(z, s.psu_starts)
         th = segment_sums(t, s.stratum_starts)
         total = th.sum(axis=1)
@@ -201,22 +246,21 @@ class ReplicateDesign:
         """Weighted mean of a numeric column, replicate variance (missing values left out)."""
         y = self._design.values(column)
         ok = ~np.isnan(y)
-        w = np.where(ok, self._weights, 0.0)
-        est, var = self._ratio((w * np.where(ok, y, 0.0))[None, :], w[None, :])
+        est, var = self._ratio(np.where(ok, y, 0.0)[None, :], ok.astype(np.float64)[None, :])
         return self._estimate(float(est[0]), float(var[0]), int(ok.sum()))
 
     def total(self, column: str) -> Estimate:
         """Weighted total of a numeric column, replicate variance."""
         y = self._design.values(column)
         ok = ~np.isnan(y)
-        total, reps = self._replicate_totals((self._weights * np.where(ok, y, 0.0))[None, :])
+        total, reps = self._replicate_totals(np.where(ok, y, 0.0)[None, :])
         return self._estimate(float(total[0]), float(self._variance(reps)[0]), int(ok.sum()))
 
     def totals(self, column: str) -> dict[Any, Estimate]:
         """Estimated population count of every level of a categorical column."""
         levels, codes = self._design.levels(column)
         hot = (codes[None, :] == np.arange(len(levels))[:, None]).astype(np.float64)
-        total, reps = self._replicate_totals(hot * self._weights[None, :])
+        total, reps = self._replicate_totals(hot)
         var = self._variance(reps)
         n = int(np.count_nonzero(codes >= 0))
         return {
@@ -227,10 +271,7 @@ class ReplicateDesign:
         """Ratio of two weighted totals (rows missing either left out)."""
         y, x = self._design.values(numerator), self._design.values(denominator)
         ok = ~np.isnan(y) & ~np.isnan(x)
-        w = np.where(ok, self._weights, 0.0)
-        est, var = self._ratio(
-            (w * np.where(ok, y, 0.0))[None, :], (w * np.where(ok, x, 0.0))[None, :]
-        )
+        est, var = self._ratio(np.where(ok, y, 0.0)[None, :], np.where(ok, x, 0.0)[None, :])
         return self._estimate(float(est[0]), float(var[0]), int(ok.sum()))
 
     def proportion(self, column: str, level: Any, ci: str = "logit") -> Estimate:
@@ -241,16 +282,31 @@ class ReplicateDesign:
         """Share of every level of a categorical column."""
         return self._proportions(column, list(self._design.levels(column)[0]), ci)
 
+    def by(self, column: str | Sequence[str]) -> ReplicateDomains:
+        """Estimates in each domain of ``column`` (or of the crossing of a list of columns)."""
+        by = column if isinstance(column, str) else tuple(column)
+        return ReplicateDomains(self, by if not isinstance(by, tuple) or len(by) > 1 else by[0])
+
+    def _domain_estimates(
+        self, num: FloatArray, den: FloatArray, ratio: bool, n: list[int]
+    ) -> list[Estimate]:
+        """Ratios (or totals) of stacked rows of ``num`` over ``den``, one Estimate each."""
+        if ratio:
+            est, var = self._ratio(num, den)
+        else:
+            est, reps = self._replicate_totals(num)
+            var = self._variance(reps)
+        return [self._estimate(float(e), float(v), k) for e, v, k in zip(est, var, n, strict=True)]
+
     def _proportions(self, column: str, wanted: list[Any], ci: str) -> dict[Any, Estimate]:
         if ci not in CI_METHODS:
             raise StatsError(f"ci must be one of {CI_METHODS}, got {ci!r}")
         ind = np.stack([self._design.indicator(column, lv) for lv in wanted])
         ok = ~np.isnan(ind[0])
-        w = np.where(ok, self._weights, 0.0)
         k = len(wanted)
-        num = np.where(ok[None, :], ind, 0.0) * w[None, :]
+        num = np.where(ok[None, :], ind, 0.0)
         tn, rn = self._replicate_totals(num)
-        td, rd = self._replicate_totals(w[None, :])
+        td, rd = self._replicate_totals(ok.astype(np.float64)[None, :])
         est = tn / td
         reps = rn / rd
         se = np.sqrt(np.maximum(self._variance(reps), 0.0))
@@ -279,3 +335,37 @@ class ReplicateDesign:
             )
             for i, lv in enumerate(wanted)
         }
+
+
+class ReplicateDomains:
+    """Replicate estimates by domain (R ``svyby`` on a replicate design): ``{domain: Estimate}``."""
+
+    def __init__(self, replicates: ReplicateDesign, by: str | tuple[str, ...]) -> None:
+        self._rep = replicates
+        self._levels, codes, _ = replicates._design.breakdown(by)
+        self._hot = (codes[None, :] == np.arange(len(self._levels))[:, None]).astype(np.float64)
+
+    @property
+    def levels(self) -> tuple[Any, ...]:
+        """The domains, in sorted order."""
+        return self._levels
+
+    def _run(self, y: FloatArray, ratio: bool) -> dict[Any, Estimate]:
+        ok = ~np.isnan(y)
+        mask = self._hot * ok[None, :]
+        n = [int(v) for v in mask.sum(axis=1)]
+        num = mask * np.where(ok, y, 0.0)[None, :]
+        ests = self._rep._domain_estimates(num, mask, ratio, n)
+        return dict(zip(self._levels, ests, strict=True))
+
+    def mean(self, column: str) -> dict[Any, Estimate]:
+        """Weighted mean of ``column`` in each domain."""
+        return self._run(self._rep._design.values(column), ratio=True)
+
+    def total(self, column: str) -> dict[Any, Estimate]:
+        """Weighted total of ``column`` in each domain."""
+        return self._run(self._rep._design.values(column), ratio=False)
+
+    def proportion(self, column: str, level: Any) -> dict[Any, Estimate]:
+        """Share of ``column == level`` in each domain (interval as a mean, R ``svyby``)."""
+        return self._run(self._rep._design.indicator(column, level), ratio=True)

@@ -67,3 +67,11 @@ class WeightsRepository(StoreBase):
                     .order_by(t.samples.c.case_id)
                 )
             )
+
+    def weights_method(self, wave_id: int) -> str:
+        """How the wave's stored weights were made (empty before weighting)."""
+        with self._read() as conn:
+            method = conn.execute(
+                sa.select(t.weights.c.method).where(t.weights.c.wave_id == wave_id).limit(1)
+            ).scalar_one_or_none()
+        return method or ""

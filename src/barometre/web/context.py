@@ -8,7 +8,7 @@ Handlers import from here, never from `app.py`, which only assembles the app.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,9 +20,10 @@ from starlette.datastructures import FormData
 
 from barometre import __version__
 from barometre.diagnostic import SCORE_ITEMS
+from barometre.questionnaire import Language
 from barometre.store import AttemptPolicy, Store, User
 from barometre.web.data import WebData
-from barometre.web.i18n import pick_language, translate
+from barometre.web.i18n import as_language, pick_language, translate
 from barometre.web.security import CSRF_FIELD, csrf_token, csrf_valid
 from barometre.web.settings import WebSettings
 
@@ -116,11 +117,11 @@ def web(request: Request) -> Web:
     return found
 
 
-def language(request: Request) -> str:
+def language(request: Request) -> Language:
     """The visitor's language: `?lang=` (remembered in the session), else the session's."""
-    requested = request.query_params.get("lang")
+    requested = as_language(request.query_params.get("lang"))
     settings: WebSettings = request.app.state.web.settings
-    if requested in ("fr", "en"):
+    if requested is not None:
         if request.session.get(LANGUAGE_KEY) != requested:
             request.session[LANGUAGE_KEY] = requested
         return requested
@@ -172,12 +173,19 @@ class RoleRefused(Exception):
     """A team member whose role does not allow this."""
 
 
-async def checked_form(request: Request) -> FormData:
-    """The POSTed form, once its CSRF token is the session's (else 403)."""
+async def checked_form(request: Request) -> AsyncIterator[FormData]:
+    """The POSTed form, once its CSRF token is the session's (else 403).
+
+    A dependency with `yield`, so that the form's uploaded files (spooled temporary files)
+    are closed once the route is done with them.
+    """
     form = await request.form()
-    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
-        raise CsrfRefused
-    return form
+    try:
+        if not csrf_valid(request.session, form.get(CSRF_FIELD)):
+            raise CsrfRefused
+        yield form
+    finally:
+        await form.close()
 
 
 async def unsubscribe_form(request: Request) -> FormData:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-LANGUAGES = ("fr", "en")
+from barometre.questionnaire import Language
+
+LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
 MESSAGES: Mapping[str, tuple[str, str]] = {
     "site_title": ("Baromètre PME-ETI et réseaux sociaux", "SME social network barometer"),
@@ -278,6 +280,15 @@ def translate(key: str, language: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def pick_language(requested: str | None, default: str = "fr") -> str:
-    """`requested` when it is a supported language, else `default`."""
-    return requested if requested in LANGUAGES else default
+def as_language(value: str | None) -> Language | None:
+    """`value` as a language the app speaks, or None."""
+    if value == "fr":
+        return "fr"
+    if value == "en":
+        return "en"
+    return None
+
+
+def pick_language(requested: str | None, default: str = "fr") -> Language:
+    """`requested` when it is a supported language, else `default` (else French)."""
+    return as_language(requested) or as_language(default) or "fr"
