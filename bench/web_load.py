@@ -402,6 +402,7 @@ def main() -> int:
         server.wait(timeout=30)
     problems = check(url, wave.id, run) + run.errors
 
+    # Not reformatted (fmt: skip below): the message reads as printed, one line of output.
     print(f"store {url.split(':')[0]}, {args.workers} server worker(s), {n} client process(es), "
           f"{args.concurrency} concurrent respondents, {len(codes)} in all, think time "
           f"{args.think} s mean, {'submits only' if args.no_views else 'page views too'}, "
@@ -410,10 +411,12 @@ def main() -> int:
     print(run.pages.line("page views (GET)", wall))
     print(run.diagnostics.line("diagnostics (GET)", wall))
     total = len(run.submits.values) + len(run.pages.values) + len(run.diagnostics.values)
+    # Not reformatted (fmt: skip below): the message reads as printed, one line of output.
     print(f"all requests           {total / wall:7.1f}/s; baseline static file {floor:7.1f}/s "
           f"(ratio {total / wall / floor:.2f})")  # fmt: skip
     print(f"server peak memory     {rss:.0f} MB (largest server process)")
     per_request = 1000 * server_cpu / total
+    # Not reformatted (fmt: skip below): the message reads as printed, one line of output.
     print(f"CPU used               server {server_cpu:.1f} s ({per_request:.2f} ms per request), "
           f"load client {client_cpu:.1f} s, over {wall:.1f} s of wall time")  # fmt: skip
     print(f"respondents completed  {len(run.acknowledged)} / {len(codes)}")

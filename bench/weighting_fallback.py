@@ -25,7 +25,7 @@ from barometre.auxiliaries import AUXILIARIES
 from barometre.campaign.sampling import SampleDesign
 from barometre.simulation.population import simulated_population
 from barometre.simulation.waves import draw_wave
-from barometre.wave._weighting import LADDER, WeightingError
+from barometre.wave import LADDER, WeightingError
 
 
 def main() -> None:

@@ -65,7 +65,7 @@ def postgres_server() -> Iterator[str]:
             str(bindir / "pg_ctl"), "-D", str(data), "-l", str(workdir / "log"), "-w", "start",
             "-o", f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off",
         ]
-    )  # fmt: skip
+    )  # fmt: skip  # an option and its value stay on one line
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:

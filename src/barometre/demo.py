@@ -23,12 +23,21 @@ from barometre.campaign.sampling import Sample, SampleDesign, allocation_table, 
 from barometre.campaign.storage import issue_wave_codes, store_frame_and_sample, wave_rates
 from barometre.questionnaire import load_builtin
 from barometre.report import build_report
+from barometre.report.estimation import DesignInfo
 from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
 from barometre.store import Store, open_store
 from barometre.synth.population import answer_sets
 from barometre.synth.response import simulate_returns
 from barometre.synth.writer import read_population, write_population
-from barometre.wave import WaveWeighting, frame_counts, publish, weight_wave
+from barometre.wave import (
+    WaveWeighting,
+    frame_counts,
+    publish,
+    spec_of,
+    weight_wave,
+    weighting_report,
+    with_weighting_groups,
+)
 
 WAVE_NAME = "demo-2018"
 STEPS = (
@@ -175,7 +184,14 @@ def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> 
     dataset = store.wave_dataset(wave.id)
     weighting = weight_wave(dataset, frame_counts(frame.units))
     store.store_weights(wave.id, weighting.weights, method="raking (size x sector cells, region)")
-    dataset = store.wave_dataset(wave.id)
+    spec = spec_of(weighting)
+    store.store_weighting_spec(wave.id, spec.to_json())
+    # The report rebuilds the calibrated design with its fpc from the stored spec.
+    dataset = with_weighting_groups(store.wave_dataset(wave.id), spec)
+    design = DesignInfo(
+        stratum_population=dict(spec.stratum_population),
+        margins={k: dict(v) for k, v in spec.margins.items()},
+    )
     lap("weights")
 
     progress("report", "estimates, typology, drivers, report (HTML + PDF) and exports")
@@ -188,6 +204,7 @@ def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> 
         lang=config.lang,
         methodology=methodology,
         wave=WAVE_NAME,
+        design=design,
         pdf=config.pdf,
     )
     lap("report")
@@ -212,6 +229,21 @@ def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> 
     )
 
 
+# What the coverage study of this design found (docs/statistics.md, `barometre simulate
+# coverage`): the synthetic returns depend partly on activity, which no frame variable carries.
+UNOBSERVED_NON_RESPONSE = {
+    "fr": "Les entreprises actives sur les réseaux sociaux répondent un peu plus souvent que "
+    "les autres, ce que le répertoire ne permet pas de voir : la pondération ne peut pas le "
+    "corriger, et les parts d'entreprises présentes ou actives sont sans doute un peu "
+    "surestimées ; leurs intervalles de confiance couvrent la vraie valeur moins souvent "
+    "qu'annoncé.",
+    "en": "Firms active on social networks answer a little more often than others, which the "
+    "registry cannot show: the weighting cannot correct it, so the shares of firms present or "
+    "active are probably slightly overstated, and their confidence intervals cover the true "
+    "value less often than announced.",
+}
+
+
 def _methodology(
     config: DemoConfig,
     frame_size: int,
@@ -226,7 +258,6 @@ def _methodology(
         if (value := getattr(rates.overall, name.lower())) is not None
     )
     fr = config.lang == "fr"
-    merges = "; ".join(f"{', '.join(m.merged)} → {m.into}" for m in weighting.merges)
     low, high = weighting.bounds or (0.0, 0.0)
     return Methodology(
         frame=(
@@ -258,12 +289,18 @@ def _methodology(
         ),
         response_rates=response_rates,
         weighting=(
-            f"Poids de sondage calés en une étape (raking, facteurs bornés à [{low:g}, {high:g}]) "
-            "sur les effectifs de la base par cellule taille x secteur (correction de la "
-            f"non-réponse) et par région. Cellules regroupées : {merges or 'aucune'}."
+            f"Poids de sondage calés en une étape (raking, facteurs bornés à "
+            f"[{low:g} ; {high:g}]) ".replace(".", ",")
+            + "sur les effectifs de la base par cellule taille x secteur (correction de la "
+            "non-réponse) et par région. "
+            + weighting_report(weighting, "fr")
+            + " "
+            + UNOBSERVED_NON_RESPONSE["fr"]
             if fr
             else f"Design weights raked in one step (bounded factors [{low:g}, {high:g}]) to the "
             "frame counts of size x sector cells (non-response adjustment) and regions. "
-            f"Merged cells: {merges or 'none'}."
+            + weighting_report(weighting, "en")
+            + " "
+            + UNOBSERVED_NON_RESPONSE["en"]
         ),
     )

@@ -10,9 +10,10 @@ This module imports nothing, so that every package, pure ones included, may deri
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-Language = Literal["fr", "en"]
+if TYPE_CHECKING:  # only a type here: importing the questionnaire would import this module
+    from barometre.questionnaire import Language
 
 
 class UserError(Exception):

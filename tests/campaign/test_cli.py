@@ -66,7 +66,7 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
     out = _run(
         "frame", str(files.unites_legales), "--establishments", str(files.etablissements),
         "--financials", str(files.financials), "--out", str(frame_file),
-    )  # fmt: skip
+    )  # fmt: skip  # an option and its value stay on one line
     assert "set aside as bad rows: 3" in out
     for bad in files.bad_rows:
         assert str(bad.line) in out
@@ -78,7 +78,7 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
         "sample", str(frame_file), "--n", "200", "--wave", "w2026", "--url", db,
         "--take-all", "size_band=250+", "--minimum", "2", "--seed", "5",
         "--contacts", str(contacts),
-    )  # fmt: skip
+    )  # fmt: skip  # an option and its value stay on one line
     expected = draw_sample(
         units, SampleDesign(n=200, take_all=("size_band=250+",), minimum_per_stratum=2, seed=5)
     )
@@ -98,14 +98,14 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
     _run(
         "letters", "--wave", "w2026", "--url", db, "--codes", str(codes),
         "--base-url", "https://barometre.example.fr", "--out", str(pdf),
-    )  # fmt: skip
+    )  # fmt: skip  # an option and its value stay on one line
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert len([p for p in text.split("\f") if p.strip()]) == 200
     assert all(code in text for code in secrets["short_code"])
     subprocess.run(
         ["pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf),
          str(tmp_path / "p1")], check=True,
-    )  # fmt: skip
+    )  # fmt: skip  # an option and its value stay on one line
     page = Image.open(tmp_path / "p1.png").convert("L")
     assert page.getextrema() == (0, 255)  # ink on white
 
@@ -120,7 +120,7 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
     out = _run(
         "send", "--wave", "w2026", "--url", db, "--codes", str(codes),
         "--base-url", "https://barometre.example.fr", "--rate", "1000", *smtp,
-    )  # fmt: skip
+    )  # fmt: skip  # an option and its value stay on one line
     assert "200 invitations sent" in out
     assert len(box.envelopes) == 200
     assert all(len(e.rcpt_tos) == 1 for e in box.envelopes)
@@ -139,7 +139,9 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
     result = runner.invoke(app, ["campaign", "paper", str(paper), "--wave", "w2026", "--url", db])
     assert result.exit_code == 2
     assert "line 5" in result.output and "spend" in result.output
-    assert "3 paper questionnaires stored, 1 rejected" in result.output
+    assert "3 new paper questionnaires stored, 0 already stored (unchanged), 1 rejected" in (
+        result.output
+    )
     with open_store(db) as store:
         store.record_disposition(wave_id, cases[4], "2.11")
         store.record_disposition(wave_id, cases[5], "2.111")
@@ -160,7 +162,7 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
         "remind", "--wave", "w2026", "--url", db, "--codes", str(codes),
         "--base-url", "https://barometre.example.fr", "--rate", "1000", "--now", later, "--send",
         *smtp,
-    )  # fmt: skip
+    )  # fmt: skip  # an option and its value stay on one line
     # everyone but the 3 completes, 2 refusals, 1 closed and 1 bounce
     assert "reminder_1: 193 sent" in out
     assert len(box.envelopes) == 200 + 193

@@ -37,10 +37,11 @@ def test_filters_report_what_each_removed(tmp_path: Path) -> None:
                    nomenclatureActivitePrincipaleUniteLegale="NAFRev1"),
         legal_unit(sid[7], trancheEffectifsUniteLegale="53", categorieEntreprise="ETI"),
         legal_unit(sid[8], activitePrincipaleUniteLegale=""),
-    ]  # fmt: skip
+    ]  # fmt: skip  # one record per line reads as a table
     frame = import_frame(write_csv(tmp_path / "ul.csv", UL_HEADER, rows))
     removed = {step.name: step.removed for step in frame.report.steps}
     assert removed == {
+        "non_diffusible": 0,
         "active": 1,
         "naf_rev2": 1,
         "activity_code": 1,
@@ -138,7 +139,7 @@ def test_head_office_address_and_region(tmp_path: Path) -> None:
             head_office(sid[1], codeCommuneEtablissement="2A004", codePostalEtablissement="20000",
                         libelleCommuneEtablissement="AJACCIO"),
         ],
-    )  # fmt: skip
+    )  # fmt: skip  # arguments grouped by meaning, one group a line
     frame = import_frame(ul, establishments=et)
     units = frame.units.sort("siren")
     assert units["postcode"].to_list() == ["69002", "20000"]

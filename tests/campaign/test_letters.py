@@ -59,7 +59,7 @@ def _page_png(pdf: Path, page: int, tmp_path: Path) -> Image.Image:
         ["pdftoppm", "-r", str(DPI), "-f", str(page), "-l", str(page), "-png", "-singlefile",
          str(pdf), str(prefix)],
         check=True,
-    )  # fmt: skip
+    )  # fmt: skip  # an option and its value stay on one line
     return Image.open(f"{prefix}.png").convert("L")
 
 
@@ -94,7 +94,7 @@ def test_qr_code_on_the_page_is_the_personal_link(tmp_path: Path) -> None:
         [image.getpixel((int(left + (c + 0.5) * module), int(top + (r + 0.5) * module))) < 128
          for c in range(len(matrix))]
         for r in range(len(matrix))
-    ]  # fmt: skip
+    ]  # fmt: skip  # the comprehension reads as the grid it builds
     assert read == matrix
     assert read != qr_matrix(RECIPIENTS[0].link)
 

@@ -157,7 +157,7 @@ def test_sending_is_throttled(smtp: tuple[Mailbox, SmtpSettings]) -> None:
     send_messages(
         [_recipient(i) for i in range(5)], MessageKind.INVITATION, STUDY, slow,
         clock=lambda: now[0], sleep=sleep,
-    )  # fmt: skip
+    )  # fmt: skip  # arguments grouped by meaning, one group a line
     assert waits == pytest.approx([0.5] * 4)
     assert len(mailbox.envelopes) == 5
 
@@ -212,7 +212,7 @@ def test_login_is_used_when_configured() -> None:
     controller = Controller(
         mailbox, hostname="127.0.0.1", port=_free_port(), authenticator=authenticator,
         auth_required=True, auth_require_tls=False,
-    )  # fmt: skip
+    )  # fmt: skip  # arguments grouped by meaning, one group a line
     controller.start()
     try:
         base = SmtpSettings(
@@ -222,7 +222,7 @@ def test_login_is_used_when_configured() -> None:
         sent = send_messages(
             [_recipient(1)], MessageKind.INVITATION, STUDY,
             replace(base, username="etudes", password="s3cret"),
-        )  # fmt: skip
+        )  # fmt: skip  # arguments grouped by meaning, one group a line
         assert sent[0].accepted
         anonymous = send_messages([_recipient(2)], MessageKind.INVITATION, STUDY, base)
         assert not anonymous[0].accepted

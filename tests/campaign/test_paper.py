@@ -16,7 +16,7 @@ COMPLETE = {
     "marketing_team": "no", "competitive_edge": "yes", "leader_activity": "peu_active",
     "size_band": "20-49", "sector": "services", "market": "b2b", "region": "84",
     "employee_age": "under_40", "leader_age": "50_59", "growth": "up", "headcount": "27",
-}  # fmt: skip
+}  # fmt: skip  # one record per line reads as a table
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +55,8 @@ def test_valid_rows_are_accepted_and_bad_rows_explained(
     assert [(p.question_id, p.code) for p in rejected[3].problems] == [
         ("activity", "unknown_choice")
     ]
-    assert {(p.question_id, p.code) for p in rejected[4].problems} == {
-        ("headcount", "wrong_type"),
-        ("managed_by", "not_relevant"),
-    }
+    # managed_by is skipped once no network is used: kept apart, not a reason to reject.
+    assert {(p.question_id, p.code) for p in rejected[4].problems} == {("headcount", "wrong_type")}
     assert "line 3 (1-000002): activity:" in rejected[3].describe()
     assert rejected[6].problems[0].code == "duplicate"
 
@@ -66,6 +64,7 @@ def test_valid_rows_are_accepted_and_bad_rows_explained(
 def test_multiple_choice_as_zero_one_columns(tmp_path: Path, bpi2018: Questionnaire) -> None:
     """``managed_by__leader`` style 0/1 columns give the list of ticked codes."""
     row = {k: v for k, v in COMPLETE.items() if k != "managed_by"}
+    # Not reformatted (fmt: skip below): the three 0/1 columns read together.
     row |= {"short_code": "K7QF-3MZP-X", "managed_by__leader": "1", "managed_by__agency": "0",
             "managed_by__employee": "x"}  # fmt: skip
     result = read_paper_returns(_write(tmp_path / "p.csv", [row]), bpi2018)

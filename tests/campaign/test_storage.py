@@ -13,6 +13,7 @@ from barometre.campaign.sampling import SampleDesign, draw_sample
 from barometre.campaign.storage import (
     final_codes,
     issue_wave_codes,
+    letter_address,
     read_codes,
     store_frame_and_sample,
     wave_rates,
@@ -75,3 +76,10 @@ def test_sample_codes_and_final_dispositions(database_url: str, tmp_path: Path) 
     assert rates.overall.e == pytest.approx(0.5)
     assert rates.overall.ref3 == pytest.approx(1.0)
     assert {s.stratum for s in rates.strata} == set(stored["stratum"])
+
+
+def test_letter_address_is_in_la_poste_order() -> None:
+    """A stored address prints name, complement, street, special delivery, postcode and city."""
+    lines = letter_address("Alpha SA", "Bât. B\n1 rue A\nBP 12", "69001", "Lyon")
+    assert lines == ("Alpha SA", "Bât. B", "1 rue A", "BP 12", "69001 Lyon")
+    assert letter_address("Beta", None, "75001", None) == ("Beta", "75001")

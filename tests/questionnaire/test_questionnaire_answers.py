@@ -10,6 +10,7 @@ from barometre.questionnaire import (
     choice_column,
     is_present,
     load_builtin,
+    parse_number,
     present_code,
     split_choice_column,
     wide_row,
@@ -75,3 +76,11 @@ def test_wide_row_back_with_partial_flag_columns() -> None:
         BPI, {"activity": "active", "managed_by__leader": 1, "managed_by__agency": 0, "x": 1}
     )
     assert answers == {"activity": "active", "managed_by": ["leader"]}
+
+
+def test_parse_number_reads_french_numbers() -> None:
+    """Thousands spaces and a decimal comma read as in French; text is not a number."""
+    assert parse_number("1 250") == 1250 and isinstance(parse_number("12"), int)
+    assert parse_number("3,5") == 3.5
+    assert parse_number("1\u202f000") == 1000 and parse_number("2\u00a0000") == 2000
+    assert parse_number("douze") is None

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from barometre.questionnaire import (
+    NETWORK_QUESTIONS,
     Questionnaire,
     QuestionnaireError,
     QuestionType,
@@ -29,7 +30,7 @@ TYPES = {
     "number": QuestionType.NUMBER,
     "text": QuestionType.TEXT,
 }
-NETWORKS = ("net_facebook", "net_linkedin", "net_twitter", "net_youtube", "net_instagram")
+NETWORKS = NETWORK_QUESTIONS
 
 
 def vocabulary_rows() -> list[tuple[str, str, QuestionType, tuple[str, ...]]]:

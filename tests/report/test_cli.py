@@ -25,7 +25,7 @@ def test_report_build_writes_the_report(tmp_path: Path, wave: pl.DataFrame) -> N
         app,
         ["report", "build", str(path), "--out", str(out), "--no-pdf", "--name", "2026",
          "--methodology", str(methodology), "--lang", "en"],
-    )  # fmt: skip
+    )  # fmt: skip  # an option and its value stay on one line
     assert result.exit_code == 0, result.output
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "RR1" in html and "5.5%" in html and "140,000" in html

@@ -59,7 +59,7 @@ FRAME = [
      "email": "contact@beta.example"},
     {"siren": "383474814", "name": "Gamma SAS", "naf_code": "25.62A", "size_band": "50-249",
      "sector": "industrie", "region": "32", "category": "ETI", "turnover": 60e6},
-]  # fmt: skip
+]  # fmt: skip  # one record per line reads as a table
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def open_wave(store: Store) -> OpenWave:
              "inclusion_probability": p}
             for u, p in zip(FRAME, (0.1, 0.25, 1.0), strict=True)
         ],
-    )  # fmt: skip
+    )  # fmt: skip  # arguments grouped by meaning, one group a line
     cases = tuple(c.case_id for c in store.cases(wave.id))
     tokens = tuple(f"token-{i}-abcdefghijklmnopqrstuvwxyz" for i in range(len(cases)))
     store.issue_invitations(

@@ -43,7 +43,7 @@ def test_columns_and_types_follow_the_vocabulary(open_wave: OpenWave) -> None:
         "stratum": pl.String, "size_band": pl.String, "sector": pl.String,
         "region": pl.String, "design_weight": pl.Float64, "weight": pl.Float64,
         "present": pl.String,
-    }.items():  # fmt: skip
+    }.items():  # fmt: skip  # one record per line reads as a table
         assert data.schema[name] == dtype, name
     assert data.columns[-4:] == ["stratum", "design_weight", "weight", "present"]
     assert len(data.columns) == len(set(data.columns))

@@ -67,3 +67,25 @@ def test_english_annex_reads_english(store) -> None:  # type: ignore[no-untyped-
     meta = methodology_from_store(store, wave.id, "en")
     assert "proportional allocation" in meta.sample_design
     assert "\u00a0" not in meta.sample_design
+
+
+def test_the_weighting_is_described_from_its_stored_spec() -> None:
+    """Margins by name, bounds with a decimal comma, merged cells: the reader's words, in French."""
+    from barometre.wave import CELL, REGION_GROUP, WeightingSpec
+    from barometre.wave._annex import describe_weighting
+
+    spec = WeightingSpec(
+        margins={CELL: {"0-9|btp": 60.0, "0-9|services": 40.0}, REGION_GROUP: {"11": 100.0}},
+        cell_map={"0-9|btp": "0-9|btp", "0-9|commerce": "0-9|services"},
+        region_map={},
+        level_maps={},
+        bounds=(0.25, 4.0),
+        method="raking",
+        stratum_population={},
+        population=100.0,
+    )
+    fr = describe_weighting(spec, "fr")
+    assert "cellules taille x secteur" in fr and "régions" in fr
+    assert "[0,25\u00a0; 4]" in fr and "0-9|commerce → 0-9|services" in fr
+    en = describe_weighting(spec, "en")
+    assert "[0.25, 4]" in en and "Merged cells" in en

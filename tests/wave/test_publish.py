@@ -7,9 +7,11 @@ import random
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from barometre.cli import app
 from barometre.questionnaire import QuestionType, load_builtin
-from barometre.report import compute_results
+from barometre.report import compute_results, write_results_json
 from barometre.report.results import WaveResults
 from barometre.store import Store, open_store
 from barometre.wave import PublicationMismatch, publish
@@ -90,3 +92,18 @@ def test_results_of_another_wave_or_respondents_are_refused(
         publish(store, wave_id, results, min_n=5)
     assert store.wave(wave_id).status == "closed"
     assert store.wave_results(wave_id) is None and store.benchmark(wave_id) == ()
+
+
+def test_cli_names_the_mismatch(closed_wave: tuple[Store, int], tmp_path: Path) -> None:
+    """`barometre wave publish` with another wave's results.json exits 1 and says why."""
+    store, wave_id = closed_wave
+    path = write_results_json(
+        dataclasses.replace(_results(store, wave_id), wave="2031"), tmp_path / "results.json"
+    )
+    url = store.engine.url.render_as_string(hide_password=False)
+    out = CliRunner().invoke(
+        app, ["wave", "publish", "--wave", "2026", "--results", str(path), "--url", url]
+    )
+    assert out.exit_code == 1, out.output
+    assert "the results are of wave '2031'" in out.output and "Traceback" not in out.output
+    assert store.wave(wave_id).status == "closed"

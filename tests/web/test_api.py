@@ -39,7 +39,7 @@ def test_put_and_get_response(client: TestClient, store: Store, wave: Invited) -
         json={"answers": {"website": "castle"}, "status": "partial"},
         headers=headers,
     )
-    assert bad.status_code == 422 and bad.json()[0]["code"] == "unknown_choice"
+    assert bad.status_code == 422 and bad.json()["problems"][0]["code"] == "unknown_choice"
     url = f"/api/v1/waves/{w.id}/responses/{case}"
     first = client.put(url, json={"answers": ANSWERS}, headers=headers)
     again = client.put(url, json={"answers": ANSWERS}, headers=headers)

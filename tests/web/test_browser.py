@@ -154,6 +154,7 @@ def test_questionnaire_from_letter_code(live: LiveServer, browser: Browser) -> N
 def test_public_diagnostic_in_french_and_english(live: LiveServer, browser: Browser) -> None:
     """The public self-diagnostic works in French, then in English, and passes axe."""
     answers = {**COMPLETE, "market": "b2c"}
+    # Not reformatted (fmt: skip below): one record per line reads as a table.
     for lang, title, plan in (("fr", "Autodiagnostic", "Votre plan d'action"),
                               ("en", "Self-diagnostic", "Your action plan")):  # fmt: skip
         page = browser.new_page()

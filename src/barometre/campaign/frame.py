@@ -9,7 +9,10 @@ sampled with their line numbers, never silently dropped and never allowed to sto
 
 from __future__ import annotations
 
+import codecs
+import shutil
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,7 +201,9 @@ def _scan_source(
     if missing:
         raise FrameSourceError(f"{path}: missing column(s) {', '.join(missing)}")
     present = [c for c in optional if c in columns]
-    cast = [pl.col(c).cast(pl.String) for c in (*required, *present)]
+    # A fully quoted file writes an empty field as "", which the parser reads as an empty
+    # string, not a missing value: both mean "not given" in the stock.
+    cast = [_blank_as_null(pl.col(c).cast(pl.String)).alias(c) for c in (*required, *present)]
     return _Source(
         lf.select(pl.col(LINE), *cast, *extra), bad, by_reason, sample, present, expected
     )
@@ -233,6 +238,73 @@ def _name_expr(present: Sequence[str]) -> pl.Expr:
             )
         candidates.append(person)
     return pl.coalesce(candidates) if candidates else pl.lit(None, dtype=pl.String)
+
+
+_CHUNK = 1 << 24
+
+
+def readable_csv(path: Path, workdir: Path) -> Path:
+    """The CSV to read for `path`: itself, or the CSV inside INSEE's `.zip`, checked UTF-8.
+
+    INSEE publishes the stock as `StockUniteLegale_utf8.zip`; the CSV inside is extracted
+    into `workdir` (the import's temporary folder). A file that is not UTF-8 is refused
+    with the file and line of the first bad byte, rather than read with garbled names.
+    """
+    if not path.exists():
+        raise FrameSourceError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return path
+    shown = str(path)
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+                if len(members) != 1:
+                    raise FrameSourceError(
+                        f"{path}: expected one CSV file in the archive, found {len(members)}"
+                    )
+                target = workdir / Path(members[0].filename).name
+                with archive.open(members[0]) as source, target.open("wb") as out:
+                    shutil.copyfileobj(source, out, _CHUNK)
+        except zipfile.BadZipFile as exc:
+            raise FrameSourceError(f"{path}: not a readable zip archive ({exc})") from exc
+        shown = f"{path} ({members[0].filename})"
+        path = target
+    _check_utf8(path, shown)
+    return path
+
+
+def _check_utf8(path: Path, shown: str) -> None:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line += exc.object.count(b"\n", 0, exc.start)
+                raise FrameSourceError(
+                    f"{shown}, line {line}: not UTF-8 (byte 0x{exc.object[exc.start]:02X}); INSEE "
+                    "publishes the stock in UTF-8 (the *_utf8.zip files): download that one, "
+                    f"or convert this file first, e.g. iconv -f WINDOWS-1252 -t UTF-8"
+                ) from None
+            line += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise FrameSourceError(
+                f"{shown}, line {line}: the file ends inside a character"
+            ) from None
+
+
+def _blank_as_null(value: pl.Expr) -> pl.Expr:
+    return pl.when(value == "").then(None).otherwise(value)
+
+
+def _disclosed(value: pl.Expr) -> pl.Expr:
+    """`value`, or null where INSEE withheld it ("[ND]"): never print "[ND]" on a letter."""
+    return pl.when(value == s.WITHHELD).then(None).otherwise(value)
 
 
 def _optional(name: str, present: Sequence[str]) -> pl.Expr:
@@ -273,6 +345,9 @@ def import_frame(
     # A cleaned copy of a bad file can be as large as the file: it lives only during the import.
     with tempfile.TemporaryDirectory(prefix="barometre-frame-") as tmp:
         workdir = Path(tmp)
+        legal_units = readable_csv(legal_units, workdir)
+        establishments = readable_csv(establishments, workdir) if establishments else None
+        financials = readable_csv(financials, workdir) if financials else None
         args = (legal_units, establishments, financials, filters, sample_size, workdir)
         try:
             return _import(*args, careful=False)
@@ -331,8 +406,25 @@ def _import(
         .otherwise(None)
     )
 
+    # Non-diffusible units: INSEE withholds their identity and address ("[ND]") and forbids
+    # using them to canvass; they cannot get a letter or an e-mail, so they leave the frame
+    # (counted, so the coverage gap is stated). Their withheld fields are not "bad rows".
+    diffusion = _optional(s.UL_DIFFUSION, present)
+    not_diffused = diffusion == s.NOT_DIFFUSED
+    bad_reason = (
+        pl.when(not_diffused.fill_null(False) & s.siren_is_valid(siren))
+        .then(None)
+        .otherwise(bad_reason)
+    )
+
     band = s.size_band(headcount)
-    steps: list[tuple[str, str, pl.Expr]] = []
+    steps: list[tuple[str, str, pl.Expr]] = [
+        (
+            "non_diffusible",
+            "non-diffusible units, statutDiffusionUniteLegale = P: cannot be contacted",
+            not_diffused,
+        )
+    ]
     if filters.active_only:
         steps.append(("active", "closed legal units", state != s.ACTIVE))
     if filters.naf_rev2_only:
@@ -395,7 +487,7 @@ def _import(
 
     outputs = [
         siren.alias("siren"),
-        _name_expr(present).alias("name"),
+        _disclosed(_name_expr(present)).alias("name"),
         _optional(s.UL_LEGAL_CATEGORY, present).alias("legal_category"),
         naf.alias("naf"),
         section.alias("naf_section"),
@@ -519,26 +611,42 @@ def _join_head_offices(
     )
     street = pl.concat_str(
         [
-            _optional(s.ET_STREET_NUMBER, present),
-            _optional(s.ET_STREET_NUMBER_SUFFIX, present),
-            _optional(s.ET_STREET_TYPE, present),
-            _optional(s.ET_STREET_NAME, present),
+            _disclosed(_optional(s.ET_STREET_NUMBER, present)),
+            _disclosed(_optional(s.ET_STREET_NUMBER_SUFFIX, present)),
+            _disclosed(_optional(s.ET_STREET_TYPE, present)),
+            _disclosed(_optional(s.ET_STREET_NAME, present)),
         ],
         separator=" ",
         ignore_nulls=True,
     )
-    cedex = _optional(s.ET_CEDEX, present)
+    # A CEDEX address is delivered by its CEDEX code and label ("69421 LYON CEDEX 03"), not
+    # the municipality's postcode and name: the postal line takes both from the CEDEX fields.
+    cedex_code = _optional(s.ET_CEDEX_CODE, present)
+    cedex_label = _optional(s.ET_CEDEX, present)
+    cedex = (
+        pl.when(cedex_label.is_null() & cedex_code.is_not_null())
+        .then(pl.concat_str([pl.col(s.ET_CITY), pl.lit(" CEDEX")]))
+        .when(cedex_label.is_not_null() & ~cedex_label.str.contains("CEDEX"))
+        .then(pl.concat_str([cedex_label, pl.lit(" CEDEX")]))
+        .otherwise(cedex_label)
+    )
     municipality = _optional(s.ET_MUNICIPALITY, present)
+    # An establishment not diffused has its address withheld: no address, so no letter.
+    withheld = (_optional(s.ET_DIFFUSION, present) == s.NOT_DIFFUSED).fill_null(False)
+
+    def shown(value: pl.Expr) -> pl.Expr:
+        return pl.when(withheld).then(None).otherwise(_disclosed(value))
+
     query = (
         lf.join(wanted, on=[s.ET_SIREN, s.ET_NIC], how="semi")
         .select(
             pl.col(s.ET_SIREN).alias("siren"),
             pl.concat_str([pl.col(s.ET_SIREN), pl.col(s.ET_NIC)]).alias("siret"),
-            _optional(s.ET_ADDRESS_COMPLEMENT, present).alias("address_complement"),
-            pl.when(street.str.len_chars() > 0).then(street).alias("street"),
-            _optional(s.ET_SPECIAL_DELIVERY, present).alias("special_delivery"),
-            pl.col(s.ET_POSTCODE).alias("postcode"),
-            pl.coalesce(cedex, pl.col(s.ET_CITY)).alias("city"),
+            shown(_optional(s.ET_ADDRESS_COMPLEMENT, present)).alias("address_complement"),
+            shown(pl.when(street.str.len_chars() > 0).then(street)).alias("street"),
+            shown(_optional(s.ET_SPECIAL_DELIVERY, present)).alias("special_delivery"),
+            shown(pl.coalesce(cedex_code, pl.col(s.ET_POSTCODE))).alias("postcode"),
+            shown(pl.coalesce(cedex, pl.col(s.ET_CITY))).alias("city"),
             municipality.alias("municipality"),
             s.department(municipality).alias("department"),
             s.region(municipality).alias("region"),

@@ -9,15 +9,14 @@ matrix, so it stays sharp whatever the printer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 import qrcode
-from babel.dates import format_date
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -29,8 +28,8 @@ from reportlab.platypus import Frame as LayoutFrame
 from reportlab.platypus import Paragraph
 
 from barometre.campaign.errors import CampaignError
-
-Language = Literal["fr", "en"]
+from barometre.campaign.french import long_date, typeset_fr
+from barometre.questionnaire import Language
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 # Window of a DL envelope with the window on the right (La Poste's usual layout):
@@ -124,6 +123,12 @@ class LetterStudy:
     body: str = ""
     """Presentation text; paragraphs separated by blank lines."""
     deadline: date | None = None
+    foot_lines: tuple[str, ...] = ()
+    """Small print under the code box: organiser, contact, the data-protection notice."""
+
+
+FOOT_TOP_MM = CODE_BOX_BOTTOM_MM - 1.5
+FOOT_BOTTOM_MM = 7.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,14 +213,15 @@ def _draw_common(canvas: Canvas, study: LetterStudy, when: date, fonts: tuple[st
     """What every letter shares: drawn once as a PDF form, then reused by each page."""
     regular, bold = fonts
     text = _TEXT[study.language]
-    locale = "fr_FR" if study.language == "fr" else "en_GB"
+    if study.language == "fr":
+        text = {key: typeset_fr(value) for key, value in text.items()}
     y = PAGE_HEIGHT - 20 * mm
     for i, line in enumerate(study.sender_lines):
         canvas.setFont(bold if i == 0 else regular, 10 if i == 0 else 9)
         canvas.drawString(20 * mm, y, line)
         y -= 4.5 * mm
 
-    when_text = format_date(when, format="long", locale=locale)
+    when_text = long_date(when, study.language)
     canvas.setFont(regular, 10)
     canvas.drawString(
         ADDRESS_LEFT_MM * mm,
@@ -229,7 +235,7 @@ def _draw_common(canvas: Canvas, study: LetterStudy, when: date, fonts: tuple[st
     flow.append(Paragraph(escape(text["salutation"]), body_style))
     flow += [Paragraph(escape(p), body_style) for p in _paragraphs(study.body or text["body"])]
     if study.deadline is not None:
-        deadline = format_date(study.deadline, format="long", locale=locale)
+        deadline = long_date(study.deadline, study.language)
         flow.append(Paragraph(escape(text["deadline"].format(deadline=deadline)), body_style))
     flow.append(Paragraph(escape(text["closing"]), body_style))
     flow.append(Paragraph("<br/>" + escape(study.signatory_name), subject_style))
@@ -251,6 +257,28 @@ def _draw_common(canvas: Canvas, study: LetterStudy, when: date, fonts: tuple[st
     canvas.setFont(regular, 9.5)
     canvas.drawString(26 * mm, box_top - 31 * mm, text["code_howto"].format(url=study.entry_url))
     canvas.drawString(26 * mm, box_top - 36 * mm, text["code_qr"])
+    if study.foot_lines:
+        _draw_foot(canvas, study, regular, bold)
+
+
+def _draw_foot(canvas: Canvas, study: LetterStudy, regular: str, bold: str) -> None:
+    """Organiser, contact and notice in small print under the code box (one page, always)."""
+    lines = [typeset_fr(x) if study.language == "fr" else x for x in study.foot_lines if x]
+    style = ParagraphStyle("foot", fontName=regular, fontSize=6.5, leading=7.6)
+    text = ""
+    for line in lines:
+        # A heading ending in a colon runs into what follows; other items are separated.
+        text += ("" if not text else " " if text.endswith(":") else " · ") + line
+    flow = [Paragraph(escape(text), style)]
+    height = (FOOT_TOP_MM - FOOT_BOTTOM_MM) * mm
+    LayoutFrame(20 * mm, FOOT_BOTTOM_MM * mm, 170 * mm, height, 0, 0, 0, 0).addFromList(
+        flow, canvas
+    )
+    if flow:
+        raise LetterError(
+            "the organiser, contact and data-protection notice do not fit at the foot of the "
+            "letter; shorten them (barometre wave settings)"
+        )
 
 
 def _draw_page(canvas: Canvas, recipient: LetterRecipient, fonts: tuple[str, str]) -> None:
@@ -300,28 +328,3 @@ def render_letters(
     return LetterBatch(
         path=output if isinstance(output, Path) else None, pages=len(done), case_ids=tuple(done)
     )
-
-
-def recipients_from_rows(
-    rows: Sequence[dict[str, str | None]], link_of: Callable[[str], str]
-) -> list[LetterRecipient]:
-    """Letters from rows holding ``case_id``, ``short_code`` and frame address columns."""
-    out = []
-    for row in rows:
-        case_id = str(row["case_id"])
-        out.append(
-            LetterRecipient(
-                case_id=case_id,
-                address_lines=postal_address(
-                    row.get("name"),
-                    row.get("address_complement"),
-                    row.get("street"),
-                    row.get("special_delivery"),
-                    row.get("postcode"),
-                    row.get("city"),
-                ),
-                short_code=str(row["short_code"]),
-                link=link_of(case_id),
-            )
-        )
-    return out

@@ -25,9 +25,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from barometre.campaign.errors import CampaignError
 from barometre.campaign.french import long_date, typeset_fr
+from barometre.questionnaire import Language
 
-Language = Literal["fr", "en"]
 Security = Literal["none", "starttls", "ssl"]
+_SECURITIES: dict[str, Security] = {"none": "none", "starttls": "starttls", "ssl": "ssl"}
 
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -87,14 +88,15 @@ class SmtpSettings:
     def from_env(cls, prefix: str = "BAROMETRE_SMTP_") -> SmtpSettings:
         """Settings from ``BAROMETRE_SMTP_HOST``, ``_PORT``, ``_SECURITY``, ``_USERNAME``...."""
         env = os.environ
-        security = env.get(prefix + "SECURITY", "starttls")
-        if security not in ("none", "starttls", "ssl"):
-            raise MailingError(f"{prefix}SECURITY must be none, starttls or ssl, not {security!r}")
+        given = env.get(prefix + "SECURITY", "starttls")
+        security = _SECURITIES.get(given)
+        if security is None:
+            raise MailingError(f"{prefix}SECURITY must be none, starttls or ssl, not {given!r}")
         default_port = {"none": 25, "starttls": 587, "ssl": 465}[security]
         return cls(
             host=env.get(prefix + "HOST", "localhost"),
             port=int(env.get(prefix + "PORT", default_port)),
-            security=security,  # type: ignore[arg-type]
+            security=security,
             username=env.get(prefix + "USERNAME") or None,
             password=env.get(prefix + "PASSWORD") or None,
             sender=env.get(prefix + "SENDER", ""),

@@ -8,23 +8,26 @@ dataset's convention). Empty cells are unanswered questions.
 Every row is judged on its own: a row with problems is rejected with its line number and
 each problem (question and message), the others are accepted. A row whose only problems
 are unanswered required questions is accepted as a partial response (a paper form often
-comes back with a few blanks).
+comes back with a few blanks); answers to questions the routing skips are kept apart,
+flagged, rather than rejecting the form (`check_paper_answers`).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from barometre.campaign.errors import CampaignError
 from barometre.questionnaire import (
-    Answer,
+    AnswerValue,
     Problem,
     ProblemCode,
     Questionnaire,
     QuestionType,
+    parse_number,
     split_choice_column,
     validate,
 )
@@ -55,9 +58,11 @@ class PaperReturn:
     line: int
     key: str
     key_column: str
-    answers: dict[str, Answer]
-    status: str
+    answers: dict[str, AnswerValue]
+    status: Literal["complete", "partial"]
     """``complete``, or ``partial`` when required questions were left blank."""
+    off_route: dict[str, AnswerValue] = field(default_factory=dict)
+    """Answers to questions the form's own skip instructions said to skip: kept apart, flagged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,21 +126,12 @@ def _columns(header: list[str], questionnaire: Questionnaire) -> tuple[str, dict
     return keys[0], owner
 
 
-def _parse_number(text: str) -> float | int | None:
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else value
-
-
 def _row_answers(
     row: dict[str, str], owner: dict[str, str], questionnaire: Questionnaire
-) -> tuple[dict[str, Answer], list[RowProblem]]:
+) -> tuple[dict[str, AnswerValue], list[RowProblem]]:
     # Not `answers_from_wide_row`: a paper CSV holds text typed by hand, so each cell is parsed
     # and judged here with its own message; only the column naming is the wave dataset's.
-    answers: dict[str, Answer] = {}
+    answers: dict[str, AnswerValue] = {}
     problems: list[RowProblem] = []
     ticked: dict[str, list[str]] = {}
     for column, qid in owner.items():
@@ -162,7 +158,7 @@ def _row_answers(
         if question.type is QuestionType.MULTIPLE:
             answers[qid] = [part.strip() for part in raw.split(";") if part.strip()]
         elif question.type is QuestionType.NUMBER:
-            number = _parse_number(raw)
+            number = parse_number(raw)
             if number is None:
                 problems.append(
                     _problem(
@@ -209,6 +205,38 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str], dict[str, str] | None, s
             yield start, header, dict(zip(header, fields, strict=True)), None
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedPaperForm:
+    """A keyed paper form judged the way paper needs.
+
+    On paper people answer questions the routing told them to skip ("si non, passez à la
+    question 7"); that is no reason to lose the whole form. Those answers are taken out
+    of the response (so that it follows the questionnaire's routing, as every estimate
+    assumes) and kept apart in `off_route`, to be logged with the case. Blank required
+    questions make the form partial, as on the web when someone stops midway.
+    """
+
+    answers: dict[str, AnswerValue]
+    status: Literal["complete", "partial"]
+    off_route: dict[str, AnswerValue]
+    blocking: tuple[Problem, ...]
+    """Problems that do reject the form (a code that is no choice, a number out of bounds)."""
+
+
+def check_paper_answers(
+    questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
+) -> CheckedPaperForm:
+    """Split a paper form's answers into the response, the off-route answers and the faults."""
+    found = validate(questionnaire, dict(answers))
+    off_route_ids = {p.question_id for p in found if p.code is ProblemCode.NOT_RELEVANT}
+    kept = {q: v for q, v in answers.items() if q not in off_route_ids}
+    off_route = {q: v for q, v in answers.items() if q in off_route_ids}
+    remaining = validate(questionnaire, kept)
+    blocking = tuple(p for p in remaining if p.code is not ProblemCode.MISSING_REQUIRED)
+    status: Literal["complete", "partial"] = "partial" if remaining else "complete"
+    return CheckedPaperForm(kept, status, off_route, blocking)
+
+
 def read_paper_returns(path: Path, questionnaire: Questionnaire) -> PaperImport:
     """Read and validate every row of a paper-returns CSV file."""
     accepted: list[PaperReturn] = []
@@ -227,14 +255,14 @@ def read_paper_returns(path: Path, questionnaire: Questionnaire) -> PaperImport:
                     (_problem("", "wrong_field_count", f"ligne mal formée : {structural}",
                               f"malformed line: {structural}"),),
                 )
-            )  # fmt: skip
+            )  # fmt: skip  # arguments grouped by meaning, one group a line
             continue
         key = row[key_column].strip()
         if not key:
             rejected.append(
                 RejectedRow(line, "", (_problem(key_column, "missing_key",
                             f"{key_column} manquant", f"{key_column} is missing"),))
-            )  # fmt: skip
+            )  # fmt: skip  # arguments grouped by meaning, one group a line
             continue
         if key in seen:
             first = seen[key]
@@ -248,12 +276,12 @@ def read_paper_returns(path: Path, questionnaire: Questionnaire) -> PaperImport:
             continue
         seen[key] = line
         answers, problems = _row_answers(row, owner, questionnaire)
-        found = validate(questionnaire, answers)
-        blocking = [p for p in found if p.code is not ProblemCode.MISSING_REQUIRED]
-        all_problems = problems + [_from_problem(p) for p in blocking]
+        checked = check_paper_answers(questionnaire, answers)
+        all_problems = problems + [_from_problem(p) for p in checked.blocking]
         if all_problems:
             rejected.append(RejectedRow(line, key, tuple(all_problems)))
             continue
-        status = "partial" if found else "complete"
-        accepted.append(PaperReturn(line, key, key_column, answers, status))
+        accepted.append(
+            PaperReturn(line, key, key_column, checked.answers, checked.status, checked.off_route)
+        )
     return PaperImport(tuple(accepted), tuple(rejected))

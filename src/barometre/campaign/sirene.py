@@ -50,6 +50,13 @@ ET_CITY = "libelleCommuneEtablissement"
 ET_MUNICIPALITY = "codeCommuneEtablissement"
 ET_SPECIAL_DELIVERY = "distributionSpecialeEtablissement"
 ET_CEDEX = "libelleCedexEtablissement"
+ET_CEDEX_CODE = "codeCedexEtablissement"
+ET_DIFFUSION = "statutDiffusionEtablissement"
+
+NOT_DIFFUSED = "P"
+"""`statutDiffusion*` of a unit whose identity and address INSEE does not disseminate."""
+WITHHELD = "[ND]"
+"""What INSEE writes in the fields it withholds from a non-diffusible unit."""
 
 ET_REQUIRED = (ET_SIREN, ET_NIC, ET_POSTCODE, ET_CITY)
 ET_OPTIONAL = (
@@ -62,6 +69,8 @@ ET_OPTIONAL = (
     ET_MUNICIPALITY,
     ET_SPECIAL_DELIVERY,
     ET_CEDEX,
+    ET_CEDEX_CODE,
+    ET_DIFFUSION,
 )
 
 ACTIVE = "A"

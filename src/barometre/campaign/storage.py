@@ -9,11 +9,13 @@ that the letters and e-mails are printed from.
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -26,11 +28,17 @@ from barometre.campaign.dispositions import (
     final_disposition,
 )
 from barometre.campaign.errors import CampaignError
-from barometre.campaign.letters import LetterBatch, LetterRecipient, LetterStudy, render_letters
+from barometre.campaign.letters import (
+    LetterBatch,
+    LetterRecipient,
+    LetterStudy,
+    postal_address,
+    render_letters,
+)
 from barometre.campaign.mailing import (
     CaseContactState,
+    CaseStatus,
     EmailRecipient,
-    Language,
     MailStudy,
     MessageKind,
     ReminderPolicy,
@@ -42,7 +50,15 @@ from barometre.campaign.mailing import (
 from barometre.campaign.paper import PaperImport, RejectedRow, RowProblem, read_paper_returns
 from barometre.campaign.sampling import Sample
 from barometre.campaign.settings import WaveSettings
-from barometre.store import NewInvitation, ResponseInvalid, ResponseLocked, Store, StoreError
+from barometre.questionnaire import Language
+from barometre.store import (
+    NewInvitation,
+    Response,
+    ResponseInvalid,
+    ResponseLocked,
+    Store,
+    StoreError,
+)
 
 BOUNCE_CODE = "3.32"
 OPT_OUT_CODE = "2.111"
@@ -95,8 +111,9 @@ def _frame_rows(units: pl.DataFrame, contacts: pl.DataFrame | None) -> pl.DataFr
         col("postcode").alias("postal_code"),
         col("city").alias("city"),
         pl.when(col("postcode").is_not_null()).then(pl.lit("FRANCE")).alias("country"),
-    )  # fmt: skip
+    )  # fmt: skip  # arguments grouped by meaning, one group a line
     if contacts is not None:
+        # Not reformatted (fmt: skip below): the columns' generator reads as one expression.
         extra = contacts.select(
             pl.col("siren").cast(pl.String),
             *(pl.col(c).cast(pl.String) if c in contacts.columns
@@ -278,6 +295,18 @@ def _mailing(store: Store, wave_id: int) -> pl.DataFrame:
     return table
 
 
+def letter_address(
+    name: str | None, address: str | None, postal_code: str | None, city: str | None
+) -> tuple[str, ...]:
+    """A stored contact's address block, in La Poste's order (`letters.postal_address`).
+
+    The store keeps complement, street and special delivery as one text, in that order and
+    without the blank ones (see `_frame_rows`).
+    """
+    complement, street, special = [*(address or "").split("\n"), "", "", ""][:3]
+    return postal_address(name, complement, street, special, postal_code, city)
+
+
 def print_wave_letters(
     store: Store,
     wave_id: int,
@@ -296,15 +325,19 @@ def print_wave_letters(
         code = codes.get(row["case_id"])
         if code is None:
             continue
-        address = tuple((row["address"] or "").split("\n")) if row["address"] else ()
-        lines = (row["name"] or "", *address, f"{row['postal_code']} {row['city'] or ''}".strip())
         recipients.append(
             LetterRecipient(
                 case_id=row["case_id"],
-                address_lines=tuple(line for line in lines if line),
+                address_lines=letter_address(
+                    row["name"], row["address"], row["postal_code"], row["city"]
+                ),
                 short_code=code.short_code,
                 link=links.answer_link(code.token),
             )
+        )
+    if not study.foot_lines:
+        study = replace(
+            study, foot_lines=letter_foot(wave_settings(store, wave_id), study.language)
         )
     batch = render_letters(recipients, study, output, on_page=on_page)
     open_fieldwork(store, wave_id)
@@ -447,7 +480,7 @@ def final_codes(store: Store, wave_id: int) -> dict[str, str]:
     return {case: final_disposition(events) for case, events in histories.items()}
 
 
-_STATUS_OF = {
+_STATUS_OF: dict[Outcome, CaseStatus] = {
     Outcome.COMPLETE: "complete",
     Outcome.PARTIAL: "partial",
     Outcome.REFUSAL: "refused",
@@ -483,7 +516,7 @@ def plan_wave_reminders(
             CaseContactState(
                 case_id=row["case_id"],
                 invited_at=row["sent_at"],
-                status=_STATUS_OF.get(outcome, "none"),  # type: ignore[arg-type]
+                status=_STATUS_OF.get(outcome, "none"),
                 opted_out=row["opted_out_at"] is not None,
                 bounced=finals[row["case_id"]] == BOUNCE_CODE,
                 already_sent=frozenset(already),
@@ -520,10 +553,68 @@ def wave_rates(store: Store, wave_id: int, e: float | None = None) -> CampaignRa
 
 @dataclass(frozen=True, slots=True)
 class PaperOutcome:
-    """What a paper import stored and what it turned away."""
+    """What a paper import stored, found already stored, flagged and turned away."""
 
     stored: int
     rejected: tuple[RejectedRow, ...]
+    already_stored: int = 0
+    """Rows identical to a paper response stored before (a re-import): nothing changed."""
+    flagged: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    """(line, case, questions answered although skipped) of stored rows, kept apart."""
+
+
+def web_answered_refusal(response: Response, lang: str = "en") -> str:
+    """The sentence refusing a paper form for a case already answered on the web."""
+    when = response.submitted_at or response.updated_at
+    day = f"{when:%Y-%m-%d}"
+    if lang == "fr":
+        return (
+            f"Le cas {response.case_id} a déjà répondu en ligne (questionnaire complet le {day})"
+            "\u00a0: le questionnaire papier n\u2019est pas enregistré."
+        )
+    return (
+        f"case {response.case_id} already answered on the web (complete on {day}); "
+        "the paper form is not stored"
+    )
+
+
+def save_paper_form(
+    store: Store,
+    wave_id: int,
+    case_id: str,
+    answers: Mapping[str, Any],
+    status: str,
+    off_route: Mapping[str, Any],
+    recorded_by: str,
+) -> str:
+    """Store one paper form; returns "new" or "already" (the same form stored before).
+
+    Refuses (`CampaignStateError`) a case already completed on the web, and a case whose
+    stored paper response differs (complete responses are locked). Off-route answers are
+    logged with the case (event ``paper_off_route``), flagged for the analysts.
+    """
+    existing = store.response(wave_id, case_id)
+    if existing is not None and existing.status == "complete":
+        if existing.source == "web":
+            raise CampaignStateError(web_answered_refusal(existing))
+        if dict(existing.answers) == {k: v for k, v in answers.items() if v is not None}:
+            return "already"
+    try:
+        store.save_response(
+            wave_id, case_id, dict(answers), status=status,  # type: ignore[arg-type]
+            source="paper", recorded_by=recorded_by,
+        )  # fmt: skip
+    except ResponseLocked as exc:
+        raise CampaignStateError(
+            f"case {case_id} already has a complete paper response with other answers; "
+            "it is not replaced"
+        ) from exc
+    if off_route:
+        store.log_campaign_event(
+            wave_id, "paper_off_route", case_id=case_id, recorded_by=recorded_by,
+            detail=json.dumps(dict(off_route), ensure_ascii=False, sort_keys=True),
+        )  # fmt: skip
+    return "new"
 
 
 def import_wave_paper(
@@ -532,7 +623,8 @@ def import_wave_paper(
     """Validate a paper-returns CSV and store each accepted row as a response from paper."""
     checked: PaperImport = read_paper_returns(path, store.questionnaire_of(wave_id))
     rejected = list(checked.rejected)
-    stored = 0
+    stored = already = 0
+    flagged = []
     for ret in checked.accepted:
         case_id = ret.key
         if ret.key_column == "short_code":
@@ -542,10 +634,9 @@ def import_wave_paper(
                 continue
             case_id = invitation.case_id
         try:
-            store.save_response(
-                wave_id, case_id, dict(ret.answers), status=ret.status,  # type: ignore[arg-type]
-                source="paper", recorded_by=recorded_by,
-            )  # fmt: skip
+            outcome = save_paper_form(
+                store, wave_id, case_id, ret.answers, ret.status, ret.off_route, recorded_by
+            )
         except ResponseInvalid as exc:
             problems = tuple(
                 RowProblem(p.question_id, str(p.code), p.message_fr, p.message_en)
@@ -553,11 +644,18 @@ def import_wave_paper(
             )
             rejected.append(RejectedRow(ret.line, ret.key, problems))
             continue
-        except (ResponseLocked, StoreError) as exc:
+        except (CampaignStateError, StoreError) as exc:
             rejected.append(_store_problem(ret.line, ret.key, str(exc)))
             continue
+        if outcome == "already":
+            already += 1
+            continue
         stored += 1
-    return PaperOutcome(stored, tuple(sorted(rejected, key=lambda r: r.line)))
+        if ret.off_route:
+            flagged.append((ret.line, case_id, tuple(ret.off_route)))
+    return PaperOutcome(
+        stored, tuple(sorted(rejected, key=lambda r: r.line)), already, tuple(flagged)
+    )
 
 
 def _store_problem(line: int, key: str, message: str) -> RejectedRow:
@@ -567,6 +665,16 @@ def _store_problem(line: int, key: str, message: str) -> RejectedRow:
 def wave_settings(store: Store, wave_id: int) -> WaveSettings:
     """The wave's trust settings as stored (empty settings when none were set)."""
     return WaveSettings.from_mapping(store.wave_settings(wave_id), f"wave {wave_id} settings")
+
+
+def letter_foot(settings: WaveSettings, language: str) -> tuple[str, ...]:
+    """The small print of a letter: organiser, contact, then the notice's items."""
+    lines = [settings.organiser_line(language), settings.contact_line(language)]
+    notice = settings.notice_lines(language)
+    if notice:
+        lines.append(settings.notice_heading(language) + (" :" if language == "fr" else ":"))
+        lines += list(notice)
+    return tuple(line for line in lines if line)
 
 
 def set_wave_settings(store: Store, wave_id: int, settings: WaveSettings) -> None:

@@ -21,13 +21,16 @@ import os
 import pkgutil
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 import typer.core
 from typer import _click as click  # typer ships its own click
 
-from barometre.errors import Language, UserError
+from barometre.errors import UserError
+
+if TYPE_CHECKING:  # a type only: importing the questionnaire at startup costs time
+    from barometre.questionnaire import Language
 
 _HERE = Path(__file__).parent
 

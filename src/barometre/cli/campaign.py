@@ -56,6 +56,7 @@ from barometre.cli._common import (
     open_store_or_exit,
     wave_id_or_exit,
 )
+from barometre.questionnaire import Language
 from barometre.store import NotFoundError, Store, StoreError
 
 app = typer.Typer(
@@ -93,10 +94,47 @@ def _progress() -> Progress:
     )
 
 
-def _language(value: str) -> str:
-    if value not in ("fr", "en"):
-        raise typer.BadParameter("use fr or en", param_hint="--language")
-    return value
+def _language(value: str) -> Language:
+    if value == "fr":
+        return "fr"
+    if value == "en":
+        return "en"
+    raise typer.BadParameter("use fr or en", param_hint="--language")
+
+
+@app.command()
+def registry(
+    out: Annotated[Path, typer.Argument(help="Folder to write the registry files into.")] = Path(
+        "registry"
+    ),
+    units: Annotated[int, typer.Option("--units", help="Legal units in the stock.")] = 8000,
+    seed: Annotated[int, typer.Option(help="Random seed (the same seed, the same files).")] = 1,
+    non_diffusible: Annotated[
+        float, typer.Option(help="Share of non-diffusible units ([ND]).")
+    ] = 0.02,
+    cedex: Annotated[float, typer.Option(help="Share of head offices at a CEDEX address.")] = 0.03,
+) -> None:
+    """Write a synthetic SIRENE registry (INSEE's files and quirks) and a contacts file to try."""
+    from barometre.campaign.synthetic_registry import write_synthetic_registry
+
+    with console.status(f"writing a synthetic registry of {units:,} legal units..."):
+        written = write_synthetic_registry(
+            out, units, seed, non_diffusible_share=non_diffusible, cedex_share=cedex
+        )
+    files = written.files
+    console.print(f"{files.unites_legales} ({files.n_units:,} legal units)", highlight=False)
+    console.print(f"{files.etablissements} ({files.n_establishments:,} establishments)",
+                  highlight=False)  # fmt: skip
+    console.print(f"{files.financials} ({files.n_financials:,} turnovers)", highlight=False)
+    console.print(
+        f"{written.contacts} ({written.contacts_written:,} contacts: siren, email, person_name)",
+        highlight=False,
+    )
+    console.print(
+        f"with {written.non_diffusible:,} non-diffusible units and {written.cedex:,} CEDEX "
+        "addresses, as in INSEE's stock",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -281,7 +319,7 @@ def sample(
         summary.add_row(
             row["stratum"], f"{row['N']:,}", f"{row['n']:,}", f"{row['fraction']:.4f}",
             "yes" if row["take_all"] else "",
-        )  # fmt: skip
+        )  # fmt: skip  # arguments grouped by meaning, one group a line
     console.print(summary)
     console.print(f"{stored:,} cases stored in wave {wave!r} (seed {design.seed})")
 
@@ -385,7 +423,7 @@ def letters(
         signatory_name=signatory,
         signatory_title=signatory_title,
         entry_url=entry_url or base_url,
-        language=_language(language),  # type: ignore[arg-type]
+        language=_language(language),
         deadline=date.fromisoformat(deadline) if deadline else None,
     )
     secrets = _read_codes(codes_file)
@@ -395,7 +433,7 @@ def letters(
             batch = print_wave_letters(
                 store, wave_id_or_exit(store, wave), secrets, study, Links(base=base_url), out,
                 on_page=lambda done: progress.update(task, completed=done),
-            )  # fmt: skip
+            )  # fmt: skip  # arguments grouped by meaning, one group a line
         except (CampaignStateError, LetterError) as exc:
             raise fail(str(exc)) from exc
     console.print(f"{batch.pages:,} letters written to {out}")
@@ -417,7 +455,7 @@ def _mail_options(
         changes["security"] = smtp_security
     if rate:
         changes["messages_per_second"] = rate
-    result: SmtpSettings = replace(settings, **changes)  # type: ignore[arg-type]
+    result: SmtpSettings = replace(settings, **changes)  # type: ignore[arg-type]  # changes: typed per option above
     return result
 
 
@@ -532,7 +570,7 @@ def send(
                 wave_id,
                 secrets,
                 Links(base=base_url),
-                lang,  # type: ignore[arg-type]
+                lang,
             )
         except CampaignStateError as exc:
             raise fail(str(exc)) from exc
@@ -547,7 +585,7 @@ def send(
             try:
                 sent = send_wave_invitations(
                     store, wave_id, secrets, study, settings, Links(base=base_url),
-                    lang,  # type: ignore[arg-type]
+                    lang,
                     on_sent=lambda _: progress.advance(task),
                 )  # fmt: skip
             except (CampaignStateError, MailingError) as exc:
@@ -597,7 +635,7 @@ def remind(
         try:
             plan = plan_wave_reminders(
                 store, wave_id, secrets, Links(base=base_url), now=when,
-                language=lang,  # type: ignore[arg-type]
+                language=lang,
             )  # fmt: skip
         except CampaignStateError as exc:
             raise fail(str(exc)) from exc
@@ -614,7 +652,7 @@ def remind(
             try:
                 sent = send_wave_reminders(
                     store, wave_id, secrets, study, settings, Links(base=base_url),
-                    now=when, language=lang,  # type: ignore[arg-type]
+                    now=when, language=lang,
                     on_sent=lambda _: progress.advance(task),
                 )  # fmt: skip
             except (CampaignStateError, MailingError) as exc:
@@ -645,9 +683,11 @@ def status(
         except CampaignStateError as exc:
             raise fail(str(exc)) from exc
     rows = [("all", rates.overall)] + [(s.stratum, s.rates) for s in rates.strata]
+    # Not reformatted (fmt: skip below): columns grouped as in the printed table.
     counts = Table("stratum", "cases", "I", "P", "R", "NC", "O", "UH+UO", "NE", "e",
                    title=f"final dispositions, wave {wave!r}")  # fmt: skip
     response = Table("stratum", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", title="response rates")
+    # Not reformatted (fmt: skip below): columns grouped as in the printed table.
     others = Table("stratum", "COOP1", "COOP2", "COOP3", "COOP4", "REF1", "REF2", "REF3",
                    "CON1", "CON2", "CON3", title="cooperation, refusal, contact rates")  # fmt: skip
     for name, r in rows:
@@ -656,13 +696,13 @@ def status(
             name, str(c.total), str(c.complete), str(c.partial), str(c.refusal),
             str(c.non_contact), str(c.other), str(c.unknown_household + c.unknown_other),
             str(c.not_eligible), f"{r.e:.3f}",
-        )  # fmt: skip
+        )  # fmt: skip  # arguments grouped by meaning, one group a line
         response.add_row(name, *(_pct(v) for v in (r.rr1, r.rr2, r.rr3, r.rr4, r.rr5, r.rr6)))
         others.add_row(
             name,
             *(_pct(v) for v in (r.coop1, r.coop2, r.coop3, r.coop4, r.ref1, r.ref2, r.ref3,
                                 r.con1, r.con2, r.con3)),
-        )  # fmt: skip
+        )  # fmt: skip  # arguments grouped by meaning, one group a line
     for table in (counts, response, others):
         console.print(table)
     console.print(
@@ -684,8 +724,16 @@ def paper(
             raise fail(str(exc)) from exc
     for row in outcome.rejected:
         console.print(row.describe(), markup=False, highlight=False)
+    for line, case_id, questions in outcome.flagged:
+        console.print(
+            f"line {line} (case {case_id}): {', '.join(questions)} answered although the "
+            "routing skips it; stored apart and flagged (campaign log: paper_off_route)",
+            markup=False, highlight=False,
+        )  # fmt: skip
     console.print(
-        f"{outcome.stored:,} paper questionnaires stored, {len(outcome.rejected):,} rejected"
+        f"{outcome.stored:,} new paper questionnaires stored, {outcome.already_stored:,} "
+        f"already stored (unchanged), {len(outcome.rejected):,} rejected",
+        highlight=False,
     )
     if outcome.rejected:
         raise typer.Exit(code=2)

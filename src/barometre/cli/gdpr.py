@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,14 +29,57 @@ def _wave_id(store: Store, wave: str) -> int:
         return store.wave(int(wave)).id
 
 
+ExportsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--exports",
+        help="Folder of files built from the store (default: $BAROMETRE_DOWNLOADS_DIR): those "
+        "that may hold the company are removed.",
+    ),
+]
+# Files whose bytes cannot be searched (compressed or binary): removed whenever a company is
+# erased, since they may hold its rows.
+_OPAQUE = {".parquet", ".xlsx", ".xls", ".ods", ".zip", ".gz", ".pdf", ".sav", ".dta", ".rds"}
+
+
+def _stale_exports(folder: Path, traces: tuple[str, ...]) -> list[Path]:
+    """The files of `folder` that hold one of `traces`, or cannot be searched for them."""
+    needles = [t.encode("utf-8") for t in traces]
+    stale = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix.lower() in _OPAQUE:
+            stale.append(path)
+            continue
+        data = path.read_bytes()
+        if any(n in data for n in needles):
+            stale.append(path)
+    return stale
+
+
 @app.command()
-def erase(siren: str, by: ByOption, reason: ReasonOption = "", url: UrlOption = None) -> None:
-    """Remove one company's contact data and answers from every wave, and log the erasure."""
+def erase(
+    siren: str,
+    by: ByOption,
+    reason: ReasonOption = "",
+    exports: ExportsOption = None,
+    url: UrlOption = None,
+) -> None:
+    """Remove one company's contact data and answers from every wave, and log the erasure.
+
+    Files already built from the store (the exports folder) that hold the company, or that
+    cannot be searched, are removed: rebuild them (`barometre report`) after the erasure.
+    """
+    folder = exports or (Path(d) if (d := os.environ.get("BAROMETRE_DOWNLOADS_DIR")) else None)
     try:
         with open_store(url or default_url()) as store:
+            traces = store.company_traces(siren)
             entries = store.erase_company(siren, requested_by=by, reason=reason)
     except StoreError as exc:
         raise typer.BadParameter(str(exc)) from exc
+    if folder is not None and folder.is_dir():
+        for path in _stale_exports(folder, traces):
+            path.unlink()
+            typer.echo(f"removed {path} (built before the erasure; rebuild it)")
     for e in entries:
         # The log names the pseudonymous case, never the person or the answers.
         log.info("erasure wave=%s case=%s by=%s", e.wave_id, e.case_id, e.requested_by)

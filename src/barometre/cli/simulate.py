@@ -79,3 +79,67 @@ def coverage(
     note = reader_note(study, lang)
     if note:
         console.print(note)
+
+
+@app.command()
+def trends(
+    pairs: Annotated[int, typer.Option(help="Replicated pairs of waves.")] = 100,
+    population: Annotated[int, typer.Option(help="Firms in the synthetic frame.")] = 150_000,
+    sample_size: Annotated[int, typer.Option("--n", help="Sample size of each wave.")] = 30_000,
+    coordination: Annotated[
+        str, typer.Option(help="Second wave: fresh (no firm in common), panel or rotation.")
+    ] = "fresh",
+    rotation: Annotated[float, typer.Option(help="Rotation: share of firms replaced.")] = 0.5,
+    nonresponse: Annotated[str, typer.Option(help="Synthetic non-response (see coverage).")] = (
+        "registry"
+    ),
+    persistence: Annotated[
+        float,
+        typer.Option(
+            help="Share of firms keeping their answers at the second wave (1: the same "
+            "population, nothing changed at all)."
+        ),
+    ] = 1.0,
+    seed: Annotated[int, typer.Option(help="Seed of the replicates.")] = 1,
+) -> None:
+    """False headline changes (no adjustment, Holm, BH) and SE / SD of the changes."""
+    from barometre.campaign.sampling import COORDINATIONS
+    from barometre.simulation.population import next_wave, simulated_population
+    from barometre.simulation.trends import trend_study
+    from barometre.synth.response import NON_RESPONSE_MODES
+
+    if coordination not in COORDINATIONS:
+        raise fail(f"--coordination {coordination!r}: expected one of {', '.join(COORDINATIONS)}")
+    if nonresponse not in NON_RESPONSE_MODES:
+        raise fail(
+            f"--nonresponse {nonresponse!r}: expected one of {', '.join(NON_RESPONSE_MODES)}"
+        )
+    if pairs < 2 or not 0.0 <= persistence <= 1.0:
+        raise fail("need --pairs >= 2 and --persistence in [0, 1]")
+    with console.status(f"synthetic population of {population:,} firms..."):
+        pop = simulated_population(population)
+        later = (
+            None if persistence >= 1.0 else next_wave(pop, seed=seed + 98, persistence=persistence)
+        )
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("replicated pairs", total=pairs)
+        study = trend_study(
+            pop,
+            pairs=pairs,
+            sample_size=sample_size,
+            coordination=coordination,  # type: ignore[arg-type]
+            rotation=rotation,
+            nonresponse=nonresponse,  # type: ignore[arg-type]
+            seed=seed,
+            second=later,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+    console.print(
+        f"{pairs} pairs, {study.coordination}, respondents in both waves {study.overlap:.1%}"
+    )
+    for adjustment, share in study.false_headline.items():
+        console.print(f"  pairs with at least one reported change ({adjustment}): {share:.1%}")
+    table = Table("indicator", "SE / SD with overlap covariance", "SE / SD ignoring it")
+    for name, ratio in study.se_ratio.items():
+        table.add_row(name, f"{ratio:.2f}", f"{study.se_ratio_independent[name]:.2f}")
+    console.print(table)

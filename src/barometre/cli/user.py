@@ -29,7 +29,7 @@ def add(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with open_store(url or default_url()) as store:
-            user = store.create_user(username, password, role)  # type: ignore[arg-type]
+            user = store.create_user(username, password, role)  # type: ignore[arg-type]  # typer has no Literal option; the store checks the role
     except StoreError as exc:
         raise typer.BadParameter(str(exc)) from exc
     typer.echo(f"user {user.username!r} created with role {user.role}")

@@ -99,7 +99,7 @@ def weight(
 ) -> None:
     """Rake the respondents' design weights to the frame's counts and store the final weights."""
     from barometre.stats import StatsError
-    from barometre.wave import WeightingError, frame_counts, weight_wave
+    from barometre.wave import WeightingError, frame_counts, spec_of, weight_wave
 
     store, wave_id = _open(url, wave)
     try:
@@ -118,6 +118,7 @@ def weight(
         result.weights,
         method="raking: size x sector cells" + (", region" if region else ""),
     )
+    store.store_weighting_spec(wave_id, spec_of(result).to_json())
     d = result.diagnostics
     console.print(
         f"{d.n:,} respondents weighted to {result.population:,.0f} firms; "
@@ -129,6 +130,8 @@ def weight(
             f"  merged {merge.variable}: {', '.join(merge.merged)} -> {merge.into} "
             f"({merge.respondents} respondents)"
         )
+    for step in result.steps:
+        console.print(f"  fallback: {step.describe('en')} (because: {step.reason})")
 
 
 @app.command()
@@ -165,6 +168,7 @@ def publish(
 
     store, wave_id = _open(url, wave)
     check_publishable(store, wave_id)
+    # A ReportError (unreadable file) or PublicationMismatch is a UserError: cli.main prints it.
     table = publish_wave(store, wave_id, read_results_json(results))
     console.print(
         f"wave {wave} published: benchmark of {len(table.cells)} peer groups (min n {table.min_n})"
@@ -187,7 +191,7 @@ def report(
     The methodology annex comes from the store (sample, fieldwork, modes, AAPOR rates,
     weighting); `--methodology` adds what the store cannot know (organiser, funding...).
     """
-    from barometre.errors import Language
+    from barometre.questionnaire import Language
     from barometre.report import Methodology, build_report
     from barometre.wave import earlier_results, methodology_from_store
 

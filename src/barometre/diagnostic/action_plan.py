@@ -243,7 +243,7 @@ CANDIDATES: tuple[_Candidate, ...] = (
              "progress with your peers'."),
         Text("1 heure par an", "1 hour a year"), _NO_COST,
     ),
-)  # fmt: skip
+)  # fmt: skip  # each entry's French and English side by side
 
 
 def action_plan(answers: Answers, score: MaturityScore) -> ActionPlan:

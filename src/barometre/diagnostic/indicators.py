@@ -53,4 +53,4 @@ INDICATORS: tuple[Indicator, ...] = (
          "A marketing or communication team"),
     Indicator("leader_active", "leader_activity", frozenset({"active", "tres_active"}),
               Text("Dirigeant lui-même actif", "The leader personally active")),
-)  # fmt: skip
+)  # fmt: skip  # each entry's French and English side by side

@@ -122,7 +122,7 @@ SCORE_ITEMS: tuple[ScoreItem, ...] = (
           "very active 3)", {"peu_active": 1, "active": 2, "tres_active": 3}),
     _item(D.LEADER, "managed_by", "Le dirigeant anime lui-même les comptes (1)",
           "The leader runs the accounts in person (1)", {"leader": 1}),
-)  # fmt: skip
+)  # fmt: skip  # each entry's French and English side by side
 
 SCORED_QUESTIONS: frozenset[str] = frozenset(item.question for item in SCORE_ITEMS)
 

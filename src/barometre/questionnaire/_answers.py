@@ -103,6 +103,20 @@ def code(answers: Answers, question_id: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def parse_number(text: str) -> int | float | None:
+    """A number typed by a person ("1 250", "3,5", "12"), or None when it is not one.
+
+    Spaces (plain, no-break, narrow no-break) group thousands and a comma is the decimal
+    mark, as in French; a whole number comes back an int.
+    """
+    cleaned = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else value
+
+
 def choice_column(question_id: str, choice: str) -> str:
     """The wave dataset's 0/1 column of one choice of a multiple-choice question."""
     return f"{question_id}{CHOICE_SEPARATOR}{choice}"

@@ -22,7 +22,8 @@ from barometre.questionnaire._errors import (
     UnknownQuestionError,
 )
 
-Lang = Literal["fr", "en"]
+Language = Literal["fr", "en"]
+"""A language the barometer speaks: the one literal that web, report and campaign share."""
 
 # XLSForm metadata types: recorded by the collection tool, never asked.
 METADATA_TYPES: Final = (
@@ -45,7 +46,7 @@ def piped_names(text: str) -> list[str]:
     return _PIPED_RE.findall(text)
 
 
-LANGS: Final[tuple[Lang, ...]] = ("fr", "en")
+LANGS: Final[tuple[Language, ...]] = ("fr", "en")
 
 _ID_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUESTIONNAIRE_ID_RE: Final = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
@@ -84,7 +85,7 @@ _CHOICE_TYPES: Final = frozenset(
 )
 
 
-def check_lang(lang: str) -> Lang:
+def check_lang(lang: str) -> Language:
     """Return ``lang`` if it is "fr" or "en", else raise QuestionnaireError."""
     if lang == "fr":
         return "fr"

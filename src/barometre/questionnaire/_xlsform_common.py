@@ -16,9 +16,9 @@ import re
 from decimal import Decimal
 from typing import Final
 
-from barometre.questionnaire._model import Lang
+from barometre.questionnaire._model import Language
 
-LANGUAGE_NAMES: Final[dict[Lang, str]] = {"fr": "French (fr)", "en": "English (en)"}
+LANGUAGE_NAMES: Final[dict[Language, str]] = {"fr": "French (fr)", "en": "English (en)"}
 
 YES_NO_LIST: Final = "yes_no"
 SCALE4_PREFIX: Final = "scale4"
@@ -34,7 +34,7 @@ DIAGNOSTIC: Final = "barometre::diagnostic_questions"
 TRANSLATED: Final = ("label", "hint", "constraint_message")
 
 
-def translated(column: str, lang: Lang) -> str:
+def translated(column: str, lang: Language) -> str:
     """The header of a translated column, e.g. ``label::French (fr)``."""
     return f"{column}::{LANGUAGE_NAMES[lang]}"
 

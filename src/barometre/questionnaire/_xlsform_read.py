@@ -24,7 +24,7 @@ from barometre.questionnaire._model import (
     LANGS,
     METADATA_TYPES,
     Choice,
-    Lang,
+    Language,
     Question,
     Questionnaire,
     QuestionType,
@@ -244,7 +244,7 @@ def _settings(
 
 def _label_languages(
     tables: dict[str, Table], default_spec: str | None
-) -> tuple[dict[Lang, str], dict[str, str]]:
+) -> tuple[dict[Language, str], dict[str, str]]:
     """Which language fills the French and the English slot, and how the form spells each.
 
     French (English) when the form has it, else its default_language, else its first label
@@ -269,7 +269,7 @@ def _label_languages(
         return {"fr": DEFAULT_LANGUAGE, "en": DEFAULT_LANGUAGE}, {
             DEFAULT_LANGUAGE: DEFAULT_LANGUAGE
         }
-    slots: dict[Lang, str] = {}
+    slots: dict[Language, str] = {}
     for lang in LANGS:
         if lang in spelled:
             slots[lang] = lang
@@ -282,7 +282,7 @@ def _label_languages(
 
 def _choice_lists(
     tables: dict[str, Table],
-    slots: dict[Lang, str],
+    slots: dict[Language, str],
     default_key: str | None,
     warnings: list[XLSFormWarning],
 ) -> tuple[dict[str, list[Choice]], dict[str, int]]:
@@ -319,10 +319,10 @@ def _choice_lists(
     return lists, first_row
 
 
-def _texts(row: Row, base: str, warnings: list[XLSFormWarning]) -> dict[Lang, str | None]:
+def _texts(row: Row, base: str, warnings: list[XLSFormWarning]) -> dict[Language, str | None]:
     """A translated text in both slots; a missing translation falls back on the other one."""
-    texts: dict[Lang, str | None] = {lang: row.text(base, lang) for lang in LANGS}
-    pairs: tuple[tuple[Lang, Lang], ...] = (("fr", "en"), ("en", "fr"))
+    texts: dict[Language, str | None] = {lang: row.text(base, lang) for lang in LANGS}
+    pairs: tuple[tuple[Language, Language], ...] = (("fr", "en"), ("en", "fr"))
     for lang, other in pairs:
         if texts[lang] is None and texts[other] is not None:
             texts[lang] = texts[other]
@@ -391,7 +391,7 @@ class _SurveyReader:
         self,
         table: Table,
         lists: dict[str, list[Choice]],
-        slots: dict[Lang, str],
+        slots: dict[Language, str],
         default_key: str | None,
         warnings: list[XLSFormWarning],
     ):

@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from barometre.questionnaire import _xlsform_common as xc
 from barometre.questionnaire._errors import XLSFormError
-from barometre.questionnaire._model import Lang
+from barometre.questionnaire._model import Language
 
 Cell = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
 
@@ -63,7 +63,7 @@ HEADER_ALIASES: Final = {
 FORM_SHEETS: Final = ("survey", "choices", "settings")
 
 _LANG_RE: Final = re.compile(r"\(\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)\s*\)\s*\Z")
-_LANG_WORDS: Final[dict[str, Lang]] = {
+_LANG_WORDS: Final[dict[str, Language]] = {
     "fr": "fr",
     "french": "fr",
     "français": "fr",
@@ -76,7 +76,7 @@ _LANG_WORDS: Final[dict[str, Lang]] = {
 DEFAULT_LANGUAGE: Final = "default"
 
 
-def language_of(spec: str) -> Lang | None:
+def language_of(spec: str) -> Language | None:
     """French or English, if that is what a header suffix or default_language names."""
     match = _LANG_RE.search(spec)
     if match and match.group(1).lower() in _LANG_WORDS:
@@ -276,7 +276,7 @@ class Columns:
         self,
         table: Table,
         plain: frozenset[str],
-        slots: dict[Lang, str],
+        slots: dict[Language, str],
         default_key: str | None,
         warnings: list[XLSFormWarning],
         known_unread: frozenset[str] = frozenset(),
@@ -347,7 +347,7 @@ class Columns:
             if name not in self.plain:
                 raise self.table.fail(f"the column {name!r} is missing", 1)
 
-    def header(self, name: str, lang: Lang | None = None) -> str:
+    def header(self, name: str, lang: Language | None = None) -> str:
         if lang is None:
             return name
         key = self.slots[lang]
@@ -368,7 +368,7 @@ class Row:
     def warn(self, message: str, column: str | None = None) -> XLSFormWarning:
         return XLSFormWarning(message, self.columns.table.sheet, self.number, column)
 
-    def text(self, name: str, lang: Lang | None = None) -> str | None:
+    def text(self, name: str, lang: Language | None = None) -> str | None:
         header = self.columns.header(name, lang)
         value = self.cells.get(header)
         if value is None and lang is not None and name in self.columns.fallback:

@@ -12,7 +12,7 @@ from barometre.questionnaire import _xlsform_common as xc
 from barometre.questionnaire._model import (
     LANGS,
     Choice,
-    Lang,
+    Language,
     Question,
     Questionnaire,
     QuestionType,
@@ -73,7 +73,7 @@ def _question_type(question: Question, list_name: str | None) -> str:
     return f"{kind} or_other" if question.or_other else kind
 
 
-def _language_columns(questionnaire: Questionnaire) -> dict[Lang, str | None]:
+def _language_columns(questionnaire: Questionnaire) -> dict[Language, str | None]:
     """The header suffix of each slot's texts; None when a slot repeats the other's column."""
     fr, en = questionnaire.languages
     suffix = {name: None if name == DEFAULT_LANGUAGE else name for name in (fr, en)}
@@ -85,7 +85,7 @@ def _header(base: str, suffix: str | None) -> str:
 
 
 def _question_row(
-    question: Question, list_name: str | None, columns: dict[Lang, str | None]
+    question: Question, list_name: str | None, columns: dict[Language, str | None]
 ) -> dict[str, Cell]:
     ranged = question.step is not None
     bounds = None if ranged else xc.bounds_expression(question.minimum, question.maximum)
@@ -114,13 +114,16 @@ def _question_row(
         ("hint", question.hint),
         ("constraint_message", question.constraint_message),
     ):
-        texts: dict[Lang, str | None] = {lang: getter(lang) or None for lang in LANGS}
+        texts: dict[Language, str | None] = {lang: getter(lang) or None for lang in LANGS}
         _put_slots(row, base, texts, columns)
     return row
 
 
 def _put_slots(
-    row: dict[str, Cell], base: str, texts: dict[Lang, str | None], columns: dict[Lang, str | None]
+    row: dict[str, Cell],
+    base: str,
+    texts: dict[Language, str | None],
+    columns: dict[Language, str | None],
 ) -> None:
     row[_header(base, columns["fr"])] = texts["fr"]
     if columns["en"] is not None:
@@ -147,7 +150,7 @@ def survey_rows(questionnaire: Questionnaire) -> list[dict[str, Cell]]:
         for group_id in chain[len(open_groups) :]:
             group = by_id[group_id]
             begin: dict[str, Cell] = {"type": "begin group", "name": group.id}
-            labels: dict[Lang, str | None] = {lang: group.label(lang) or None for lang in LANGS}
+            labels: dict[Language, str | None] = {lang: group.label(lang) or None for lang in LANGS}
             _put_slots(begin, "label", labels, columns)
             begin["relevant"] = group.relevant
             begin["appearance"] = group.appearance

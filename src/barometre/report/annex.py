@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from barometre.questionnaire import Language
 from barometre.report import charts, findings
 from barometre.report.i18n import interval, number, pct, t
 from barometre.report.methodology import Methodology
@@ -20,7 +21,7 @@ from barometre.report.view import (
 )
 
 
-def typology(results: WaveResults, lang: str) -> Section | None:
+def typology(results: WaveResults, lang: Language) -> Section | None:
     """The 2x2 chart with shares and CIs, then each segment's profile."""
     typ = results.typology
     if typ is None or not typ.segments:
@@ -91,7 +92,7 @@ def typology(results: WaveResults, lang: str) -> Section | None:
     return Section("typology", t("typology", lang), tuple(blocks))
 
 
-def drivers(results: WaveResults, lang: str) -> Section | None:
+def drivers(results: WaveResults, lang: Language) -> Section | None:
     """The forest plot of odds ratios and the relative weight of each driver group."""
     d = results.drivers
     if d is None or not d.terms:
@@ -148,7 +149,7 @@ def drivers(results: WaveResults, lang: str) -> Section | None:
     return Section("drivers", t("drivers", lang), tuple(blocks))
 
 
-def methodology(results: WaveResults, meta: Methodology, lang: str) -> Section:
+def methodology(results: WaveResults, meta: Methodology, lang: Language) -> Section:
     """Frame, design and allocation, fieldwork, AAPOR rates, weighting, how to read a CI."""
     given = t("not_given", lang)
     w = results.weights

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
+from barometre.questionnaire import Questionnaire
 from barometre.report.compute import DEFAULT_MIN_BASE, DEFAULT_REPLICATES, compute_results
 from barometre.report.estimation import DesignInfo
 from barometre.report.exports import ExportPaths, export_wave
@@ -32,7 +32,7 @@ class ReportPaths:
 
 def build_report(
     wave_df: pl.DataFrame,
-    questionnaire: Any,
+    questionnaire: Questionnaire,
     out_dir: Path,
     lang: str = "fr",
     previous: WaveResults | Path | None = None,
@@ -50,7 +50,7 @@ def build_report(
     `previous` is an earlier wave's `WaveResults` or the path of its `results.json`;
     `driver_replicates` bootstrap replicates put CIs on the drivers' weights.
     """
-    check_lang(lang)
+    language = check_lang(lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     before = read_results_json(previous) if isinstance(previous, (str, Path)) else previous
@@ -64,11 +64,11 @@ def build_report(
         driver_replicates=driver_replicates,
     )
     results_json = write_results_json(results, out / "results.json")
-    html = render_html(results, lang, methodology)
+    html = render_html(results, language, methodology)
     html_path = out / "report.html"
     html_path.write_text(html, encoding="utf-8")
     pdf_path = write_pdf(html, out / "report.pdf") if pdf else None
     export_paths = (
-        export_wave(wave_df, questionnaire, out / "exports", lang=lang) if exports else None
+        export_wave(wave_df, questionnaire, out / "exports", lang=language) if exports else None
     )
     return ReportPaths(html_path, pdf_path, results_json, export_paths, results)

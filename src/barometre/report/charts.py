@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+from barometre.questionnaire import Language
 from barometre.report.i18n import pct
 from barometre.report.results import Share
 
@@ -91,7 +92,7 @@ def _interval(s: Share) -> tuple[float, float] | None:
     return s.estimate - s.ci_low, s.ci_high - s.estimate
 
 
-def bar_chart(bars: Sequence[Bar], title: str, lang: str) -> str:
+def bar_chart(bars: Sequence[Bar], title: str, lang: Language) -> str:
     """Horizontal bars of shares with 95 % CI whiskers and value labels (top bar first)."""
     fig = Figure(figsize=(6.6, 0.45 + _rows_height([b.label for b in bars], 34)))
     ax = fig.add_subplot()
@@ -136,7 +137,10 @@ class Quadrant:
 
 
 def typology_chart(
-    quadrants: Sequence[Quadrant], axis_labels: tuple[str, str, str, str], title: str, lang: str
+    quadrants: Sequence[Quadrant],
+    axis_labels: tuple[str, str, str, str],
+    title: str,
+    lang: Language,
 ) -> str:
     """The 2x2 typology: one square per segment, its area tinted by its share, with CIs.
 
@@ -200,7 +204,7 @@ class Series:
     shares: tuple[Share, ...]
 
 
-def dot_plot(domains: Sequence[str], series: Sequence[Series], title: str, lang: str) -> str:
+def dot_plot(domains: Sequence[str], series: Sequence[Series], title: str, lang: Language) -> str:
     """Shares by domain (rows) for one or more indicators (colours), each with its 95 % CI."""
     fig = Figure(figsize=(6.6, 0.9 + max(0.42 * len(domains), _rows_height(domains, 26))))
     ax = fig.add_subplot()
@@ -285,7 +289,7 @@ def trend_chart(
     current: Sequence[Share],
     names: tuple[str, str],
     title: str,
-    lang: str,
+    lang: Language,
 ) -> str:
     """Each indicator in the earlier wave (hollow) and this one (filled), with 95 % CIs."""
     fig = Figure(figsize=(6.6, 0.9 + max(0.42 * len(labels), _rows_height(labels, 34))))

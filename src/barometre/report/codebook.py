@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
 
+from barometre.questionnaire import Language, Questionnaire, QuestionType
 from barometre.report.i18n import check_lang, t
-from barometre.report.indicators import is_multiple, question_type
 
 DESIGN_VARIABLES: dict[str, tuple[str, str]] = {
     "case_id": ("Identifiant pseudonyme de l'entreprise", "Pseudonymous company id"),
@@ -20,6 +19,10 @@ DESIGN_VARIABLES: dict[str, tuple[str, str]] = {
     "design_weight": (
         "Poids de sondage (1 / probabilité d'inclusion)",
         "Design weight (1 / inclusion probability)",
+    ),
+    "fpc": (
+        "Effectif de la strate dans la base de sondage (correction de population finie)",
+        "Frame size of the stratum (finite population correction)",
     ),
     "weight": ("Poids final (non-réponse et calage)", "Final weight (non-response and raking)"),
     "present": ("Présente sur au moins un réseau", "Present on at least one network"),
@@ -37,13 +40,13 @@ class Variable:
     codes: tuple[tuple[int, str, str], ...]  # (numeric code, choice code, label)
 
 
-def variables(questionnaire: Any, lang: str = "fr") -> tuple[Variable, ...]:
+def variables(questionnaire: Questionnaire, lang: Language = "fr") -> tuple[Variable, ...]:
     """Every question column of the wave format, with labels in `lang`."""
     check_lang(lang)
     out: list[Variable] = []
     for q in questionnaire.questions:
         label = q.label_en if lang == "en" else q.label_fr
-        if is_multiple(q):
+        if q.type is QuestionType.MULTIPLE:
             for c in q.choices:
                 choice = c.label_en if lang == "en" else c.label_fr
                 out.append(
@@ -60,11 +63,11 @@ def variables(questionnaire: Any, lang: str = "fr") -> tuple[Variable, ...]:
             (k, c.code, c.label_en if lang == "en" else c.label_fr)
             for k, c in enumerate(q.choices, start=1)
         )
-        out.append(Variable(q.id, q.id, label, question_type(q), codes))
+        out.append(Variable(q.id, q.id, label, q.type.value, codes))
     return tuple(out)
 
 
-def design_variables(lang: str) -> tuple[Variable, ...]:
+def design_variables(lang: Language) -> tuple[Variable, ...]:
     """The design columns every export carries."""
     return tuple(
         Variable(name, "", fr if lang == "fr" else en, "design", ())
@@ -72,10 +75,10 @@ def design_variables(lang: str) -> tuple[Variable, ...]:
     )
 
 
-def codebook_markdown(questionnaire: Any, lang: str = "fr") -> str:
+def codebook_markdown(questionnaire: Questionnaire, lang: Language = "fr") -> str:
     """The codebook as Markdown: one table of variables, then each variable's codes."""
     title = t("codebook", lang)
-    lines = [f"# {title} — {questionnaire.id} {getattr(questionnaire, 'version', '')}".rstrip(), ""]
+    lines = [f"# {title} — {questionnaire.id} {questionnaire.version}".rstrip(), ""]
     lines += [
         "| " + " | ".join(t(k, lang) for k in ("variable", "question", "type", "codes")) + " |",
         "|---|---|---|---|",
@@ -83,15 +86,48 @@ def codebook_markdown(questionnaire: Any, lang: str = "fr") -> str:
     for v in (*design_variables(lang), *variables(questionnaire, lang)):
         codes = "; ".join(f"{n} = `{code}` {label}" for n, code, label in v.codes)
         lines.append(f"| `{v.name}` | {_md(v.label)} | {v.type} | {_md(codes)} |")
-    lines.append("")
+    lines += ["", f"## {DECLARE_TITLE[lang]}", "", DECLARE_INTRO[lang], ""]
+    for software, code in DECLARE_DESIGN:
+        lines += [f"**{software}**", "", "```", code, "```", ""]
     return "\n".join(lines)
+
+
+DECLARE_TITLE = {"fr": "Déclarer le plan de sondage", "en": "Declaring the survey design"}
+DECLARE_INTRO = {
+    "fr": "Strates `stratum`, correction de population finie `fpc` (effectif de la strate), "
+    "poids final `weight`. Le poids final intègre la non-réponse et le calage ; la variance "
+    "ainsi déclarée ignore le gain du calage (elle est un peu prudente).",
+    "en": "Strata `stratum`, finite population correction `fpc` (the stratum's frame size), "
+    "final weight `weight`. The final weight includes non-response and calibration; the "
+    "variance declared this way leaves out the calibration's gain (it is a little cautious).",
+}
+DECLARE_DESIGN: tuple[tuple[str, str], ...] = (
+    (
+        "R (survey)",
+        'd <- read.csv("wave.csv")\n'
+        "des <- svydesign(ids = ~1, strata = ~stratum, fpc = ~fpc, weights = ~weight, data = d)\n"
+        "svymean(~factor(activity), des, na.rm = TRUE)",
+    ),
+    (
+        "Stata",
+        'import delimited "wave.csv", clear\n'
+        "svyset _n [pweight = weight], strata(stratum) fpc(fpc)\n"
+        "svy: proportion activity",
+    ),
+    (
+        "SPSS",
+        "CSPLAN ANALYSIS /PLAN FILE='wave.csaplan' /PLANVARS ANALYSISWEIGHT=weight\n"
+        "  /DESIGN STRATA=stratum /ESTIMATOR TYPE=EQUAL_WOR /POPSIZE VARIABLE=fpc.\n"
+        "CSDESCRIPTIVES /PLAN FILE='wave.csaplan' /SUMMARY VARIABLES=headcount /MEAN.",
+    ),
+)
 
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def codebook_html(questionnaire: Any, lang: str = "fr") -> str:
+def codebook_html(questionnaire: Questionnaire, lang: Language = "fr") -> str:
     """The codebook as a self-contained HTML page."""
     rows = []
     for v in (*design_variables(lang), *variables(questionnaire, lang)):
@@ -118,12 +154,15 @@ def codebook_html(questionnaire: Any, lang: str = "fr") -> str:
     )
 
 
-def write_codebook(questionnaire: Any, out_dir: Path, lang: str = "fr") -> tuple[Path, Path]:
+def write_codebook(
+    questionnaire: Questionnaire, out_dir: Path, lang: str = "fr"
+) -> tuple[Path, Path]:
     """Write `codebook.md` and `codebook.html` into `out_dir`; return both paths."""
+    language = check_lang(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     md = out_dir / "codebook.md"
     html = out_dir / "codebook.html"
-    md.write_text(codebook_markdown(questionnaire, lang), encoding="utf-8")
-    html.write_text(codebook_html(questionnaire, lang), encoding="utf-8")
+    md.write_text(codebook_markdown(questionnaire, language), encoding="utf-8")
+    html.write_text(codebook_html(questionnaire, language), encoding="utf-8")
     return md, html

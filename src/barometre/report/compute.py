@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from barometre.questionnaire import Questionnaire
 from barometre.report.errors import ReportError, WaveFormatError
 from barometre.report.estimation import DesignInfo, ShareEstimator
 from barometre.report.indicators import BREAKDOWN_VARIABLES, catalogue, with_presence
@@ -43,7 +44,7 @@ KEY_INDICATORS: tuple[str, ...] = (
 
 def compute_results(
     wave_df: pl.DataFrame,
-    questionnaire: Any,
+    questionnaire: Questionnaire,
     design_info: DesignInfo | None = None,
     *,
     wave: str = "",
@@ -65,7 +66,7 @@ def compute_results(
     design = design_info or DesignInfo()
     if wave_df.height == 0:
         raise WaveFormatError("the wave has no respondents")
-    questionnaire_id = str(getattr(questionnaire, "id", ""))
+    questionnaire_id = questionnaire.id
     if previous is not None and previous.questionnaire_id != questionnaire_id:
         raise ReportError(
             f"the earlier wave {previous.wave!r} used questionnaire "
@@ -139,7 +140,10 @@ def _or_note(notes: list[str], part: str, compute: Callable[..., T], *args: Any)
 
 
 def _breakdown(
-    questionnaire: Any, variable: str, data: pl.DataFrame, cells: dict[tuple[str, str], Any]
+    questionnaire: Questionnaire,
+    variable: str,
+    data: pl.DataFrame,
+    cells: dict[tuple[str, str], Any],
 ) -> Breakdown:
     present = {str(v) for v in data[variable].drop_nulls().unique().to_list()}
     try:

@@ -33,6 +33,30 @@ class DesignInfo:
     strata: str | None = "stratum"
     stratum_population: dict[str, float] = field(default_factory=dict)
     singleton: Literal["fail", "certainty", "adjust", "average"] = "adjust"
+    margins: dict[str, dict[str, float]] = field(default_factory=dict)
+    """The calibration totals of the wave's weighting (`WeightingSpec.margins`), on group
+    columns the wave carries (`weighting.with_weighting_groups`): the design is recalibrated
+    to them (g = 1, the final weights already meet them), which puts the calibration in
+    every variance."""
+
+    def design(self, frame: pl.DataFrame) -> Any:
+        """The wave's calibrated design with its fpc: the one place the report builds it."""
+        from barometre.stats import Design
+
+        fpc: str | None = None
+        if self.strata is not None and self.stratum_population:
+            fpc = "_fpc"
+            frame = frame.with_columns(
+                pl.col(self.strata)
+                .cast(pl.String)
+                .replace_strict(self.stratum_population, return_dtype=pl.Float64)
+                .alias(fpc)
+            )
+        design = Design(
+            frame, weights=self.weights, strata=self.strata, fpc=fpc, singleton=self.singleton
+        )
+        margins = {c: m for c, m in self.margins.items() if c in frame.columns}
+        return design.rake(margins) if margins else design
 
 
 def _share(est: Any, n: int, unweighted: float | None, min_base: int) -> Share:
@@ -68,7 +92,6 @@ class ShareEstimator:
         design: DesignInfo,
         min_base: int,
     ) -> None:
-        from barometre.stats import Design
 
         for col in (design.weights, design.strata):
             if col is not None and col not in wave.columns:
@@ -80,18 +103,8 @@ class ShareEstimator:
             pl.when(pl.col(f"_d{i}")).then(pl.col(f"_y{i}")).otherwise(None).cast(pl.Float64)
             for i in range(len(self.specs))
         )
-        fpc: str | None = None
-        if design.strata is not None and design.stratum_population:
-            fpc = "_fpc"
-            frame = frame.with_columns(
-                pl.col(design.strata)
-                .replace_strict(design.stratum_population, return_dtype=pl.Float64)
-                .alias(fpc)
-            )
         self.frame = frame
-        self.design = Design(
-            frame, weights=design.weights, strata=design.strata, fpc=fpc, singleton=design.singleton
-        )
+        self.design = design.design(frame)
 
     def _estimate(
         self, indices: Sequence[int], by: Sequence[str | None]

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
+from barometre.questionnaire import Language, Questionnaire, QuestionType
 from barometre.report.codebook import DESIGN_VARIABLES, Variable, variables, write_codebook
 from barometre.report.errors import ExportError
 from barometre.report.i18n import check_lang, t
-from barometre.report.indicators import question_type
 
 DESIGN_COLUMNS = (
     "case_id",
@@ -25,6 +24,7 @@ DESIGN_COLUMNS = (
     "size_band",
     "sector",
     "region",
+    "fpc",
     "design_weight",
     "weight",
     "present",
@@ -44,21 +44,25 @@ class ExportPaths:
     codebook_html: Path
 
 
-def pseudonymise(wave: pl.DataFrame, questionnaire: Any) -> pl.DataFrame:
+def pseudonymise(wave: pl.DataFrame, questionnaire: Questionnaire) -> pl.DataFrame:
     """The wave with only the case id, design variables and closed-question columns."""
     if "case_id" not in wave.columns:
         raise ExportError("the wave has no case_id column; exports identify firms by case id only")
     keep = set(DESIGN_COLUMNS) | {v.name for v in variables(questionnaire)}
-    text = {q.id for q in questionnaire.questions if question_type(q) == "text"}
+    text = {q.id for q in questionnaire.questions if q.type is QuestionType.TEXT}
     return wave.select([c for c in wave.columns if c in keep and c not in text])
 
 
-def _labelled_variables(frame: pl.DataFrame, questionnaire: Any, lang: str) -> list[Variable]:
+def _labelled_variables(
+    frame: pl.DataFrame, questionnaire: Questionnaire, lang: Language
+) -> list[Variable]:
     known = {v.name: v for v in variables(questionnaire, lang)}
     return [known[c] for c in frame.columns if c in known]
 
 
-def _column_labels(frame: pl.DataFrame, questionnaire: Any, lang: str) -> dict[str, str | None]:
+def _column_labels(
+    frame: pl.DataFrame, questionnaire: Questionnaire, lang: Language
+) -> dict[str, str | None]:
     labels: dict[str, str | None] = {
         v.name: v.label for v in _labelled_variables(frame, questionnaire, lang)
     }
@@ -67,7 +71,7 @@ def _column_labels(frame: pl.DataFrame, questionnaire: Any, lang: str) -> dict[s
     return {c: labels.get(c, c) for c in frame.columns}
 
 
-def numeric_coded(frame: pl.DataFrame, questionnaire: Any) -> pl.DataFrame:
+def numeric_coded(frame: pl.DataFrame, questionnaire: Questionnaire) -> pl.DataFrame:
     """Categorical answers as 1..k (questionnaire order); unknown codes raise ExportError."""
     out = frame
     for v in _labelled_variables(frame, questionnaire, "fr"):
@@ -84,7 +88,7 @@ def numeric_coded(frame: pl.DataFrame, questionnaire: Any) -> pl.DataFrame:
 
 
 def value_labels(
-    frame: pl.DataFrame, questionnaire: Any, lang: str
+    frame: pl.DataFrame, questionnaire: Questionnaire, lang: Language
 ) -> dict[str, dict[int | float, str]]:
     """{column: {number: label}} for every labelled column of `frame`."""
     return {
@@ -94,7 +98,9 @@ def value_labels(
     }
 
 
-def write_sav(frame: pl.DataFrame, questionnaire: Any, path: Path, lang: str = "fr") -> Path:
+def write_sav(
+    frame: pl.DataFrame, questionnaire: Questionnaire, path: Path, lang: Language = "fr"
+) -> Path:
     """SPSS .sav with variable and value labels."""
     import pyreadstat
 
@@ -111,7 +117,9 @@ def write_sav(frame: pl.DataFrame, questionnaire: Any, path: Path, lang: str = "
     return Path(path)
 
 
-def write_dta(frame: pl.DataFrame, questionnaire: Any, path: Path, lang: str = "fr") -> Path:
+def write_dta(
+    frame: pl.DataFrame, questionnaire: Questionnaire, path: Path, lang: Language = "fr"
+) -> Path:
     """Stata .dta (version 15) with variable labels (80 bytes at most) and value labels."""
     import pyreadstat
 
@@ -168,7 +176,9 @@ def _fit_bytes(text: str, limit: int) -> str:
     return text + "…"
 
 
-def write_excel(frame: pl.DataFrame, questionnaire: Any, path: Path, lang: str = "fr") -> Path:
+def write_excel(
+    frame: pl.DataFrame, questionnaire: Questionnaire, path: Path, lang: Language = "fr"
+) -> Path:
     """Excel workbook: a data sheet with labels instead of codes, and a codebook sheet."""
     from openpyxl import Workbook
 
@@ -205,7 +215,7 @@ def write_excel(frame: pl.DataFrame, questionnaire: Any, path: Path, lang: str =
 
 def export_wave(
     wave: pl.DataFrame,
-    questionnaire: Any,
+    questionnaire: Questionnaire,
     out_dir: Path,
     *,
     lang: str = "fr",
@@ -213,15 +223,15 @@ def export_wave(
     pseudonymised: bool = True,
 ) -> ExportPaths:
     """Write every export of a wave (and its codebook) into `out_dir`."""
-    check_lang(lang)
+    language = check_lang(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = pseudonymise(wave, questionnaire) if pseudonymised else wave
     csv, parquet = out_dir / f"{stem}.csv", out_dir / f"{stem}.parquet"
     frame.write_csv(csv)
     frame.write_parquet(parquet)
-    xlsx = write_excel(frame, questionnaire, out_dir / f"{stem}.xlsx", lang)
-    sav = write_sav(frame, questionnaire, out_dir / f"{stem}.sav", lang)
-    dta = write_dta(frame, questionnaire, out_dir / f"{stem}.dta", lang)
-    md, html = write_codebook(questionnaire, out_dir, lang)
+    xlsx = write_excel(frame, questionnaire, out_dir / f"{stem}.xlsx", language)
+    sav = write_sav(frame, questionnaire, out_dir / f"{stem}.sav", language)
+    dta = write_dta(frame, questionnaire, out_dir / f"{stem}.dta", language)
+    md, html = write_codebook(questionnaire, out_dir, language)
     return ExportPaths(csv, parquet, xlsx, sav, dta, md, html)

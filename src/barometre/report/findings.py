@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from barometre.questionnaire import Language
 from barometre.report.i18n import pct
 from barometre.report.results import DriverGroup, Indicator, Segment, Share
 
@@ -21,7 +22,7 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-def first_of(indicators: Sequence[Indicator], kind: str, lang: str) -> str:
+def first_of(indicators: Sequence[Indicator], kind: str, lang: Language) -> str:
     """ "<label> is the first <kind> (<share>)", kind one of obstacle/action/objective/network."""
     top = _first(indicators)
     if top is None:
@@ -47,7 +48,7 @@ def first_of(indicators: Sequence[Indicator], kind: str, lang: str) -> str:
     return f"« {top.label('fr')} » : {fr_kind[kind]} ({share})"
 
 
-def presence_title(share: Share, lang: str) -> str:
+def presence_title(share: Share, lang: Language) -> str:
     """How many firms in ten are present on at least one network."""
     if not share.shown or share.estimate is None:
         return {"fr": "Présence sur les réseaux", "en": "Presence on networks"}[lang]
@@ -61,7 +62,9 @@ def presence_title(share: Share, lang: str) -> str:
     )
 
 
-def strategy_title(strategy: Sequence[Indicator], items: Sequence[Indicator], lang: str) -> str:
+def strategy_title(
+    strategy: Sequence[Indicator], items: Sequence[Indicator], lang: Language
+) -> str:
     """ "Only 30 % of firms have a social network strategy", or the largest organisation item."""
     if strategy and strategy[0].share.shown:
         share = pct(strategy[0].share.estimate, lang)
@@ -83,7 +86,7 @@ def strategy_title(strategy: Sequence[Indicator], items: Sequence[Indicator], la
 
 
 def distribution_title(
-    indicators: Sequence[Indicator], lang: str, topic_fr: str, topic_en: str
+    indicators: Sequence[Indicator], lang: Language, topic_fr: str, topic_en: str
 ) -> str:
     """ "<topic>: <most frequent answer> comes first (<share>)"."""
     top = _first(indicators)
@@ -95,7 +98,7 @@ def distribution_title(
     return f"{topic_fr} : « {_lower(top.label('fr'))} » en tête ({share})"
 
 
-def typology_title(segments: Sequence[Segment], lang: str) -> str:
+def typology_title(segments: Sequence[Segment], lang: Language) -> str:
     """The largest segment and its share."""
     shown = [s for s in segments if s.share.shown and s.share.estimate is not None]
     if not shown:
@@ -112,7 +115,7 @@ def breakdown_title(
     domains: Sequence[str],
     shares: Sequence[Share],
     by: str,
-    lang: str,
+    lang: Language,
 ) -> str:
     """Which domain has the highest and the lowest share, and whether the gap is clear."""
     pairs = [
@@ -131,7 +134,7 @@ def breakdown_title(
     return f"{indicator_label} : de {b} ({lo[0]}) à {a} ({hi[0]}), {verdict}"
 
 
-def drivers_title(groups: Sequence[DriverGroup], lang: str) -> str:
+def drivers_title(groups: Sequence[DriverGroup], lang: Language) -> str:
     """The driver group that weighs most, as sure as the bootstrap allows."""
     ranked = sorted(groups, key=lambda g: -g.delta_r2)
     if not ranked:
@@ -155,12 +158,19 @@ def drivers_title(groups: Sequence[DriverGroup], lang: str) -> str:
     return f"{top} : le facteur qui pèse le plus sur l'activité{sure}"
 
 
-def trend_title(n_significant: int, n_total: int, previous: str, lang: str) -> str:
-    """How many indicators changed significantly since the earlier wave."""
+def trend_title(
+    n_significant: int, n_total: int, previous: str, lang: Language, *, adjusted: bool = False
+) -> str:
+    """How many indicators changed significantly since the earlier wave (and how tested)."""
     if lang == "en":
-        return f"{n_significant} of {n_total} key indicators changed significantly since {previous}"
+        how = f" (Holm correction for {n_total} tests)" if adjusted else ""
+        return (
+            f"{n_significant} of {n_total} key indicators changed significantly since "
+            f"{previous}{how}"
+        )
     many = n_significant > 1
+    how = f" (correction de Holm pour {n_total} tests)" if adjusted else ""
     return (
         f"{n_significant} indicateur{'s' if many else ''} clé{'s' if many else ''} sur "
-        f"{n_total} {'ont' if many else 'a'} changé significativement depuis {previous}"
+        f"{n_total} {'ont' if many else 'a'} changé significativement depuis {previous}{how}"
     )

@@ -6,6 +6,7 @@ from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from barometre.questionnaire import Language
 from barometre.report import annex, sections
 from barometre.report.i18n import check_lang, number, t
 from barometre.report.methodology import Methodology
@@ -22,7 +23,7 @@ _env = Environment(
 
 
 def report_sections(
-    results: WaveResults, lang: str, methodology: Methodology | None = None
+    results: WaveResults, lang: Language, methodology: Methodology | None = None
 ) -> tuple[Section, ...]:
     """Every section of the report, in reading order (empty parts left out)."""
     parts = [
@@ -44,17 +45,17 @@ def render_html(
     results: WaveResults, lang: str = "fr", methodology: Methodology | None = None
 ) -> str:
     """The report as one HTML document, French by default."""
-    check_lang(lang)
+    language = check_lang(lang)
     css = resources.files("barometre.report").joinpath("templates/report.css").read_text("utf-8")
     return _env.get_template("report.html.j2").render(
-        lang=lang,
+        lang=language,
         css=css,
-        title=t("title", lang),
-        subtitle=t("subtitle", lang, wave=results.wave or "—"),
-        generated=t("generated", lang, n=number(results.n_respondents, lang)),
+        title=t("title", language),
+        subtitle=t("subtitle", language, wave=results.wave or "—"),
+        generated=t("generated", language, n=number(results.n_respondents, language)),
         wave=results.wave,
-        contents=t("contents", lang),
-        ci_label=t("ci95", lang),
-        sections=report_sections(results, lang, methodology),
-        footer=f"barometre — {t('title', lang)} — {results.questionnaire_id}",
+        contents=t("contents", language),
+        ci_label=t("ci95", language),
+        sections=report_sections(results, language, methodology),
+        footer=f"barometre — {t('title', language)} — {results.questionnaire_id}",
     )

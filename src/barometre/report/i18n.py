@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal
 
+from barometre.questionnaire import Language
 from barometre.report.errors import ReportError
 
-LANGS = ("fr", "en")
+LANGS: tuple[Language, ...] = ("fr", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
     # key: (French, English)
@@ -148,21 +149,23 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def check_lang(lang: str) -> str:
+def check_lang(lang: str) -> Language:
     """Return `lang` if the report speaks it, else raise ReportError."""
-    if lang not in LANGS:
-        raise ReportError(f"unknown report language {lang!r}; use 'fr' or 'en'")
-    return lang
+    if lang == "fr":
+        return "fr"
+    if lang == "en":
+        return "en"
+    raise ReportError(f"unknown report language {lang!r}; use 'fr' or 'en'")
 
 
-def t(key: str, lang: str, **values: object) -> str:
+def t(key: str, lang: Language, **values: object) -> str:
     """The fixed text `key` in `lang`, with `{placeholders}` filled."""
     fr, en = TEXT[key]
     text = en if lang == "en" else fr
     return text.format(**values) if values else text
 
 
-def pct(share: float | None, lang: str, digits: int = 0) -> str:
+def pct(share: float | None, lang: Language, digits: int = 0) -> str:
     """A share (0..1) as a percentage: "84 %" in French, "84%" in English; "—" when absent."""
     if share is None:
         return "—"
@@ -174,7 +177,7 @@ def pct(share: float | None, lang: str, digits: int = 0) -> str:
     return f"{number}\u202f%" if lang == "fr" else f"{number}%"
 
 
-def points(diff: float | None, lang: str) -> str:
+def points(diff: float | None, lang: Language) -> str:
     """A difference of shares in percentage points, signed, e.g. "+3,2"."""
     if diff is None:
         return "—"
@@ -184,7 +187,7 @@ def points(diff: float | None, lang: str) -> str:
     return number.replace("-", "\u2212")
 
 
-def number(x: float | None, lang: str, digits: int = 0) -> str:
+def number(x: float | None, lang: Language, digits: int = 0) -> str:
     """A number with the language's separators ("1 657" / "1,657")."""
     if x is None:
         return "—"
@@ -192,13 +195,13 @@ def number(x: float | None, lang: str, digits: int = 0) -> str:
     return format_decimal(x, format=fmt, locale="fr_FR" if lang == "fr" else "en_GB")
 
 
-def interval(low: float, high: float, lang: str, digits: int) -> str:
+def interval(low: float, high: float, lang: Language, digits: int) -> str:
     """An interval of plain numbers, kept on one line: "[0,14 ; 0,32]" / "[0.14–0.32]"."""
     lo, hi = number(low, lang, digits), number(high, lang, digits)
     return f"[{lo}\u00a0; {hi}]" if lang == "fr" else f"[{lo}–{hi}]"
 
 
-def ci(low: float | None, high: float | None, lang: str) -> str:
+def ci(low: float | None, high: float | None, lang: Language) -> str:
     """A 95 % CI as "[80 ; 88]" (fr) or "[80–88]" (en), in percent."""
     if low is None or high is None:
         return "—"

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
-from barometre.questionnaire import NETWORK_QUESTIONS, PRESENT, present_code
+from barometre.questionnaire import (
+    NETWORK_QUESTIONS,
+    PRESENT,
+    Language,
+    Question,
+    Questionnaire,
+    QuestionType,
+    present_code,
+)
 from barometre.report.errors import WaveFormatError
 
-MULTIPLE_TYPES = frozenset({"multiple", "select_multiple", "multi", "multiple_choice"})
 BREAKDOWN_VARIABLES = ("size_band", "sector", "market")
 
 
@@ -139,33 +145,18 @@ def has_short_name(question_id: str) -> bool:
     return question_id in VARIABLE_NAMES
 
 
-def short_name(question_id: str, lang: str) -> str:
+def short_name(question_id: str, lang: Language) -> str:
     """A short name for a question in tables and legends ("Taille", "Sector")."""
     fr, en = VARIABLE_NAMES.get(question_id, (question_id, question_id))
     return en if lang == "en" else fr
 
 
-def _yes_no_label(question: Any, code: str, label: str, lang: str) -> str:
+def _yes_no_label(question: Question, code: str, label: str, lang: Language) -> str:
     fr, en = YES_NO_NAMES.get(question.id, (question.label_fr, question.label_en))
     return f"{fr} : {label.lower()}" if lang == "fr" else f"{en}: {label.lower()}"
 
 
-def question_type(question: Any) -> str:
-    """The question's type as a plain string, whether the model stores a str or an Enum."""
-    t = getattr(question, "type", "")
-    return str(getattr(t, "value", t))
-
-
-def is_multiple(question: Any) -> bool:
-    """True for a multiple-choice question (one 0/1 column per code in the wave)."""
-    return question_type(question) in MULTIPLE_TYPES
-
-
-def _choices(question: Any) -> tuple[Any, ...]:
-    return tuple(getattr(question, "choices", None) or ())
-
-
-def catalogue(questionnaire: Any, columns: Iterable[str]) -> tuple[IndicatorSpec, ...]:
+def catalogue(questionnaire: Questionnaire, columns: Iterable[str]) -> tuple[IndicatorSpec, ...]:
     """Every indicator the wave's columns allow, in questionnaire order."""
     cols = set(columns)
     specs: list[IndicatorSpec] = []
@@ -184,16 +175,16 @@ def catalogue(questionnaire: Any, columns: Iterable[str]) -> tuple[IndicatorSpec
             )
         )
     for q in questionnaire.questions:
-        choices = _choices(q)
+        choices = q.choices
         if not choices:
             continue
-        multiple = is_multiple(q)
+        multiple = q.type is QuestionType.MULTIPLE
         if multiple:
             if not any(f"{q.id}__{c.code}" in cols for c in choices):
                 continue
         elif q.id not in cols:
             continue
-        yes_no = question_type(q) == "yes_no"
+        yes_no = q.type is QuestionType.YES_NO
         for c in choices:
             if multiple and f"{q.id}__{c.code}" not in cols:
                 continue

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from barometre.questionnaire import Language
+
 SCHEMA_VERSION = 1
 
 
@@ -44,11 +46,11 @@ class Indicator:
     question_en: str
     share: Share
 
-    def label(self, lang: str) -> str:
+    def label(self, lang: Language) -> str:
         """The indicator's label in French or English."""
         return self.label_en if lang == "en" else self.label_fr
 
-    def question(self, lang: str) -> str:
+    def question(self, lang: Language) -> str:
         """The question's label in French or English."""
         return self.question_en if lang == "en" else self.question_fr
 
@@ -81,7 +83,7 @@ class Breakdown:
                 return c
         return None
 
-    def domain_label(self, domain: str, lang: str) -> str:
+    def domain_label(self, domain: str, lang: Language) -> str:
         """The label of a domain in French or English."""
         labels = self.domain_labels_en if lang == "en" else self.domain_labels_fr
         return labels[self.domains.index(domain)]
@@ -113,7 +115,7 @@ class Segment:
     profile: tuple[ProfileItem, ...] = ()
     position: tuple[int, int] | None = None  # (column, row) in a 2x2 chart
 
-    def label(self, lang: str) -> str:
+    def label(self, lang: Language) -> str:
         """The segment's name in French or English."""
         return self.label_en if lang == "en" else self.label_fr
 
@@ -201,7 +203,8 @@ class PublishedComparison:
 
 @dataclass(frozen=True)
 class Change:
-    """The change of an indicator since an earlier wave, independent samples, 95 % CI."""
+    """The change of an indicator since an earlier wave, 95 % CI (with the covariance of
+    firms in both waves when it is known)."""
 
     indicator_id: str
     previous: Share
@@ -210,11 +213,15 @@ class Change:
     ci_low: float | None
     ci_high: float | None
     p_value: float | None
+    p_adjusted: float | None = None  # after the multiplicity adjustment of its family
+    adjustment: str = ""  # "holm" for the key indicators, "" when not adjusted
 
     @property
     def significant(self) -> bool:
-        """True when the 95 % CI of the difference excludes zero."""
-        return self.p_value is not None and self.p_value < 0.05
+        """True when the change is significant at 5 %, after the multiplicity adjustment
+        when the indicator belongs to the adjusted family (the key indicators)."""
+        p = self.p_adjusted if self.p_adjusted is not None else self.p_value
+        return p is not None and p < 0.05
 
 
 @dataclass(frozen=True)

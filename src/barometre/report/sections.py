@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from barometre.questionnaire import Language
 from barometre.report import charts, findings
 from barometre.report.i18n import ci, number, pct, points, t
 from barometre.report.indicators import YES_NO_NAMES, has_short_name, short_name
 from barometre.report.results import Breakdown, Indicator, Share, WaveResults
+from barometre.report.trends import TREND_KEYS
 from barometre.report.view import (
     Block,
     Cards,
@@ -36,17 +38,6 @@ ORGANISATION = (
 )
 HEADLINE = "activity.active_or_tres_active"
 BREAKDOWN_CHART = ("presence_any", HEADLINE, "strategy.yes")
-TREND_KEYS = (
-    "presence_any",
-    "activity.active_or_tres_active",
-    "tempo.en_retard",
-    "strategy.yes",
-    "spend.zero",
-    "spend.10k_or_more",
-    "staff_trained.yes",
-    "obstacles.lack_time",
-    "competitive_edge.yes",
-)
 
 
 def _have(results: WaveResults, ids: tuple[str, ...]) -> list[Indicator]:
@@ -54,7 +45,7 @@ def _have(results: WaveResults, ids: tuple[str, ...]) -> list[Indicator]:
     return [known[i] for i in ids if i in known]
 
 
-def _bars(indicators: list[Indicator], lang: str) -> list[charts.Bar]:
+def _bars(indicators: list[Indicator], lang: Language) -> list[charts.Bar]:
     return [charts.Bar(i.label(lang), i.share) for i in indicators]
 
 
@@ -62,7 +53,7 @@ def _svg(text: str) -> Markup:
     return Markup(text)  # matplotlib's own SVG output, with our escaped title only
 
 
-def _distribution(results: WaveResults, qid: str, lang: str, topic: str) -> list[Block]:
+def _distribution(results: WaveResults, qid: str, lang: Language, topic: str) -> list[Block]:
     plain = [i for i in results.of_question(qid, "answered") if len(i.codes) == 1]
     if not plain:
         return []
@@ -75,7 +66,7 @@ def _distribution(results: WaveResults, qid: str, lang: str, topic: str) -> list
     ]
 
 
-def _multiple(results: WaveResults, qid: str, kind: str, lang: str) -> list[Block]:
+def _multiple(results: WaveResults, qid: str, kind: str, lang: Language) -> list[Block]:
     items = [i for i in results.of_question(qid, "answered") if len(i.codes) == 1]
     if not items:
         return []
@@ -87,7 +78,7 @@ def _multiple(results: WaveResults, qid: str, kind: str, lang: str) -> list[Bloc
     ]
 
 
-def key_figures(results: WaveResults, lang: str) -> Section:
+def key_figures(results: WaveResults, lang: Language) -> Section:
     """Presence, activity, tempo, spend and obstacles up front, with CIs and bases."""
     blocks: list[Block] = [
         Paragraph(t("key_figures_intro", lang)),
@@ -104,7 +95,7 @@ def key_figures(results: WaveResults, lang: str) -> Section:
     return Section("key-figures", t("key_figures", lang), tuple(blocks))
 
 
-def networks(results: WaveResults, lang: str) -> Section:
+def networks(results: WaveResults, lang: Language) -> Section:
     """Each network's share among firms present on at least one."""
     nets = [i for i in results.indicators if i.base == "present"]
     blocks: list[Block] = []
@@ -118,7 +109,7 @@ def networks(results: WaveResults, lang: str) -> Section:
     return Section("networks", t("networks", lang), tuple(blocks))
 
 
-def organisation(results: WaveResults, lang: str) -> Section:
+def organisation(results: WaveResults, lang: Language) -> Section:
     """Strategy, training, marketing team, who publishes, the leader's own activity."""
     items = _have(results, ORGANISATION)
     blocks: list[Block] = []
@@ -130,7 +121,7 @@ def organisation(results: WaveResults, lang: str) -> Section:
     return Section("organisation", t("organisation", lang), tuple(blocks))
 
 
-def actions_objectives(results: WaveResults, lang: str) -> Section:
+def actions_objectives(results: WaveResults, lang: Language) -> Section:
     """What present firms do on networks and what for."""
     blocks = _multiple(results, "actions", "action", lang) + _multiple(
         results, "objectives", "objective", lang
@@ -138,7 +129,7 @@ def actions_objectives(results: WaveResults, lang: str) -> Section:
     return Section("actions", t("actions_objectives", lang), tuple(blocks))
 
 
-def breakdowns(results: WaveResults, lang: str) -> Section:
+def breakdowns(results: WaveResults, lang: Language) -> Section:
     """Key indicators by size band, sector and market, each cell with its base."""
     blocks: list[Block] = []
     known = {i.id: i for i in results.indicators}
@@ -183,7 +174,7 @@ def _cell_share(b: Breakdown, ind_id: str, domain: str) -> Share:
     return c.share if c is not None else Share(None, None, None, None, 0, None, True)
 
 
-def comparison(results: WaveResults, lang: str) -> Section | None:
+def comparison(results: WaveResults, lang: Language) -> Section | None:
     """This wave against the 2018 published figures."""
     if not results.published:
         return None
@@ -237,7 +228,7 @@ def comparison(results: WaveResults, lang: str) -> Section | None:
     )
 
 
-def trends(results: WaveResults, lang: str) -> Section | None:
+def trends(results: WaveResults, lang: Language) -> Section | None:
     """Every indicator's change since the earlier wave, key ones charted."""
     if not results.changes:
         return None
@@ -245,7 +236,8 @@ def trends(results: WaveResults, lang: str) -> Section | None:
     previous = results.previous_wave or t("previous", lang)
     key = [c for c in results.changes if c.indicator_id in TREND_KEYS]
     n_sig = sum(c.significant for c in key)
-    title = findings.trend_title(n_sig, len(key), previous, lang)
+    adjusted = any(c.adjustment for c in key)
+    title = findings.trend_title(n_sig, len(key), previous, lang, adjusted=adjusted)
     blocks: list[Block] = []
     if key:
         svg = charts.trend_chart(
@@ -288,7 +280,7 @@ def trends(results: WaveResults, lang: str) -> Section | None:
     return Section("trends", t("trends", lang, wave=previous), tuple(blocks))
 
 
-def _long_label(ind: Indicator, lang: str) -> str:
+def _long_label(ind: Indicator, lang: Language) -> str:
     # In the full list of changes a choice label alone ("Oui", "Rien") is ambiguous.
     if ind.question_id in YES_NO_NAMES or ind.base == "present":
         return ind.label(lang)

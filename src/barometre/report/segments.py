@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from barometre.questionnaire import Language, Questionnaire
 from barometre.report.estimation import DesignInfo
 from barometre.report.indicators import short_name
 from barometre.report.results import (
@@ -30,7 +31,7 @@ def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _choice_label(questionnaire: Any, question_id: str, code: str, lang: str) -> str:
+def _choice_label(questionnaire: Questionnaire, question_id: str, code: str, lang: Language) -> str:
     try:
         return str(questionnaire.choice_label(question_id, code, lang))
     except Exception:  # a code the questionnaire does not know is shown as is
@@ -38,7 +39,7 @@ def _choice_label(questionnaire: Any, question_id: str, code: str, lang: str) ->
 
 
 def compute_typology(
-    data: pl.DataFrame, questionnaire: Any, design: DesignInfo, min_base: int
+    data: pl.DataFrame, questionnaire: Questionnaire, design: DesignInfo, min_base: int
 ) -> Typology | None:
     """The 2x2 rule typology: weighted shares with CIs and each segment's profile."""
     from barometre.typology import (
@@ -128,7 +129,7 @@ def _axis_labels(typology: Any) -> dict[str, tuple[str, ...]]:
 
 
 def compute_drivers(
-    data: pl.DataFrame, questionnaire: Any, design: DesignInfo, replicates: int
+    data: pl.DataFrame, questionnaire: Questionnaire, design: DesignInfo, replicates: int
 ) -> Drivers | None:
     """Odds ratios of being "active or très active", and each driver group's relative weight.
 
@@ -180,7 +181,9 @@ def _reference(result: Any, group: str | None) -> str:
     return ""
 
 
-def _term_label(questionnaire: Any, group: str | None, level: str | None, lang: str) -> str:
+def _term_label(
+    questionnaire: Questionnaire, group: str | None, level: str | None, lang: Language
+) -> str:
     if group is None or level is None:
         return ""
     name = short_name(group, lang)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from barometre.questionnaire import Language
 from barometre.report.i18n import ci, number, pct, t
 from barometre.report.results import Indicator, Share
 
@@ -89,7 +90,7 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-def card(ind: Indicator, lang: str, label: str | None = None) -> Card:
+def card(ind: Indicator, lang: Language, label: str | None = None) -> Card:
     """The key-figure card of one indicator."""
     s = ind.share
     return Card(
@@ -100,7 +101,7 @@ def card(ind: Indicator, lang: str, label: str | None = None) -> Card:
     )
 
 
-def share_cells(s: Share, lang: str) -> tuple[str, str, str, str]:
+def share_cells(s: Share, lang: Language) -> tuple[str, str, str, str]:
     """Estimate, CI, base and raw share of one share, formatted (suppressed -> "—")."""
     if not s.shown:
         return ("—", "—", number(s.n, lang), "—")
@@ -113,7 +114,7 @@ def share_cells(s: Share, lang: str) -> tuple[str, str, str, str]:
 
 
 def indicator_table(
-    caption: str, indicators: Sequence[Indicator], lang: str, min_base: int
+    caption: str, indicators: Sequence[Indicator], lang: Language, min_base: int
 ) -> Table:
     """One row per indicator: estimate, 95 % CI, base (n), raw share."""
     rows = tuple((i.label(lang), *share_cells(i.share, lang)) for i in indicators)

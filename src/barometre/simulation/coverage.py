@@ -21,7 +21,7 @@ from barometre.campaign.sampling import SampleDesign
 from barometre.simulation.population import INDICATOR_IDS, SimulatedPopulation
 from barometre.simulation.waves import draw_wave, estimate_wave
 from barometre.synth.response import NonResponse
-from barometre.weighting import WeightingError
+from barometre.wave import WeightingError
 
 Progress = Callable[[int, int], None]
 

@@ -9,7 +9,7 @@ import polars as pl
 
 from barometre.auxiliaries import AUXILIARIES, registry_auxiliaries
 from barometre.synth.population import generate_population
-from barometre.weighting import frame_counts
+from barometre.wave import frame_counts
 
 REFERENCE_DATE = date(2025, 1, 1)
 

@@ -13,7 +13,7 @@ from barometre.campaign.sampling import Sample, SampleDesign, draw_sample
 from barometre.simulation.population import INDICATOR_IDS, SimulatedPopulation
 from barometre.stats import Design
 from barometre.synth.response import NonResponse, response_propensity
-from barometre.weighting import WaveWeighting, weight_wave
+from barometre.wave import WaveWeighting, weight_wave
 
 DATASET_COLUMNS = (
     "siren",

@@ -49,7 +49,8 @@ def adjust_p_values(p_values: Sequence[float], method: Adjustment = "holm") -> l
 
 
 def _influence(data: pl.DataFrame, column: str, weights: str, cell: str, unit: str) -> pl.DataFrame:
-    frame = data.select(unit, cell, "stratum", weights, column).drop_nulls(column)
+    frame = data.select(list(dict.fromkeys([unit, cell, "stratum", weights, column])))
+    frame = frame.drop_nulls(column)
     total = float(frame[weights].sum())
     return frame.with_columns(
         (

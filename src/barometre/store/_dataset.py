@@ -99,7 +99,7 @@ class DatasetRepository(StoreBase):
                 .outerjoin(t.weights, t.weights.c.sample_id == s.id)
                 .where(r.wave_id == wave_id, r.status.in_(statuses))
                 .order_by(s.case_id)
-            ).all()  # fmt: skip
+            ).all()  # fmt: skip  # the query reads clause by clause
             answers: dict[int, dict[str, Any]] = {row.id: {} for row in rows}
             for response_id, question_id, text in conn.execute(
                 sa.select(t.answers.c.response_id, t.answers.c.question_id, t.answers.c.value_json)

@@ -17,11 +17,6 @@ DEFAULT_BUSY_TIMEOUT_MS = 10_000
 WRITE = "barometre_write"
 
 
-def is_sqlite(engine: Engine) -> bool:
-    """Whether the engine talks to SQLite."""
-    return engine.dialect.name == "sqlite"
-
-
 def create_store_engine(
     url: str,
     *,
@@ -79,6 +74,9 @@ def _sqlite_engine(url: sa.URL, busy_timeout_ms: int, options: dict[str, Any]) -
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not left in free pages: an erasure
+        # (GDPR) must not leave the erased text readable in the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -226,7 +226,7 @@ class FrameRepository(StoreBase):
             .join(t.frame_units, f.id == s.unit_id)
             .where(s.wave_id == wave_id)
             .order_by(s.case_id)
-        )  # fmt: skip
+        )  # fmt: skip  # the query reads clause by clause
         return _frame_from_query(self, query, _SAMPLE_SCHEMA)
 
     def contact(self, wave_id: int, case_id: str) -> Contact | None:
@@ -254,7 +254,7 @@ class FrameRepository(StoreBase):
             .outerjoin(t.invitations, i.sample_id == s.id)
             .where(s.wave_id == wave_id)
             .order_by(s.case_id)
-        )  # fmt: skip
+        )  # fmt: skip  # the query reads clause by clause
         return _frame_from_query(self, query, _MAILING_SCHEMA)
 
 
@@ -263,7 +263,7 @@ _SAMPLE_SCHEMA: dict[str, Any] = {
     "inclusion_probability": pl.Float64, "design_weight": pl.Float64, "name": pl.String,
     "naf_code": pl.String, "headcount_code": pl.String, "size_band": pl.String,
     "sector": pl.String, "region": pl.String, "category": pl.String, "turnover": pl.Float64,
-}  # fmt: skip
+}  # fmt: skip  # one record per line reads as a table
 _MAILING_SCHEMA: dict[str, Any] = {
     "case_id": pl.String, "siren": pl.String, "name": pl.String, "stratum": pl.String,
     "person_name": pl.String, "email": pl.String, "address": pl.String,
@@ -271,7 +271,7 @@ _MAILING_SCHEMA: dict[str, Any] = {
     "short_code": pl.String, "sent_at": pl.Datetime("us", "UTC"),
     "reminded_at": pl.Datetime("us", "UTC"), "reminder_count": pl.Int64,
     "opted_out_at": pl.Datetime("us", "UTC"),
-}  # fmt: skip
+}  # fmt: skip  # one record per line reads as a table
 
 
 def _frame_from_query(store: StoreBase, query: Any, schema: dict[str, Any]) -> pl.DataFrame:

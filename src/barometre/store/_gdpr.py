@@ -6,6 +6,7 @@ so the study team can show that a request was honoured.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,9 +39,10 @@ class GdprRepository(StoreBase):
     ) -> tuple[Erasure, ...]:
         """Remove a company's contact data and answers from every wave; log each erasure.
 
-        The frame unit (public registry data) and the disposition codes stay, so response
-        rates remain right; disposition notes, which may name people, are blanked; the
-        invitation is marked opted out so that no reminder goes out.
+        The frame unit's codes and the disposition codes stay, so response rates remain
+        right; its name (a sole trader's is a person's) and disposition notes, which may
+        name people, are blanked; the invitation is marked opted out so that no reminder
+        goes out. No copy stays in the database files (see `_scrub`).
         """
         if not requested_by.strip():
             raise InputError("say who requested the erasure (requested_by)")
@@ -52,7 +54,7 @@ class GdprRepository(StoreBase):
                 .outerjoin(t.samples, t.samples.c.unit_id == t.frame_units.c.id)
                 .where(t.frame_units.c.siren == siren)
                 .order_by(t.frame_units.c.wave_id)
-            ).all()  # fmt: skip
+            ).all()  # fmt: skip  # the query reads clause by clause
             if not units:
                 raise NotFoundError(f"company {siren} is in no wave's frame")
             log: list[dict[str, Any]] = []
@@ -60,6 +62,11 @@ class GdprRepository(StoreBase):
                 contacts = conn.execute(
                     sa.delete(t.contacts).where(t.contacts.c.unit_id == unit.id)
                 ).rowcount
+                # A sole trader's registered name is a person's name: blanked too. The
+                # unit's codes (size, sector, region) stay, so that rates stay right.
+                conn.execute(
+                    sa.update(t.frame_units).where(t.frame_units.c.id == unit.id).values(name=None)
+                )
                 answers = 0
                 if unit.sid is not None:
                     answers = self._erase_case(conn, unit.sid, now)
@@ -76,7 +83,21 @@ class GdprRepository(StoreBase):
                     }
                 )
             conn.execute(sa.insert(t.erasures), log)
+        self._scrub()
         return tuple(Erasure(**entry) for entry in log)
+
+    def _scrub(self) -> None:
+        """Leave no copy of erased rows: SQLite's WAL is checkpointed and emptied (deleted
+        cells are already zeroed by `secure_delete`); PostgreSQL's dead row versions are
+        vacuumed away."""
+        if self._engine.dialect.name == "sqlite":
+            with self._engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.rollback()
+            return
+        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in ("contacts", "frame_units", "answers", "responses", "dispositions"):
+                conn.exec_driver_sql(f"VACUUM {table}")
 
     @staticmethod
     def _erase_case(conn: sa.Connection, sample_id: int, now: Any) -> int:
@@ -97,6 +118,51 @@ class GdprRepository(StoreBase):
             .values(opted_out_at=now)
         )
         return int(answers)
+
+    def company_traces(self, siren: str) -> tuple[str, ...]:
+        """What would identify a company in files built from the store: its case ids, its
+        registered name, its contacts' fields and its free-text answers (for checking
+        exports before an erasure; never logged)."""
+        traces: set[str] = set()
+        with self._read() as conn:
+            units = conn.execute(
+                sa.select(
+                    t.frame_units.c.id,
+                    t.frame_units.c.name,
+                    t.samples.c.id.label("sid"),
+                    t.samples.c.case_id,
+                )
+                .outerjoin(t.samples, t.samples.c.unit_id == t.frame_units.c.id)
+                .where(t.frame_units.c.siren == siren)
+            ).all()
+            for unit in units:
+                traces |= {unit.name or "", unit.case_id or ""}
+                contact = conn.execute(
+                    sa.select(t.contacts).where(t.contacts.c.unit_id == unit.id)
+                ).first()
+                if contact is not None:
+                    traces |= {
+                        contact.person_name or "",
+                        contact.email or "",
+                        contact.address or "",
+                    }
+                if unit.sid is None:
+                    continue
+                for qid, text, qname, qversion in conn.execute(
+                    sa.select(
+                        t.answers.c.question_id,
+                        t.answers.c.value_json,
+                        t.responses.c.questionnaire_id,
+                        t.responses.c.questionnaire_version,
+                    )
+                    .join(t.responses, t.responses.c.id == t.answers.c.response_id)
+                    .where(t.responses.c.sample_id == unit.sid)
+                ):
+                    questionnaire = self._questionnaire(conn, qname, qversion)
+                    if qid in questionnaire and questionnaire.question(qid).type == "text":
+                        value = json.loads(text)
+                        traces.add(value if isinstance(value, str) else "")
+        return tuple(sorted(x for x in traces if len(x) >= 4))
 
     def purge_contacts(self, wave_id: int, *, requested_by: str, reason: str = "") -> Erasure:
         """Delete every contact of a closed, published or archived wave's frame; log it."""

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from barometre.questionnaire import AnswerValue
 from barometre.store import schema as t
 from barometre.store._base import StoreBase, status_words
+from barometre.store._free_text import shown, text_problems
 from barometre.store._questionnaire import normalise_answer, validate_answers
 from barometre.store._types import utcnow
 from barometre.store.errors import (
@@ -195,6 +196,10 @@ class ResponseRepository(StoreBase):
         it unchanged (a double submit is harmless); different answers raise `ResponseLocked`.
         Raises `ResponseInvalid` (with every problem) and stores nothing when validation fails.
         """
+        # Broken Unicode or overlong text is refused before any database work: neither
+        # driver can store a lone surrogate, and no answer needs more than a page of text.
+        if problems := text_problems(answers):
+            raise ResponseInvalid(shown(case_id), problems)
         if status not in t.RESPONSE_STATUSES:
             raise InputError(f"unknown response status {status!r}; expected {t.RESPONSE_STATUSES}")
         if source not in t.RESPONSE_SOURCES:

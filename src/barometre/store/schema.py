@@ -294,6 +294,14 @@ wave_results = sa.Table(
     sa.Column("stored_at", UTCDateTime, nullable=False),
 )
 
+weighting_specs = sa.Table(
+    "weighting_specs",
+    metadata,
+    sa.Column("wave_id", sa.Integer, _wave_fk(), primary_key=True),
+    sa.Column("spec_json", sa.Text, nullable=False),
+    sa.Column("stored_at", UTCDateTime, nullable=False),
+)
+
 benchmarks = sa.Table(
     "benchmarks",
     metadata,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from types import TracebackType
@@ -27,6 +28,7 @@ from barometre.store._results import ResultsRepository
 from barometre.store._sessions import SessionRepository
 from barometre.store._team import TeamRepository
 from barometre.store._waves import WaveRepository
+from barometre.store._weighting import WeightingSpecRepository
 from barometre.store._weights import WeightsRepository
 from barometre.store.errors import StoreConfigError
 from barometre.store.records import StoreInfo
@@ -54,6 +56,7 @@ class Store(
     LimitRepository,
     GdprRepository,
     CampaignLogRepository,
+    WeightingSpecRepository,
 ):
     """A barometer's database: waves, frame, sample, invitations, responses and results."""
 
@@ -87,8 +90,24 @@ class Store(
             row_counts=counts,
         )
 
+    def checkpoint(self) -> None:
+        """Write SQLite's WAL into the main file and empty it (PostgreSQL: nothing to do).
+
+        Run after an erasure and on closing, so that erased data does not linger in old WAL
+        frames or old page versions. When readers hold old snapshots the checkpoint does
+        what it can and the next one finishes.
+        """
+        if self._engine.dialect.name != "sqlite":
+            return
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.rollback()
+
     def close(self) -> None:
-        """Release the database connections."""
+        """Checkpoint (SQLite), then release the database connections."""
+        # A database gone or locked must not stop closing; the next open checkpoints.
+        with contextlib.suppress(sa.exc.DBAPIError):
+            self.checkpoint()
         self._engine.dispose()
 
     def __enter__(self) -> Store:

@@ -92,12 +92,12 @@ def calibration_pass(p: Parameters, sim: Simulated) -> Parameters:
         leader_thresholds=tuple(
             float(np.sqrt(1.0 + model.LEADER_NOISE**2) * ndtri(c))
             for c in np.cumsum(_LEADER_SHARES)[:-1]
-        ),  # type: ignore[arg-type]
+        ),  # type: ignore[arg-type]  # fixed-length tuple field, length known at run time
         under40=_step(p.under40, targets.share("employee_age", "under_40"), sim.under40.mean()),
         trained=_step(p.trained, 1.0 - targets.share("staff_trained", "no"), sim.trained.mean()),
-        activity_thresholds=_quantiles(sim.activity_latent, _ACTIVITY_CUM),  # type: ignore[arg-type]
+        activity_thresholds=_quantiles(sim.activity_latent, _ACTIVITY_CUM),  # type: ignore[arg-type]  # fixed-length tuple field, length known at run time
         strategy=_step(p.strategy, 1.0 - targets.share("strategy", "no"), sim.strategy.mean()),
-        spend_thresholds=_quantiles(sim.spend_latent[present], cum_present),  # type: ignore[arg-type]
+        spend_thresholds=_quantiles(sim.spend_latent[present], cum_present),  # type: ignore[arg-type]  # fixed-length tuple field, length known at run time
         website=(
             float(p.website[0] + np.log(t_site[1] / site[1]) - np.log(t_site[0] / site[0])),
             float(p.website[1] + np.log(t_site[2] / site[2]) - np.log(t_site[0] / site[0])),
@@ -105,7 +105,7 @@ def calibration_pass(p: Parameters, sim: Simulated) -> Parameters:
         networks=tuple(
             _step(b, targets.share(f"net_{net}", "yes"), float(c))
             for b, net, c in zip(p.networks, model.NETWORKS, on_present, strict=True)
-        ),  # type: ignore[arg-type]
+        ),  # type: ignore[arg-type]  # fixed-length tuple field, length known at run time
         managed_by=(
             _step(
                 p.managed_by[0],
@@ -141,7 +141,7 @@ def calibration_pass(p: Parameters, sim: Simulated) -> Parameters:
             targets.share("competitive_edge", "yes"),
             sim.competitive_edge.mean(),
         ),
-        growth_thresholds=_quantiles(sim.growth_latent, _GROWTH_CUM),  # type: ignore[arg-type]
+        growth_thresholds=_quantiles(sim.growth_latent, _GROWTH_CUM),  # type: ignore[arg-type]  # fixed-length tuple field, length known at run time
     )
 
 
@@ -204,10 +204,10 @@ def save_parameters(params: Parameters, path: Path = FROZEN) -> None:
 def parameters_from_dict(data: dict[str, object]) -> Parameters:
     """Parameters from their JSON form (lists become tuples)."""
     fields = {
-        key: tuple(float(x) for x in value) if isinstance(value, list) else float(value)  # type: ignore[arg-type]
+        key: tuple(float(x) for x in value) if isinstance(value, list) else float(value)  # type: ignore[arg-type]  # JSON numbers
         for key, value in data.items()
     }
-    return Parameters(**fields)  # type: ignore[arg-type]
+    return Parameters(**fields)  # type: ignore[arg-type]  # fields checked by name, not by type
 
 
 @lru_cache(maxsize=1)

@@ -173,7 +173,7 @@ def to_sirene(
     units = pop.select(*frame_columns, "sector")
     n_filler = round(units.height * out_of_scope_share / (1.0 - out_of_scope_share))
     filler_mix: Mapping[str, float] = {k: v for k, v in mixes.SCOPE_MIX.items() if k != "in_scope"}
-    offset = int(units["unit_index"].cast(pl.Int64).max() or 0) + 1  # type: ignore[arg-type]
+    offset = int(units["unit_index"].cast(pl.Int64).max() or 0) + 1  # type: ignore[arg-type]  # polars types max() as any scalar
 
     def blocks() -> Iterator[pl.DataFrame]:
         for start in range(0, units.height, BLOCK_SIZE):

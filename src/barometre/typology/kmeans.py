@@ -141,7 +141,7 @@ def _initial_assignment(s: _State) -> None:
     swap = dt1 > dt2
     ic1[swap], ic2[swap] = 1, 0
     dt1[swap], dt2[swap] = dist[swap, 1], dist[swap, 0]
-    for l in range(2, s.k):  # noqa: E741
+    for l in range(2, s.k):  # noqa: E741 - the Fortran's name for a cluster index
         db = dist[:, l]
         considered = db < dt2
         second = considered & (db >= dt1)
@@ -173,7 +173,7 @@ def _optra(s: _State) -> None:
         l2 = ll.copy()
         all_d = ((s.a[rows][:, None, :] - s.c[None, :, :]) ** 2).sum(axis=2)
         out_l1 = step >= s.live[l1]
-        for l in range(s.k):  # noqa: E741
+        for l in range(s.k):  # noqa: E741 - the Fortran's name for a cluster index
             skip = (out_l1 & (step >= s.live[l])) | (l1 == l) | (ll == l)
             take = ~skip & (all_d[:, l] < r2 / s.an2[l])
             r2 = np.where(take, all_d[:, l] * s.an2[l], r2)

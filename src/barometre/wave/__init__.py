@@ -7,18 +7,25 @@ self-diagnostic reads, after checking both describe the same stored respondents;
 """
 
 from barometre.wave._annex import FRAME_EVENT, frame_event_detail, methodology_from_store
-from barometre.wave._publication import PublicationMismatch, earlier_results, publish
+from barometre.wave._errors import PublicationMismatch, WaveError, WeightingError
+from barometre.wave._publication import earlier_results, publish
 from barometre.wave._weighting import (
     CELL,
     DEFAULT_BOUNDS,
     DEFAULT_MIN_CELL,
+    LADDER,
     OTHER_REGIONS,
     REGION_GROUP,
     CellMerge,
+    FallbackStep,
     WaveWeighting,
-    WeightingError,
+    WeightingSpec,
+    calibrated_design,
     frame_counts,
+    spec_of,
     weight_wave,
+    weighting_report,
+    with_weighting_groups,
 )
 
 __all__ = [
@@ -26,16 +33,24 @@ __all__ = [
     "DEFAULT_BOUNDS",
     "DEFAULT_MIN_CELL",
     "FRAME_EVENT",
+    "LADDER",
     "OTHER_REGIONS",
     "REGION_GROUP",
     "CellMerge",
+    "FallbackStep",
     "PublicationMismatch",
+    "WaveError",
     "WaveWeighting",
     "WeightingError",
+    "WeightingSpec",
+    "calibrated_design",
     "earlier_results",
     "frame_counts",
     "frame_event_detail",
     "methodology_from_store",
     "publish",
+    "spec_of",
     "weight_wave",
+    "weighting_report",
+    "with_weighting_groups",
 ]

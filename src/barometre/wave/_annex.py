@@ -18,10 +18,12 @@ from datetime import datetime
 
 from babel.dates import format_date
 
+from barometre.auxiliaries import LABELS
 from barometre.campaign.storage import wave_rates
-from barometre.errors import Language
+from barometre.questionnaire import Language
 from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
 from barometre.store import Store
+from barometre.wave._weighting import CELL, REGION_GROUP, WeightingSpec
 
 FRAME_EVENT = "frame"
 """Campaign-log event holding the registry file a wave's frame came from (JSON detail)."""
@@ -239,7 +241,64 @@ def _frame(store: Store, wave_id: int, lang: Language) -> str:
 
 
 def _weighting(store: Store, wave_id: int, lang: Language) -> str:
-    method = store.weights_method(wave_id)
-    if not method:
-        return ""
-    return method
+    text = store.weighting_spec(wave_id)
+    if text is None:
+        return store.weights_method(wave_id)
+    return describe_weighting(WeightingSpec.from_json(text), lang)
+
+
+def describe_weighting(spec: WeightingSpec, lang: Language) -> str:
+    """How the stored weights were made, in a reader's words: margins, bounds, merges, steps."""
+    names = {
+        CELL: ("cellules taille x secteur", "size x sector cells"),
+        REGION_GROUP: ("régions", "regions"),
+        **{
+            name: (fr_label.lower(), en_label.lower())
+            for name, (fr_label, en_label) in LABELS.items()
+        },
+    }
+    fr = lang == "fr"
+    margins = [names.get(m, (m, m))[0 if fr else 1] for m in spec.margins]
+    joined = (f"{NBSP}; " if fr else "; ").join(margins)
+    if spec.method == "poststratification":
+        text = (
+            f"Poids de sondage post-stratifiés sur les {joined}"
+            if fr
+            else f"Design weights post-stratified on the {joined}"
+        )
+    else:
+        text = (
+            "Poids de sondage calés en une étape (raking) sur les effectifs de la base par "
+            f"{joined}"
+            if fr
+            else f"Design weights raked in one step to the frame counts of {joined}"
+        )
+    if spec.bounds is not None:
+        low, high = (_decimal(b, lang) for b in spec.bounds)
+        text += (
+            f", facteurs bornés à [{low}{NBSP}; {high}]"
+            if fr
+            else f", factors bounded to [{low}, {high}]"
+        )
+    merged: dict[str, list[str]] = {}
+    for cell, into in spec.cell_map.items():
+        if cell != into:
+            merged.setdefault(into, []).append(cell)
+    if merged:
+        groups = (f"{NBSP}; " if fr else "; ").join(
+            f"{', '.join(sorted(cells))} → {into}" for into, cells in sorted(merged.items())
+        )
+        text += f". Cellules regroupées{NBSP}: {groups}" if fr else f". Merged cells: {groups}"
+    if spec.steps:
+        steps = (f"{NBSP}; " if fr else "; ").join(step.describe(lang) for step in spec.steps)
+        text += (
+            f". Les bornes demandées ne pouvaient être respectées, étapes de repli{NBSP}: {steps}"
+            if fr
+            else f". The requested bounds could not be met; fallback steps: {steps}"
+        )
+    return text + "."
+
+
+def _decimal(x: float, lang: Language) -> str:
+    text = f"{x:g}"
+    return text.replace(".", ",") if lang == "fr" else text

@@ -12,10 +12,7 @@ from barometre.diagnostic import DEFAULT_MIN_N, BenchmarkTable, build_benchmark_
 from barometre.report.results import WaveResults
 from barometre.report.results_json import results_from_mapping, to_dict
 from barometre.store import Store
-
-
-class PublicationMismatch(ValueError):
-    """The results handed to `publish` do not describe the wave's stored respondents."""
+from barometre.wave._errors import PublicationMismatch
 
 
 def publish(

@@ -36,8 +36,8 @@ from typing import Literal
 
 import polars as pl
 
-from barometre.errors import UserError
 from barometre.stats import Design, MarginError, StatsError, WeightDiagnostics
+from barometre.wave._errors import WeightingError
 
 CELL = "weighting_cell"
 REGION_GROUP = "weighting_region"
@@ -61,10 +61,6 @@ LADDER: tuple[StepKind, ...] = (
     "unbounded",
     "poststratify",
 )
-
-
-class WeightingError(UserError, ValueError):
-    """The wave cannot be weighted as asked (missing columns, no respondents, bad counts)."""
 
 
 @dataclass(frozen=True)
@@ -697,6 +693,25 @@ def calibrated_design(
     return base.rake(spec.margins, bounds=bounds)
 
 
+def with_weighting_groups(wave: pl.DataFrame, spec: WeightingSpec) -> pl.DataFrame:
+    """The wave dataset with its weighting group columns (the margins' columns) and `fpc`
+    (its stratum's frame size), so that any design built on it can be calibrated again."""
+    data = _apply(wave, pl.concat_str("size_band", "sector", separator="|"), spec.cell_map, CELL)
+    if spec.region_map and "region" in wave.columns:
+        data = _apply(data, pl.col("region"), spec.region_map, REGION_GROUP)
+    for variable, mapping in spec.level_maps.items():
+        if variable in wave.columns:
+            data = _apply(data, pl.col(variable), mapping, _group_column(variable))
+    if spec.stratum_population and "stratum" in wave.columns:
+        data = data.with_columns(
+            pl.col("stratum")
+            .cast(pl.String)
+            .replace_strict(dict(spec.stratum_population), default=None, return_dtype=pl.Float64)
+            .alias("fpc")
+        )
+    return data
+
+
 def weighting_report(weighting: WaveWeighting, lang: str = "en") -> str:
     """A few lines for the weighting report and the annex: merges and fallback steps."""
     fr = lang == "fr"
@@ -746,4 +761,5 @@ __all__ = [
     "spec_of",
     "weight_wave",
     "weighting_report",
+    "with_weighting_groups",
 ]

@@ -3,14 +3,22 @@
 Every call carries `Authorization: Bearer <token>`, a study-team API token created with
 `barometre user token`. Responses are pseudonymous (case ids, never SIREN or contact data).
 Roles: `viewer` reads; `team` and `admin` may also submit responses.
+
+Every error has one shape, `ErrorOut`: a `detail` sentence, the request's faulty `fields`
+(422 from the request's form) and the questionnaire's `problems` (422 from validation).
+Each route documents every status it can send.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from barometre.diagnostic import BenchmarkRow
@@ -27,19 +35,29 @@ from barometre.web.context import web
 router = APIRouter(prefix="/api/v1", tags=["barometre"])
 
 
-def token_user(request: Request) -> ApiToken:
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="apiToken",
+    description="A study-team API token (`barometre user token NAME PURPOSE`).",
+)
+
+
+def token_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> ApiToken:
     """The API token of the request (401 without a valid one)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    token = (
-        web(request).store.find_api_token(secret.strip()) if scheme.lower() == "bearer" else None
-    )
+    secret = credentials.credentials.strip() if credentials is not None else ""
+    token = web(request).store.find_api_token(secret) if secret else None
     if token is None:
         raise HTTPException(401, "missing or invalid API token", {"WWW-Authenticate": "Bearer"})
     return token
 
 
 Caller = Annotated[ApiToken, Depends(token_user)]
+# Ids within what both databases store (a 64-bit overflow was a 500); case ids are short.
+WaveId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the wave's id")]
+CaseId = Annotated[str, Path(min_length=1, max_length=64, description="the case's id")]
 
 
 class WaveOut(BaseModel):
@@ -82,6 +100,31 @@ class ProblemOut(BaseModel):
     message_en: str
 
 
+class FieldErrorOut(BaseModel):
+    """One faulty part of a request (a parameter or a field of the body)."""
+
+    field: str = Field(description="where: `path.wave_id`, `query.status`, `body.answers.x`")
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Every error of the API: a sentence, then what exactly was wrong, if it is known."""
+
+    detail: str
+    fields: list[FieldErrorOut] = Field(default_factory=list)
+    problems: list[ProblemOut] = Field(default_factory=list)
+
+
+def _error(status: int, description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description}
+
+
+Responses = dict[int | str, dict[str, Any]]
+_UNAUTHORISED: Responses = {401: _error(401, "no API token, or one revoked or of a disabled user")}
+_BAD_PARAMETER: Responses = {422: _error(422, "a parameter or the body does not fit its schema")}
+_NO_WAVE: Responses = {404: _error(404, "no such wave")}
+
+
 class ResultsOut(BaseModel):
     """A published wave's results document and benchmark table."""
 
@@ -120,17 +163,21 @@ def _response_out(r: Any) -> ResponseOut:
     )
 
 
-@router.get("/waves", response_model=list[WaveOut])
+@router.get("/waves", response_model=list[WaveOut], responses=_UNAUTHORISED)
 def list_waves(request: Request, caller: Caller) -> list[WaveOut]:
     """Every wave of the store."""
     return [_wave(request, w.id) for w in web(request).store.waves()]
 
 
-@router.get("/waves/{wave_id}/responses", response_model=list[ResponseOut])
+@router.get(
+    "/waves/{wave_id}/responses",
+    response_model=list[ResponseOut],
+    responses={**_UNAUTHORISED, **_NO_WAVE, **_BAD_PARAMETER},
+)
 def list_responses(
     request: Request,
     caller: Caller,
-    wave_id: int,
+    wave_id: WaveId,
     status: Literal["partial", "complete"] | None = None,
 ) -> list[ResponseOut]:
     """The wave's responses (optionally of one status), by case id."""
@@ -138,8 +185,16 @@ def list_responses(
     return [_response_out(r) for r in web(request).store.responses(wave_id, status)]
 
 
-@router.get("/waves/{wave_id}/responses/{case_id}", response_model=ResponseOut)
-def get_response(request: Request, caller: Caller, wave_id: int, case_id: str) -> ResponseOut:
+@router.get(
+    "/waves/{wave_id}/responses/{case_id}",
+    response_model=ResponseOut,
+    responses={
+        **_UNAUTHORISED,
+        404: _error(404, "no such wave, or the case has no response"),
+        **_BAD_PARAMETER,
+    },
+)
+def get_response(request: Request, caller: Caller, wave_id: WaveId, case_id: CaseId) -> ResponseOut:
     """One case's response."""
     _wave(request, wave_id)
     found = web(request).store.response(wave_id, case_id)
@@ -152,17 +207,23 @@ def get_response(request: Request, caller: Caller, wave_id: int, case_id: str) -
     "/waves/{wave_id}/responses/{case_id}",
     response_model=ResponseOut,
     responses={
-        403: {"description": "the token's role may only read"},
-        409: {"description": "the response is complete and locked, or the wave is not open"},
-        422: {"description": "validation problems", "model": list[ProblemOut]},
+        400: _error(400, "the body is not JSON"),
+        **_UNAUTHORISED,
+        403: _error(403, "the token's role may only read"),
+        404: _error(404, "no such wave, or no such case in its sample"),
+        409: _error(409, "the response is complete and locked, or the wave accepts no answers"),
+        413: _error(413, "the body is larger than the server accepts"),
+        422: _error(422, "the body does not fit its schema, or the answers fail validation"),
     },
 )
 def put_response(
-    request: Request, caller: Caller, wave_id: int, case_id: str, body: ResponseIn
+    request: Request, caller: Caller, wave_id: WaveId, case_id: CaseId, body: ResponseIn
 ) -> Any:
-    """Validate and store a case's answers (source `import`); idempotent once complete."""
-    from fastapi.responses import JSONResponse
+    """Validate and store a case's answers (source `import`); idempotent once complete.
 
+    The answers are merged with those stored; `{"answers": {}}` with `"status": "partial"`
+    stores nothing new and returns the response (created empty if there was none).
+    """
     if caller.role == "viewer":
         raise HTTPException(403, "a viewer token may only read")
     _wave(request, wave_id)
@@ -170,9 +231,13 @@ def put_response(
     try:
         store.case(wave_id, case_id)
         saved = store.save_response(
-            wave_id, case_id, body.answers, body.status, "import",
+            wave_id,
+            case_id,
+            body.answers,
+            body.status,
+            "import",
             recorded_by=f"api:{caller.username}",
-        )  # fmt: skip
+        )
     except NotFoundError as error:
         raise HTTPException(404, str(error)) from error
     except (ResponseLocked, WaveStatusError) as error:
@@ -184,15 +249,24 @@ def put_response(
                 question_id=p.question_id,
                 message_fr=p.message_fr,
                 message_en=p.message_en,
-            ).model_dump()
+            )
             for p in invalid.problems
         ]
-        return JSONResponse(problems, status_code=422)
+        refused = ErrorOut(detail="the answers fail validation", problems=problems)
+        return JSONResponse(refused.model_dump(), status_code=422)
     return _response_out(saved)
 
 
-@router.get("/waves/{wave_id}/results", response_model=ResultsOut)
-def get_results(request: Request, caller: Caller, wave_id: int) -> ResultsOut:
+@router.get(
+    "/waves/{wave_id}/results",
+    response_model=ResultsOut,
+    responses={
+        **_UNAUTHORISED,
+        404: _error(404, "no such wave, or it has no published results"),
+        **_BAD_PARAMETER,
+    },
+)
+def get_results(request: Request, caller: Caller, wave_id: WaveId) -> ResultsOut:
     """A published wave's results and benchmark table."""
     wave = _wave(request, wave_id)
     store = web(request).store
@@ -202,3 +276,43 @@ def get_results(request: Request, caller: Caller, wave_id: int) -> ResultsOut:
     return ResultsOut(
         wave=wave, results=dict(published.results), benchmark=list(store.benchmark(wave_id))
     )
+
+
+# --- errors in the documented shape -------------------------------------------------------
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def install_errors(app: FastAPI) -> None:
+    """API errors as `ErrorOut`: request errors without echoing the input, a right `Allow`."""
+    from barometre.store._free_text import shown
+
+    async def invalid_request(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = exc.errors()
+        if not request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "invalid request"}, status_code=422)
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return JSONResponse(ErrorOut(detail="the body is not valid JSON").model_dump(), 400)
+        # The input is never echoed back: it may be huge, or not encodable (a lone surrogate).
+        fields = [
+            FieldErrorOut(field=shown(_field(tuple(e.get("loc", ())))), message=str(e["msg"]))
+            for e in errors
+        ]
+        error = ErrorOut(detail="the request does not fit its schema", fields=fields)
+        return JSONResponse(error.model_dump(), status_code=422)
+
+    app.add_exception_handler(RequestValidationError, invalid_request)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the API accepts at `path`, from its OpenAPI document (for `Allow`)."""
+    methods: set[str] = set()
+    for template, operations in app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^}/]+\}", "[^/]+", template), path):
+            methods |= {m.upper() for m in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)

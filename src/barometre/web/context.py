@@ -20,9 +20,10 @@ from starlette.datastructures import FormData
 
 from barometre import __version__
 from barometre.diagnostic import SCORE_ITEMS
+from barometre.questionnaire import Language
 from barometre.store import AttemptPolicy, Store, User
 from barometre.web.data import WebData
-from barometre.web.i18n import pick_language, translate
+from barometre.web.i18n import as_language, pick_language, translate
 from barometre.web.security import CSRF_FIELD, csrf_token, csrf_valid
 from barometre.web.settings import WebSettings
 
@@ -116,11 +117,11 @@ def web(request: Request) -> Web:
     return found
 
 
-def language(request: Request) -> str:
+def language(request: Request) -> Language:
     """The visitor's language: `?lang=` (remembered in the session), else the session's."""
-    requested = request.query_params.get("lang")
+    requested = as_language(request.query_params.get("lang"))
     settings: WebSettings = request.app.state.web.settings
-    if requested in ("fr", "en"):
+    if requested is not None:
         if request.session.get(LANGUAGE_KEY) != requested:
             request.session[LANGUAGE_KEY] = requested
         return requested

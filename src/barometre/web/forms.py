@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from barometre.questionnaire import AnswerValue, Question, QuestionType
+from barometre.questionnaire import AnswerValue, Question, QuestionType, parse_number
 
 
 def read_answers(form: FormData, questions: Iterable[Question]) -> dict[str, AnswerValue | None]:
@@ -27,19 +27,11 @@ def read_answers(form: FormData, questions: Iterable[Question]) -> dict[str, Ans
         if not text:
             answers[question.id] = None
         elif question.type is QuestionType.NUMBER:
-            answers[question.id] = _number(text)
+            number = parse_number(text)
+            answers[question.id] = text if number is None else number
         else:
             answers[question.id] = text
     return answers
-
-
-def _number(text: str) -> AnswerValue:
-    cleaned = text.replace("\u202f", "").replace(" ", "").replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return text
-    return int(value) if value.is_integer() else value
 
 
 def merge(saved: Mapping[str, Any], page: Mapping[str, AnswerValue | None]) -> dict[str, Any]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-LANGUAGES = ("fr", "en")
+from barometre.questionnaire import Language
+
+LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
 MESSAGES: Mapping[str, tuple[str, str]] = {
     "site_title": ("Baromètre PME-ETI et réseaux sociaux", "SME social network barometer"),
@@ -187,6 +189,19 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Ce cas a déjà une réponse complète, qui ne peut plus être modifiée.",
         "This case already has a complete response, which can no longer change.",
     ),
+    "paper_already": (
+        "Le questionnaire du cas {case} était déjà enregistré, à l\u2019identique\u00a0: "
+        "rien n\u2019a changé.",
+        "The questionnaire of case {case} was already stored, identical: nothing changed.",
+    ),
+    "paper_partial": (
+        "Des questions obligatoires sont sans réponse\u00a0: il est enregistré comme partiel.",
+        "Some required questions are blank: it is stored as partial.",
+    ),
+    "paper_off_route": (
+        "Réponses hors parcours conservées à part et signalées\u00a0: {questions}.",
+        "Answers the routing skips, kept apart and flagged: {questions}.",
+    ),
     "paper_saved": (
         "Questionnaire du cas {case} enregistré.",
         "Questionnaire of case {case} saved.",
@@ -265,6 +280,15 @@ def translate(key: str, language: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def pick_language(requested: str | None, default: str = "fr") -> str:
-    """`requested` when it is a supported language, else `default`."""
-    return requested if requested in LANGUAGES else default
+def as_language(value: str | None) -> Language | None:
+    """`value` as a language the app speaks, or None."""
+    if value == "fr":
+        return "fr"
+    if value == "en":
+        return "en"
+    return None
+
+
+def pick_language(requested: str | None, default: str = "fr") -> Language:
+    """`requested` when it is a supported language, else `default` (else French)."""
+    return as_language(requested) or as_language(default) or "fr"

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi.responses import Response
 
 from barometre.diagnostic import Diagnostic
+from barometre.questionnaire import Language
 from barometre.web.context import HERE, Web
 from barometre.web.i18n import translate
 
 
-def render_diagnostic_pdf(app: Web, lang: str, diagnostic: Diagnostic) -> bytes:
+def render_diagnostic_pdf(app: Web, lang: Language, diagnostic: Diagnostic) -> bytes:
     """The PDF bytes of one diagnostic in `lang`."""
     from weasyprint import CSS, HTML
 
@@ -25,7 +26,7 @@ def render_diagnostic_pdf(app: Web, lang: str, diagnostic: Diagnostic) -> bytes:
     return pdf
 
 
-def diagnostic_pdf(app: Web, lang: str, diagnostic: Diagnostic) -> Response:
+def diagnostic_pdf(app: Web, lang: Language, diagnostic: Diagnostic) -> Response:
     """An HTTP response carrying the diagnostic as a PDF download."""
     name = "diagnostic.pdf" if lang == "en" else "diagnostic-reseaux-sociaux.pdf"
     return Response(

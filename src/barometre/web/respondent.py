@@ -31,6 +31,7 @@ from barometre.web.context import (
 )
 from barometre.web.forms import merge, read_answers
 from barometre.web.i18n import translate
+from barometre.web.trust import fieldwork_wave, trust_view, wave_title
 
 # Respondent pages are `async def` although they call the (synchronous) store: each request
 # is a few milliseconds of CPU and SQLite work, and running them on the event loop keeps one
@@ -64,7 +65,9 @@ def _wait_answer(request: Request, app: Web, wait: float, template_code: str | N
         heading = translate("site_title", language(request))
         page = app.render(request, "message.html", 429, heading=heading, text=text)
     else:
-        page = app.render(request, "home.html", 429, error=text, code=template_code)
+        page = app.render(
+            request, "home.html", 429, error=text, code=template_code, **_home_extra(request)
+        )
     page.headers.update(headers)
     return page
 
@@ -75,10 +78,23 @@ def _start(request: Request, invitation: Invitation) -> Response:
     return RedirectResponse("/q", status_code=303)
 
 
+def _home_extra(request: Request) -> dict[str, Any]:
+    """The fieldwork wave's title, organiser and notice, for the home page."""
+    app = web(request)
+    lang = language(request)
+    wave = fieldwork_wave(app.store)
+    if wave is None:
+        return {"title": None, "trust": None}
+    return {
+        "title": wave_title(app.data.questionnaire(wave.id), wave, lang),
+        "trust": trust_view(app.store, wave, lang),
+    }
+
+
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request) -> Response:
     """The entry page: type the letter's code, or take the public self-diagnostic."""
-    return web(request).render(request, "home.html", error=None, code=None)
+    return web(request).render(request, "home.html", error=None, code=None, **_home_extra(request))
 
 
 @router.post("/code", response_class=HTMLResponse)
@@ -95,16 +111,35 @@ async def enter_code(request: Request, form: CheckedForm) -> Response:
     except InvalidShortCode as error:
         _failed(app, who)
         key = "code_typo" if "check character" in error.reason else "code_malformed"
-        return app.render(request, "home.html", 422, error=translate(key, lang), code=typed)
+        return app.render(
+            request,
+            "home.html",
+            422,
+            error=translate(key, lang),
+            code=typed,
+            **_home_extra(request),
+        )
     invitation = app.store.find_invitation_by_short_code(typed)
     if invitation is None:
         _failed(app, who)
         return app.render(
-            request, "home.html", 422, error=translate("code_unknown", lang), code=typed
+            request,
+            "home.html",
+            422,
+            error=translate("code_unknown", lang),
+            code=typed,
+            **_home_extra(request),
         )
     response = app.store.response(invitation.wave_id, invitation.case_id)
     if response is not None and response.status == "complete":
-        return app.render(request, "home.html", 422, error=translate("code_used", lang), code=typed)
+        return app.render(
+            request,
+            "home.html",
+            422,
+            error=translate("code_used", lang),
+            code=typed,
+            **_home_extra(request),
+        )
     return _start(request, invitation)
 
 
@@ -149,6 +184,9 @@ def _page_response(
     ids = [s.id for s in visible]
     number = ids.index(section.id) + 1 if section.id in ids else 1
     errors = {p.question_id: p.message(language(request)) for p in problems}
+    lang = language(request)
+    case = request.session.get(CASE_KEY)
+    wave = app.store.wave(int(case[0])) if isinstance(case, list) and len(case) == 2 else None
     return app.render(
         request,
         "page.html",
@@ -165,6 +203,10 @@ def _page_response(
         is_first=number == 1,
         is_last=number == len(visible),
         notice=notice,
+        title=wave_title(questionnaire, wave, lang)
+        if wave
+        else (questionnaire.title_fr if lang == "fr" else questionnaire.title_en),
+        trust=trust_view(app.store, wave, lang) if wave else None,
     )
 
 

@@ -7,6 +7,7 @@ nothing about how much of a guess was right.
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from collections.abc import MutableMapping
 from typing import Any
@@ -79,3 +80,68 @@ def csrf_valid(session: MutableMapping[str, Any], submitted: object) -> bool:
     if not isinstance(expected, str) or not isinstance(submitted, str):
         return False
     return hmac.compare_digest(expected.encode(), submitted.encode())
+
+
+class BodyLimit:
+    """ASGI middleware refusing request bodies over `max_bytes` with 413, before reading them.
+
+    A declared `Content-Length` over the limit is refused at once; a body sent in chunks
+    (no length) is counted as it arrives and cut off at the limit.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await _too_large(scope, send, self.max_bytes)
+            return
+        seen = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, watched_send)
+        except _BodyTooLarge:
+            if not started:
+                await _too_large(scope, send, self.max_bytes)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(scope: Scope, send: Send, max_bytes: int) -> None:
+    if scope["path"].startswith("/api/"):
+        body = json.dumps({"detail": f"request body over {max_bytes} bytes"}).encode()
+        kind = b"application/json"
+    else:
+        body = f"Requête trop volumineuse ({max_bytes // 1024}\u00a0Kio au plus).".encode()
+        kind = b"text/plain; charset=utf-8"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import signal
 import sys
+import threading
+import time
 
 from fastapi import FastAPI
 
@@ -26,8 +29,27 @@ def is_loopback(host: str) -> bool:
 
 
 def app_from_env() -> FastAPI:
-    """The app over $BAROMETRE_DATABASE_URL with settings from the environment (for workers)."""
+    """The app over $BAROMETRE_DATABASE_URL with settings from the environment (for workers).
+
+    A worker follows its master: when the master dies (even by kill -9, which it cannot
+    pass on) the worker stops too, so that no orphan keeps the port and serves on.
+    """
+    follow_parent()
     return create_app(os.environ.get(URL_ENV) or default_url(), WebSettings.from_env())
+
+
+def follow_parent(poll_seconds: float = 0.5, grace_seconds: float = 10.0) -> None:
+    """Stop this process when its parent dies: SIGTERM (a clean shutdown), then exit."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_seconds)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(grace_seconds)
+        os._exit(1)  # the clean shutdown did not finish: do not outlive the master
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
 
 
 def serve(

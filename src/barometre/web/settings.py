@@ -60,4 +60,4 @@ class WebSettings:
         if folder := os.environ.get("BAROMETRE_DOWNLOADS_DIR"):
             values["downloads_dir"] = Path(folder)
         values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]  # values: dict[str, object] built per field above

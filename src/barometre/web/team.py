@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,9 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from barometre.campaign.lifecycle import STATUS_FR, STEPS, LifecycleError, check_publishable
+from barometre.campaign.paper import check_paper_answers
+from barometre.campaign.storage import CampaignStateError, save_paper_form, web_answered_refusal
 from barometre.errors import UserError
 from barometre.report.results_json import results_from_mapping
-from barometre.store import NotFoundError, ResponseInvalid, ResponseLocked, StoreError, User, Wave
+from barometre.store import NotFoundError, ResponseInvalid, StoreError, User, Wave
 from barometre.wave import publish as publish_wave
 from barometre.web.context import (
     TEAM_SESSION_KEY,
@@ -171,15 +172,32 @@ async def wave_step(
 ) -> Response:
     """One step of the wave's life (open, close, publish with its results.json, archive)."""
     app = web(request)
-    lang = language(request)
     waves = app.store.waves()
     wave = next((w for w in waves if w.id == wave_id), None)
     if wave is None or step not in _STEP_LABELS:
         return app.message(request, "team_area", "not_found", 404)
+    upload = form.get("results")
+    try:
+        return await _take_step(request, app, user, waves, wave, step, upload)
+    finally:
+        if isinstance(upload, UploadFile):
+            await upload.close()  # the spooled temporary file of the upload
+
+
+async def _take_step(
+    request: Request,
+    app: Web,
+    user: User,
+    waves: tuple[Wave, ...],
+    wave: Wave,
+    step: str,
+    upload: Any,
+) -> Response:
+    lang = language(request)
+    wave_id = wave.id
     try:
         if step == "publish":
             check_publishable(app.store, wave_id)
-            upload = form.get("results")
             content = await upload.read() if isinstance(upload, UploadFile) else b""
             if not content:
                 raise LifecycleError(
@@ -215,7 +233,9 @@ def download(request: Request, name: str, user: Reader) -> Response:
     app = web(request)
     if name not in _downloads(app):
         return app.message(request, "site_title", "not_found", 404)
-    folder: Path = app.settings.downloads_dir  # type: ignore[assignment]
+    folder = app.settings.downloads_dir
+    if folder is None:  # _downloads lists nothing without a folder; kept for the type
+        return app.message(request, "site_title", "not_found", 404)
     return FileResponse(folder / name, filename=name)
 
 
@@ -297,21 +317,39 @@ async def paper_save(request: Request, form: CheckedForm, user: Writer) -> Respo
         return _paper_form(
             request, app, wave, case_id, answers, (), 422,
             case_error=translate("paper_unknown_case", lang),
+        )  # fmt: skip  # arguments grouped by meaning, one group a line
+    existing = app.store.response(wave.id, case_id)
+    if existing is not None and existing.status == "complete" and existing.source == "web":
+        return _paper_form(
+            request, app, wave, case_id, answers, (), 409,
+            case_error=web_answered_refusal(existing, lang),
         )  # fmt: skip
+    # The same rules as the CSV import: blanks make a partial form, answers the routing
+    # skips are kept apart and flagged, only real faults send the form back.
+    checked = check_paper_answers(questionnaire, answers)
+    if checked.blocking:
+        return _paper_form(request, app, wave, case_id, answers, checked.blocking, 422)
     try:
-        app.store.save_response(
-            wave.id, case_id, answers, "complete", "paper", recorded_by=f"paper:{user.username}"
-        )
+        outcome = save_paper_form(
+            app.store, wave.id, case_id, checked.answers, checked.status, checked.off_route,
+            recorded_by=f"paper:{user.username}",
+        )  # fmt: skip
     except ResponseInvalid as invalid:
         return _paper_form(request, app, wave, case_id, answers, invalid.problems, 422)
-    except (ResponseLocked, StoreError) as error:
-        message = (
-            translate("paper_locked", lang) if isinstance(error, ResponseLocked) else str(error)
-        )
+    except (CampaignStateError, StoreError) as error:
+        message = translate("paper_locked", lang) if "other answers" in str(error) else str(error)
         return _paper_form(request, app, wave, case_id, answers, (), 409, case_error=message)
-    return _paper_form(
-        request, app, wave, "", {}, (), saved=translate("paper_saved", lang, case=case_id)
-    )
+    if outcome == "already":
+        saved = translate("paper_already", lang, case=case_id)
+    else:
+        saved = translate("paper_saved", lang, case=case_id)
+        if checked.status == "partial":
+            saved += " " + translate("paper_partial", lang)
+        if checked.off_route:
+            saved += " " + translate(
+                "paper_off_route", lang, questions=", ".join(sorted(checked.off_route))
+            )
+    return _paper_form(request, app, wave, "", {}, (), saved=saved)
 
 
 # --- users (admin) ------------------------------------------------------------------------

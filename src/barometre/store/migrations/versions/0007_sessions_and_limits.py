@@ -1,7 +1,7 @@
 """Server-side team sessions and shared attempt limits (team_sessions, attempt_limits).
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01
 """
 
