@@ -155,8 +155,8 @@ def test_the_guide_runs_a_whole_wave_and_a_second_one(
             assert kind == "sh", f"unknown guide-test marker {body!r}"
             for command in re.split(r"\n(?=\S)", body.strip()):  # one command per step
                 started = time.perf_counter()
-                done = subprocess.run(  # noqa: S603
-                    ["bash", "-e", "-c", command],  # noqa: S607
+                done = subprocess.run(
+                    ["bash", "-e", "-c", command],
                     cwd=tmp_path,
                     env=env,
                     capture_output=True,
@@ -171,7 +171,7 @@ def test_the_guide_runs_a_whole_wave_and_a_second_one(
     finally:
         pid_file = tmp_path / "serve.pid"
         if pid_file.exists():  # a failed step must not leave the web app running
-            subprocess.run(["kill", pid_file.read_text().strip()], check=False)  # noqa: S603, S607
+            subprocess.run(["kill", pid_file.read_text().strip()], check=False)
     print("\n".join(f"{t:7.1f} s  {c}" for c, t in timings.items()))  # the figures of the report
 
     assert web_answers > 0 and paper == 30
