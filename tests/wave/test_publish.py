@@ -97,6 +97,7 @@ def test_results_of_another_wave_or_respondents_are_refused(
 def test_cli_names_the_mismatch(closed_wave: tuple[Store, int], tmp_path: Path) -> None:
     """`barometre wave publish` with another wave's results.json exits 1 and says why."""
     store, wave_id = closed_wave
+    store.store_weights(wave_id, {c.case_id: 3.0 for c in store.cases(wave_id)})  # publishable
     path = write_results_json(
         dataclasses.replace(_results(store, wave_id), wave="2031"), tmp_path / "results.json"
     )
