@@ -83,8 +83,12 @@ def test_results_of_another_wave_or_respondents_are_refused(
     """Another wave's name, another count or other weights are refused; nothing is stored."""
     store, wave_id = closed_wave
     results = _results(store, wave_id)
-    with pytest.raises(PublicationMismatch, match="the results are of wave '2031'"):
+    with pytest.raises(PublicationMismatch, match="the results are of wave '2031'") as refused:
         publish(store, wave_id, dataclasses.replace(results, wave="2031"), min_n=5)
+    assert refused.value.message("fr").startswith(
+        "Impossible de publier la vague «\u00a02026\u00a0» (bpi2018, 24 répondants)\u00a0: "
+        "les résultats sont ceux de la vague «\u00a02031\u00a0»"
+    )
     with pytest.raises(PublicationMismatch, match=f"they count 23 respondents, the store {N}"):
         publish(store, wave_id, dataclasses.replace(results, n_respondents=N - 1), min_n=5)
     store.store_weights(wave_id, {c.case_id: 3.0 for c in store.cases(wave_id)})
@@ -97,6 +101,7 @@ def test_results_of_another_wave_or_respondents_are_refused(
 def test_cli_names_the_mismatch(closed_wave: tuple[Store, int], tmp_path: Path) -> None:
     """`barometre wave publish` with another wave's results.json exits 1 and says why."""
     store, wave_id = closed_wave
+    store.store_weights(wave_id, {c.case_id: 3.0 for c in store.cases(wave_id)})  # publishable
     path = write_results_json(
         dataclasses.replace(_results(store, wave_id), wave="2031"), tmp_path / "results.json"
     )

@@ -27,30 +27,47 @@ def publish(
     """
     wave = store.wave(wave_id)
     dataset = store.wave_dataset(wave_id)
-    problems = []
+    en: list[str] = []
+    fr: list[str] = []  # the same problems, for the team area in French
     if results.wave != wave.name:
-        problems.append(f"the results are of wave {results.wave!r}")
+        en.append(f"the results are of wave {results.wave!r}")
+        fr.append(f"les résultats sont ceux de la vague «\u00a0{results.wave}\u00a0»")
     if results.questionnaire_id != wave.questionnaire_id:
-        problems.append(f"they use questionnaire {results.questionnaire_id!r}")
+        en.append(f"they use questionnaire {results.questionnaire_id!r}")
+        fr.append(f"ils portent sur le questionnaire «\u00a0{results.questionnaire_id}\u00a0»")
     if results.n_respondents != dataset.height:
-        problems.append(
-            f"they count {results.n_respondents} respondents, the store {dataset.height}"
-        )
+        en.append(f"they count {results.n_respondents} respondents, the store {dataset.height}")
+        fr.append(f"ils comptent {results.n_respondents} répondants, la base {dataset.height}")
     else:
         stored = float(dataset["weight"].sum()) if dataset.height else 0.0
-        if not math.isclose(results.weights.sum_weights, stored, rel_tol=1e-9):
-            problems.append(
-                f"their weights sum to {results.weights.sum_weights:.6g}, the stored ones "
-                f"to {stored:.6g} (weights changed since the report was computed?)"
+        given = results.weights.sum_weights
+        if not math.isclose(given, stored, rel_tol=1e-9):
+            en.append(
+                f"their weights sum to {given:.6g}, the stored ones to {stored:.6g} "
+                "(weights changed since the report was computed?)"
             )
-    if problems:
+            fr.append(
+                f"leurs poids totalisent {_fr(given)}, ceux de la base {_fr(stored)} "
+                "(pondération refaite depuis le rapport\u00a0?)"
+            )
+    if en:
         raise PublicationMismatch(
             f"cannot publish wave {wave.name!r} ({wave.questionnaire_id}, {dataset.height} "
-            f"respondents): {'; '.join(problems)}; rebuild the report from this wave"
+            f"respondents): {'; '.join(en)}; rebuild the report from this wave",
+            f"Impossible de publier la vague «\u00a0{wave.name}\u00a0» ({wave.questionnaire_id}, "
+            f"{dataset.height} répondants)\u00a0: {_NBSP_SEMICOLON.join(fr)}\u00a0; refaites le "
+            "rapport à partir de cette vague.",
         )
     table = build_benchmark_table(dataset, wave=wave.name, min_n=min_n)
     store.publish_wave(wave_id, to_dict(results), table)
     return table
+
+
+_NBSP_SEMICOLON = "\u00a0; "
+
+
+def _fr(x: float) -> str:
+    return f"{x:.6g}".replace(".", ",")
 
 
 def earlier_results(store: Store, wave_id: int) -> WaveResults | None:

@@ -213,7 +213,8 @@ async def _take_step(
     except LifecycleError as refused:
         return _dashboard(request, app, user, waves, wave, 409, error=refused.message(lang))
     except (UserError, UnicodeDecodeError, ValueError) as failed:
-        return _dashboard(request, app, user, waves, wave, 422, error=str(failed))
+        shown = failed.message(lang) if isinstance(failed, UserError) else str(failed)
+        return _dashboard(request, app, user, waves, wave, 422, error=shown)
     waves = app.store.waves()
     wave = next(w for w in waves if w.id == wave_id)
     key, _ = _STEP_LABELS[step]
