@@ -271,8 +271,8 @@ def main() -> int:
                     url = f"sqlite:///{tmp / f'wrk-{workers}.sqlite'}"
                 else:
                     if pg_server is None:
-                        pg_dir = tmp / "pg"
-                        pg_dir.mkdir()
+                        # Its own top-level folder: the postgres user cannot enter `tmp`.
+                        pg_dir = Path(tempfile.mkdtemp(prefix="barometre-wrk-pg-"))
                         pg_server, stop = throwaway_postgres(pg_dir)
                     url = create_database(pg_server, f"wrk_{workers}")
                 r = one_run(url, workers, args, tmp)

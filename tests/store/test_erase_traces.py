@@ -48,9 +48,18 @@ def test_erasure_leaves_no_trace_in_database_wal_or_exports(tmp_path: Path) -> N
 
     result = CliRunner().invoke(
         app,
-        ["gdpr", "erase", FRAME[0]["siren"], "--by", "DPO", "--exports", str(exports),
-         "--url", url],
-    )  # fmt: skip
+        [
+            "gdpr",
+            "erase",
+            FRAME[0]["siren"],
+            "--by",
+            "DPO",
+            "--exports",
+            str(exports),
+            "--url",
+            url,
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "wave-2026.csv" in result.output
 

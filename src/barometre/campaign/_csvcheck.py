@@ -53,12 +53,42 @@ class FrameSourceError(CampaignError, ValueError):
     """A registry or financial file cannot be read at all (missing, empty, lacking columns)."""
 
 
-def read_header(path: Path, separator: str = ",") -> tuple[str, ...]:
-    """The column names on the first line of a CSV file."""
+def first_non_utf8_line(path: Path) -> tuple[int, int] | None:
+    """(line number, byte) of the first byte that is not UTF-8 in a file, or None.
+
+    Read in binary chunks with an incremental decoder: a text-mode read decodes ahead, so a
+    stray byte on line 12 would otherwise surface while reading line 1.
+    """
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return line + chunk.count(b"\n", 0, exc.start), chunk[exc.start]
+            line += chunk.count(b"\n")
     try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return line, 0
+    return None
+
+
+def read_header(path: Path, separator: str = ",") -> tuple[str, ...]:
+    """The column names on the first line of a CSV file (which must be UTF-8 throughout)."""
+    try:
+        bad = first_non_utf8_line(path)
+        if bad is not None:
+            raise FrameSourceError(
+                f"{path}, line {bad[0]}: not UTF-8 text (byte 0x{bad[1]:02x}); "
+                "save the file as UTF-8"
+            )
         with path.open(encoding="utf-8-sig") as fh:
             first = fh.readline().rstrip("\r\n")
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise FrameSourceError(f"{path}: cannot read the header line ({exc})") from exc
     if not first:
         raise FrameSourceError(f"{path}: the file is empty or has no header line")

@@ -188,6 +188,13 @@ def _row_answers(
 
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str], dict[str, str] | None, str | None]]:
+    from barometre.campaign._csvcheck import first_non_utf8_line
+
+    bad = first_non_utf8_line(path)
+    if bad is not None:
+        raise PaperFileError(
+            f"{path}, line {bad[0]}: not UTF-8 text (byte 0x{bad[1]:02x}); save the file as UTF-8"
+        )
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)

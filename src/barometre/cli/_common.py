@@ -7,6 +7,7 @@ imported inside the helpers, so that loading a command group stays cheap.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -15,6 +16,8 @@ from rich.console import Console
 from barometre.errors import UserError
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from barometre.store import Store
 
 # One console for every group; rich wraps tables and text to the terminal (80 columns when
@@ -42,3 +45,44 @@ def open_store_or_exit(url: str | None) -> Store:
 def wave_id_or_exit(store: Store, name: str) -> int:
     """The id of the wave called `name`; a `NotFoundError` naming it otherwise."""
     return store.wave_by_name(name).id
+
+
+def read_parquet_file(path: Path, what: str) -> pl.DataFrame:
+    """A Parquet file the user named, or a `UserError` naming it and saying what is wrong."""
+    import polars as pl
+
+    if not path.is_file():
+        raise fail(f"{path}: no such file ({what})")
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head != b"PAR1":
+        kind = "it is empty" if not head else "it does not start like Parquet (a CSV file?)"
+        raise fail(f"{path}: not a Parquet file ({what}): {kind}")
+    try:
+        return pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise fail(f"{path}: unreadable Parquet file ({what}): {exc}") from exc
+
+
+def read_utf8_csv(path: Path, what: str) -> pl.DataFrame:
+    """A CSV file the user named, all text: UTF-8 checked first, so that a stray byte is
+    reported with its line, and an empty file is refused."""
+    import polars as pl
+
+    if not path.is_file():
+        raise fail(f"{path}: no such file ({what})")
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise fail(
+            f"{path}, line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+            f"save the file as UTF-8 ({what})"
+        ) from exc
+    if not data.strip():
+        raise fail(f"{path}: the file is empty ({what})")
+    try:
+        return pl.read_csv(data, infer_schema=False)
+    except pl.exceptions.PolarsError as exc:
+        raise fail(f"{path}: not a readable CSV file ({what}): {exc}") from exc

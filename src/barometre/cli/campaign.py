@@ -54,6 +54,8 @@ from barometre.cli._common import (
     WaveOption,
     fail,
     open_store_or_exit,
+    read_parquet_file,
+    read_utf8_csv,
     wave_id_or_exit,
 )
 from barometre.questionnaire import Language
@@ -275,11 +277,11 @@ def sample(
     ] = False,
 ) -> None:
     """Draw the stratified sample, store frame and sample in the wave, print the allocation."""
-    units = pl.read_parquet(frame_file)
+    units = read_parquet_file(frame_file, "the frame")
     p_by: dict[str, float] | None = None
     sd_by: dict[str, float] | None = None
     if neyman_file is not None:
-        table = pl.read_csv(neyman_file, infer_schema=False)
+        table = read_utf8_csv(neyman_file, "Neyman strata")
         column = "sd" if "sd" in table.columns else "p"
         values = dict(zip(table["stratum"], table[column].cast(pl.Float64), strict=True))
         p_by, sd_by = (None, values) if column == "sd" else (values, None)
@@ -299,18 +301,22 @@ def sample(
         drawn = draw_sample(units, design)
     except SamplingError as exc:
         raise fail(str(exc)) from exc
-    contact_table = pl.read_csv(contacts, infer_schema=False) if contacts else None
+    contact_table = _contacts(contacts, units) if contacts else None
     with open_store_or_exit(url) as store:
+        created = False
         try:
             wave_id = store.wave_by_name(wave).id
         except NotFoundError:
             wave_id = store.create_wave(wave, questionnaire, frame_description=str(frame_file)).id
+            created = True
         with console.status(f"storing {units.height:,} frame units and the sample..."):
             try:
                 stored = store_frame_and_sample(
                     store, wave_id, units, drawn, contact_table, sampled_only=sampled_only
                 )
             except StoreError as exc:
+                if created:  # all or nothing: no empty draft wave is left behind
+                    store.delete_draft_wave(wave_id)
                 raise fail(str(exc)) from exc
     if out is not None:
         drawn.units.write_parquet(out)
@@ -322,6 +328,22 @@ def sample(
         )  # fmt: skip  # arguments grouped by meaning, one group a line
     console.print(summary)
     console.print(f"{stored:,} cases stored in wave {wave!r} (seed {design.seed})")
+
+
+def _contacts(path: Path, units: pl.DataFrame) -> pl.DataFrame:
+    """The contacts file, checked; what it holds that will not be stored is said, not dropped."""
+    table = read_utf8_csv(path, "contacts")
+    if "siren" not in table.columns:
+        raise fail(f"{path}, line 1: no 'siren' column (found: {', '.join(table.columns)})")
+    ignored = [c for c in table.columns if c not in ("siren", "email", "person_name")]
+    if ignored:
+        console.print(f"{path}: column(s) ignored (not stored): {', '.join(ignored)}")
+    known = set(units["siren"].cast(pl.String).to_list()) if "siren" in units.columns else set()
+    unknown = [s for s in table["siren"].to_list() if s not in known]
+    if unknown:
+        shown = ", ".join(str(s) for s in unknown[:10]) + (", ..." if len(unknown) > 10 else "")
+        console.print(f"{path}: {len(unknown):,} SIREN(s) not in the frame, ignored: {shown}")
+    return table
 
 
 @app.command()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 from rich.table import Table
 
@@ -15,6 +14,7 @@ from barometre.cli._common import (
     console,
     fail,
     open_store_or_exit,
+    read_parquet_file,
     wave_id_or_exit,
 )
 from barometre.store import Store
@@ -89,7 +89,7 @@ def weight(
     ],
     url: UrlOption = None,
     min_cell: Annotated[
-        int, typer.Option(help="Fewest respondents a weighting cell may have.")
+        int, typer.Option(help="Fewest respondents a weighting cell may have (1 or more).")
     ] = 5,
     low: Annotated[float, typer.Option(help="Lowest adjustment factor (relative).")] = 0.25,
     high: Annotated[float, typer.Option(help="Highest adjustment factor (relative).")] = 4.0,
@@ -101,9 +101,13 @@ def weight(
     from barometre.stats import StatsError
     from barometre.wave import WeightingError, frame_counts, spec_of, weight_wave
 
+    if min_cell < 1:
+        raise fail(f"--min-cell: a weighting cell needs at least 1 respondent, not {min_cell}")
     store, wave_id = _open(url, wave)
     try:
-        counts = frame_counts(pl.read_parquet(frame), ("size_band", "sector", "region"))
+        counts = frame_counts(
+            read_parquet_file(frame, "the frame"), ("size_band", "sector", "region")
+        )
         result = weight_wave(
             store.wave_dataset(wave_id),
             counts,

@@ -12,7 +12,7 @@ from barometre.questionnaire import Questionnaire, questionnaire_from_dict, ques
 from barometre.store import schema as t
 from barometre.store._base import StoreBase
 from barometre.store._types import utcnow
-from barometre.store.errors import DuplicateError, InputError, NotFoundError
+from barometre.store.errors import DuplicateError, InputError, NotFoundError, WaveStatusError
 from barometre.store.records import Wave, WaveStatus
 
 
@@ -85,6 +85,14 @@ class WaveRepository(StoreBase):
             )
         )
         return known
+
+    def delete_draft_wave(self, wave_id: int) -> None:
+        """Delete a draft wave and what it holds (a failed set-up is undone; nothing of a
+        wave that was ever opened can be deleted)."""
+        with self._write() as conn:
+            if self._wave_row(conn, wave_id).status != "draft":
+                raise WaveStatusError(f"wave {wave_id} is not a draft: it is kept")
+            conn.execute(sa.delete(t.waves).where(t.waves.c.id == wave_id))
 
     def create_wave(
         self,
