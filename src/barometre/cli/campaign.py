@@ -140,41 +140,6 @@ def registry(
 
 
 @app.command()
-def registry(
-    out: Annotated[Path, typer.Argument(help="Folder to write the registry files into.")] = Path(
-        "registry"
-    ),
-    units: Annotated[int, typer.Option("--units", help="Legal units in the stock.")] = 8000,
-    seed: Annotated[int, typer.Option(help="Random seed (the same seed, the same files).")] = 1,
-    non_diffusible: Annotated[
-        float, typer.Option(help="Share of non-diffusible units ([ND]).")
-    ] = 0.02,
-    cedex: Annotated[float, typer.Option(help="Share of head offices at a CEDEX address.")] = 0.03,
-) -> None:
-    """Write a synthetic SIRENE registry (INSEE's files and quirks) and a contacts file to try."""
-    from barometre.campaign.synthetic_registry import write_synthetic_registry
-
-    with console.status(f"writing a synthetic registry of {units:,} legal units..."):
-        written = write_synthetic_registry(
-            out, units, seed, non_diffusible_share=non_diffusible, cedex_share=cedex
-        )
-    files = written.files
-    console.print(f"{files.unites_legales} ({files.n_units:,} legal units)", highlight=False)
-    console.print(f"{files.etablissements} ({files.n_establishments:,} establishments)",
-                  highlight=False)  # fmt: skip
-    console.print(f"{files.financials} ({files.n_financials:,} turnovers)", highlight=False)
-    console.print(
-        f"{written.contacts} ({written.contacts_written:,} contacts: siren, email, person_name)",
-        highlight=False,
-    )
-    console.print(
-        f"with {written.non_diffusible:,} non-diffusible units and {written.cedex:,} CEDEX "
-        "addresses, as in INSEE's stock",
-        highlight=False,
-    )
-
-
-@app.command()
 def frame(
     legal_units: Annotated[Path, typer.Argument(help="StockUniteLegale (CSV or Parquet).")],
     out: Annotated[Path, typer.Option("--out", help="Where to write the frame (Parquet).")] = Path(
