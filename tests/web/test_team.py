@@ -69,7 +69,7 @@ def test_paper_entry(client: TestClient, store: Store, wave: Invited) -> None:
         f"/equipe/saisie?wave={w.id}",
         data={"csrf_token": csrf_of(form.text), "case_id": codes[3].case_id, "website": "vitrine"},
     )
-    assert missing.status_code == 422 and "une réponse est obligatoire" in missing.text
+    assert missing.status_code == 422 and "Une réponse est obligatoire." in missing.text
     assert store.response(w.id, codes[3].case_id) is None
     fields = {k: v for k, v in COMPLETE.items()}
     ok = client.post(

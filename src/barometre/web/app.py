@@ -16,7 +16,7 @@ from barometre import __version__
 from barometre.diagnostic import SCORE_ITEMS
 from barometre.store import Store, open_store
 from barometre.web.data import WebData
-from barometre.web.i18n import pick_language, translate
+from barometre.web.i18n import french_spacing, pick_language, translate
 from barometre.web.security import RateLimiter, SecurityHeaders, csrf_token
 from barometre.web.settings import WebSettings
 
@@ -37,6 +37,8 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["score_items"] = SCORE_ITEMS
+    # Questionnaire and diagnostic texts in French get the same no-break spaces as ours.
+    env.filters["fr"] = lambda text, lang: french_spacing(str(text)) if lang == "fr" else text
     env.globals["static"] = lambda name: f"/static/{name}?v={__version__}"
     return env
 

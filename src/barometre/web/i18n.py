@@ -6,6 +6,7 @@ from `barometre.diagnostic`. This catalogue holds only the words of the pages ar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 LANGUAGES = ("fr", "en")
@@ -54,19 +55,25 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "selfdiag_title": ("Autodiagnostic", "Self-diagnostic"),
     "selfdiag_intro": (
-        "Une douzaine de questions, anonymes, pour savoir où en est votre entreprise sur les "
+        "{count} questions, anonymes, pour savoir où en est votre entreprise sur les "
         "réseaux sociaux, vous comparer aux entreprises qui vous ressemblent et recevoir un "
         "plan d'action. Rien n'est enregistré.",
-        "About twelve anonymous questions to see where your company stands on social "
+        "{count} anonymous questions to see where your company stands on social "
         "networks, compare it with similar firms and get an action plan. Nothing is stored.",
     ),
+    "count_range": ("De {low} à {high}", "{low} to {high}"),
     "selfdiag_link": ("Faire l'autodiagnostic anonyme", "Take the anonymous self-diagnostic"),
     "selfdiag_submit": ("Voir mon diagnostic", "See my diagnostic"),
     "error_summary": (
-        "Votre saisie contient {n} erreur(s) :",
-        "Your answers contain {n} error(s):",
+        "Votre saisie contient {n} erreurs :",
+        "Your answers contain {n} errors:",
+    ),
+    "error_summary_one": (
+        "Votre saisie contient 1 erreur :",
+        "Your answers contain 1 error:",
     ),
     "progress": ("Page {page} sur {pages}", "Page {page} of {pages}"),
+    "progress_about": ("Page {page} sur {pages} environ", "Page {page} of about {pages}"),
     "next": ("Enregistrer et continuer", "Save and continue"),
     "back": ("Page précédente", "Previous page"),
     "finish": ("Envoyer mes réponses", "Send my answers"),
@@ -88,6 +95,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "diag_title": ("Votre diagnostic", "Your diagnostic"),
     "diag_segment": ("Votre profil", "Your profile"),
+    "diag_segment_basis": (
+        "Ce profil vient de vos réponses :",
+        "This profile comes from your answers:",
+    ),
     "diag_segment_share": (
         "Parmi les {group}, {share} ont ce profil (IC à 95 % : {low} – {high}).",
         "Among {group}, {share} have this profile (95 % CI: {low} – {high}).",
@@ -206,11 +217,26 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
 }
 
 
+_FRENCH_SPACE = re.compile(r"[ \u00a0\u202f]?([:;!?%»])(?=\s|$|[).,])|(«)[ \u00a0]?")
+
+
+def french_spacing(text: str) -> str:
+    """French typography: a no-break space before « : ; ! ? % » and after «."""
+
+    def fix(match: re.Match[str]) -> str:
+        if match.group(2):
+            return "«\u00a0"
+        return "\u00a0" + match.group(1)
+
+    return _FRENCH_SPACE.sub(fix, text)
+
+
 def translate(key: str, language: str, **values: object) -> str:
     """The interface text `key` in `language` (French unless English), with `values` filled in."""
     fr, en = MESSAGES[key]
     text = en if language == "en" else fr
-    return text.format(**values) if values else text
+    text = text.format(**values) if values else text
+    return text if language == "en" else french_spacing(text)
 
 
 def pick_language(requested: str | None, default: str = "fr") -> str:

@@ -14,6 +14,7 @@ from barometre.web.app import Web, language, web
 from barometre.web.fieldwork import fieldwork
 from barometre.web.forms import read_answers
 from barometre.web.i18n import translate
+from barometre.web.messages import problem_texts
 from barometre.web.respondent import client_key
 from barometre.web.security import CSRF_FIELD, csrf_valid
 
@@ -187,7 +188,7 @@ def _paper_form(
         case_id=case_id,
         answers=answers,
         problems=problems,
-        errors={p.question_id: p.message(lang) for p in problems},
+        errors=problem_texts(problems, {q.id: q for q in questionnaire.questions}, lang),
         questions_by_id={q.id: q for q in questionnaire.questions},
         saved=saved,
         case_error=case_error,
