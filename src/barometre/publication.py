@@ -22,11 +22,10 @@ def publish(
     """
     wave = store.wave(wave_id)
     dataset = store.wave_dataset(wave_id)
-    # The public self-diagnostic asks the questionnaire's diagnostic questions only: its
-    # leaders are compared with peers rescored on those questions.
-    short_form = store.questionnaire_of(wave_id).diagnostic_questions
-    forms = [short_form] if short_form else []
-    table = build_benchmark_table(dataset, wave=wave.name, min_n=min_n, forms=forms)
+    # The wave's own questionnaire: its diagnostic questions (the public short form) get their
+    # own rescored peer mean in the table.
+    questionnaire = store.questionnaire_of(wave_id)
+    table = build_benchmark_table(dataset, wave=wave.name, min_n=min_n, questionnaire=questionnaire)
     store.publish_wave(wave_id, results_json, table.rows(), min_n=table.min_n)
     return table
 

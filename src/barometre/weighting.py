@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from barometre.errors import UserError
 from barometre.stats import Design, WeightDiagnostics
 
 CELL = "weighting_cell"
@@ -31,7 +32,7 @@ DEFAULT_MIN_CELL = 5
 DEFAULT_BOUNDS = (0.25, 4.0)
 
 
-class WeightingError(ValueError):
+class WeightingError(UserError, ValueError):
     """The wave cannot be weighted as asked (missing columns, no respondents, bad counts)."""
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from barometre.diagnostic import Diagnostic, PeerLevel, diagnose, maturity_score
 from barometre.diagnostic.benchmark import SCORE_INDICATOR, score_indicator
-from barometre.diagnostic.publication import build_benchmark_table, wave_answers
-from barometre.questionnaire import load_builtin
+from barometre.diagnostic.publication import build_benchmark_table
+from barometre.questionnaire import answers_from_wide_row, load_builtin
 from barometre.web.testing import COMPLETE
 
 from .test_publication import _wave
 
-SHORT = load_builtin("bpi2018").diagnostic_questions
+FULL = load_builtin("bpi2018")
+SHORT = FULL.diagnostic_questions
 
 
 def test_score_indicator_names_the_questions_scored() -> None:
@@ -23,11 +24,11 @@ def test_score_indicator_names_the_questions_scored() -> None:
 def test_short_form_peer_mean_is_rescored_on_its_questions() -> None:
     """The stored short-form mean is the weighted mean of peers rescored on the short form."""
     wave = _wave()
-    table = build_benchmark_table(wave, wave="demo", min_n=30, forms=[SHORT])
+    table = build_benchmark_table(wave, wave="demo", min_n=30)  # the short form by default
     rows = list(wave.iter_rows(named=True))
     weights = [r["weight"] for r in rows]
-    short = [maturity_score(wave_answers(r), SHORT).overall for r in rows]
-    full = [maturity_score(wave_answers(r)).overall for r in rows]
+    short = [maturity_score(answers_from_wide_row(FULL, r), SHORT).overall for r in rows]
+    full = [maturity_score(answers_from_wide_row(FULL, r)).overall for r in rows]
     expected = sum(w * s for w, s in zip(weights, short, strict=True)) / sum(weights)
     expected_full = sum(w * s for w, s in zip(weights, full, strict=True)) / sum(weights)
     everyone = next(c for c in table.cells if c.key == "all")
@@ -50,7 +51,7 @@ def _keys(d: Diagnostic) -> tuple[str | None, str | None]:
 
 def test_a_form_not_in_the_table_gets_no_peer_score() -> None:
     """Peers scored on other questions are never shown: no rescoring stored, no peer score."""
-    table = build_benchmark_table(_wave(), wave="demo", min_n=30)
+    table = build_benchmark_table(_wave(), wave="demo", min_n=30, forms=[])
     d = diagnose(COMPLETE, table, asked=SHORT)
     assert d.benchmark is not None and d.benchmark.score is None
     assert all(c.indicator != "present" or c.firm is not None for c in d.benchmark.comparisons)

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from barometre.diagnostic import BenchmarkTable, PeerLevel, WaveDatasetError, peer_benchmark
-from barometre.diagnostic.publication import build_benchmark_table, wave_answers
+from barometre.diagnostic.publication import build_benchmark_table
 
 SIZES = ("0-9", "10-19", "20-49")
 SECTORS = ("industrie", "services")
@@ -44,14 +44,6 @@ def _wave(n: int = 400, seed: int = 3) -> pl.DataFrame:
             }
         )
     return pl.DataFrame(rows)
-
-
-def test_wave_row_back_to_answers() -> None:
-    """Multiple-choice flag columns become a list of the chosen codes."""
-    answers = wave_answers(
-        {"activity": "active", "managed_by__leader": 1, "managed_by__agency": 0, "x": None}
-    )
-    assert answers == {"activity": "active", "managed_by": ["leader"]}
 
 
 def test_all_firms_share_is_the_weighted_share() -> None:

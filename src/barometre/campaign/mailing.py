@@ -24,6 +24,8 @@ from typing import Literal
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from barometre.campaign.errors import CampaignError
+
 Language = Literal["fr", "en"]
 Security = Literal["none", "starttls", "ssl"]
 
@@ -61,7 +63,7 @@ _SUBJECTS = {
 }
 
 
-class MailingError(RuntimeError):
+class MailingError(CampaignError, RuntimeError):
     """The SMTP server cannot be reached or refuses the login (nothing more is sent)."""
 
 

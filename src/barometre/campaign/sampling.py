@@ -17,6 +17,8 @@ from enum import StrEnum
 import numpy as np
 import polars as pl
 
+from barometre.campaign.errors import CampaignError
+
 STRATUM = "stratum"
 DEFAULT_STRATA = ("size_band", "sector")
 
@@ -29,7 +31,7 @@ class Allocation(StrEnum):
     EQUAL = "equal"
 
 
-class SamplingError(ValueError):
+class SamplingError(CampaignError, ValueError):
     """The sample cannot be drawn as asked (n too large or too small, unknown variable...)."""
 
 

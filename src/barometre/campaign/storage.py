@@ -25,6 +25,7 @@ from barometre.campaign.dispositions import (
     Outcome,
     final_disposition,
 )
+from barometre.campaign.errors import CampaignError
 from barometre.campaign.letters import LetterBatch, LetterRecipient, LetterStudy, render_letters
 from barometre.campaign.mailing import (
     CaseContactState,
@@ -46,7 +47,7 @@ BOUNCE_CODE = "3.32"
 OPT_OUT_CODE = "2.111"
 
 
-class CampaignStateError(RuntimeError):
+class CampaignStateError(CampaignError, RuntimeError):
     """The wave is not in the state this step needs (no sample, no codes, unknown case...)."""
 
 

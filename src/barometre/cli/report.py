@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from barometre.cli._common import console
 
 # barometre.report (matplotlib, WeasyPrint, polars) is imported inside the commands: every
 # `barometre ...` command loads this module, and only the report commands need it.
@@ -17,7 +18,6 @@ app = typer.Typer(
     help="Publish a wave: HTML and PDF report, results.json, labelled exports, codebook.",
     no_args_is_help=True,
 )
-console = Console()
 
 WaveArg = Annotated[Path, typer.Argument(help="The wave dataset (.parquet or .csv).")]
 OutOption = Annotated[Path, typer.Option("--out", help="Output folder.")]
@@ -55,11 +55,6 @@ def _wave(path: Path) -> Any:
     raise typer.BadParameter(f"{path}: a wave file is .parquet or .csv")
 
 
-def _fail(ex: Exception) -> None:
-    console.print(f"[red]error:[/red] {ex}")
-    raise typer.Exit(1)
-
-
 @app.command("build")
 def build(
     wave: WaveArg,
@@ -80,31 +75,27 @@ def build(
     ] = 100,
 ) -> None:
     """Write report.html, report.pdf, results.json and the exports of a wave."""
-    from barometre.report import Methodology, ReportError, build_report
+    from barometre.report import Methodology, build_report
 
     q = _questionnaire(questionnaire)
     data = _wave(wave)
-    try:
-        meta = Methodology.from_yaml(methodology) if methodology else None
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
-        ) as progress:
-            progress.add_task("Computing, drawing and printing the report…", total=None)
-            paths = build_report(
-                data,
-                q,
-                out,
-                lang,
-                previous,
-                meta,
-                wave=name,
-                min_base=min_base,
-                pdf=pdf,
-                driver_replicates=replicates,
-            )
-    except ReportError as ex:
-        _fail(ex)
-        return
+    meta = Methodology.from_yaml(methodology) if methodology else None
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+    ) as progress:
+        progress.add_task("Computing, drawing and printing the report…", total=None)
+        paths = build_report(
+            data,
+            q,
+            out,
+            lang,
+            previous,
+            meta,
+            wave=name,
+            min_base=min_base,
+            pdf=pdf,
+            driver_replicates=replicates,
+        )
     console.print(f"report: {paths.html}" + (f" and {paths.pdf}" if paths.pdf else ""))
     console.print(f"results: {paths.results_json}")
     if paths.exports:
@@ -123,15 +114,11 @@ def export(
     ] = False,
 ) -> None:
     """Export a wave to CSV, Parquet, Excel, SPSS and Stata with its codebook."""
-    from barometre.report import ReportError, export_wave
+    from barometre.report import export_wave
 
-    try:
-        paths = export_wave(
-            _wave(wave), _questionnaire(questionnaire), out, lang=lang, pseudonymised=not keep_all
-        )
-    except ReportError as ex:
-        _fail(ex)
-        return
+    paths = export_wave(
+        _wave(wave), _questionnaire(questionnaire), out, lang=lang, pseudonymised=not keep_all
+    )
     for p in (paths.csv, paths.parquet, paths.xlsx, paths.sav, paths.dta, paths.codebook_md):
         console.print(str(p))
 
@@ -143,26 +130,18 @@ def codebook(
     lang: LangOption = "fr",
 ) -> None:
     """Write the codebook of a questionnaire as codebook.md and codebook.html."""
-    from barometre.report import ReportError, write_codebook
+    from barometre.report import write_codebook
 
-    try:
-        md, html = write_codebook(_questionnaire(questionnaire), out, lang)
-    except ReportError as ex:
-        _fail(ex)
-        return
+    md, html = write_codebook(_questionnaire(questionnaire), out, lang)
     console.print(f"{md}\n{html}")
 
 
 @app.command("check-results")
 def check_results(results: Annotated[Path, typer.Argument(help="A results.json file.")]) -> None:
     """Read a results.json back and print its wave, size and number of indicators."""
-    from barometre.report import ReportError, read_results_json
+    from barometre.report import read_results_json
 
-    try:
-        r = read_results_json(results)
-    except ReportError as ex:
-        _fail(ex)
-        return
+    r = read_results_json(results)
     console.print(
         f"wave {r.wave or '—'}: {r.n_respondents} respondents, {len(r.indicators)} indicators"
     )

@@ -15,7 +15,6 @@ from barometre.diagnostic.action_plan import (
     ActionStep,
     action_plan,
 )
-from barometre.diagnostic.answers import Answers, AnswerValue
 from barometre.diagnostic.benchmark import (
     BenchmarkCell,
     BenchmarkRow,
@@ -51,8 +50,6 @@ __all__ = [
     "SCORE_ITEMS",
     "ActionPlan",
     "ActionStep",
-    "AnswerValue",
-    "Answers",
     "BenchmarkCell",
     "BenchmarkFormatError",
     "BenchmarkRow",

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from enum import Enum
 
 from barometre.diagnostic._text import Text
-from barometre.diagnostic.answers import Answers
 from barometre.diagnostic.errors import BenchmarkFormatError
 from barometre.diagnostic.indicators import INDICATORS, Indicator
 from barometre.diagnostic.scoring import SCORED_QUESTIONS
+from barometre.questionnaire import Answers
 
 SCORE_INDICATOR = "score"
 """The indicator code of the peers' mean maturity score (0-100) on the full questionnaire."""

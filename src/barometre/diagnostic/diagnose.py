@@ -8,7 +8,6 @@ from enum import Enum
 
 from barometre.diagnostic._text import Text
 from barometre.diagnostic.action_plan import ActionPlan, action_plan
-from barometre.diagnostic.answers import Answers, code
 from barometre.diagnostic.benchmark import (
     BenchmarkTable,
     PeerBenchmark,
@@ -18,6 +17,7 @@ from barometre.diagnostic.benchmark import (
 )
 from barometre.diagnostic.scoring import MaturityScore, maturity_score
 from barometre.diagnostic.segment import Segment, segment_of
+from barometre.questionnaire import Answers, code
 
 
 class Source(Enum):

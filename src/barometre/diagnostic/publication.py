@@ -10,12 +10,11 @@ lookup falls back to a wider group.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
-from typing import Any, Protocol
+from collections.abc import Collection, Iterable
+from typing import Protocol
 
 import polars as pl
 
-from barometre.diagnostic.answers import AnswerValue
 from barometre.diagnostic.benchmark import (
     SCORE_INDICATOR,
     SEGMENT_PREFIX,
@@ -29,6 +28,7 @@ from barometre.diagnostic.errors import WaveDatasetError
 from barometre.diagnostic.indicators import INDICATORS
 from barometre.diagnostic.scoring import maturity_score
 from barometre.diagnostic.segment import segment_codes, segment_of
+from barometre.questionnaire import Questionnaire, answers_from_wide_row, load_builtin
 
 DEFAULT_MIN_N = 30
 """Fewest respondents a peer group needs to be shown (below, it is suppressed)."""
@@ -43,26 +43,8 @@ class _EstimateLike(Protocol):
     n: int
 
 
-def wave_answers(row: Mapping[str, Any]) -> dict[str, AnswerValue]:
-    """One row of a wave dataset back into an answer set (multiple choices as code lists)."""
-    answers: dict[str, AnswerValue] = {}
-    multiple: dict[str, list[str]] = {}
-    for column, value in row.items():
-        if value is None:
-            continue
-        if "__" in column:
-            question, _, choice = column.partition("__")
-            codes = multiple.setdefault(question, [])
-            if value == 1:
-                codes.append(choice)
-        elif isinstance(value, str | int | float):
-            answers[column] = value
-    answers.update(multiple)
-    return answers
-
-
 def _indicator_columns(
-    wave_df: pl.DataFrame, forms: Iterable[Collection[str]]
+    wave_df: pl.DataFrame, questionnaire: Questionnaire, forms: Iterable[Collection[str]]
 ) -> tuple[pl.DataFrame, dict[str, str], set[str]]:
     """Add a yes/no column per indicator and per segment, and each form's score per firm."""
     flags: dict[str, list[str]] = {i.code: [] for i in INDICATORS}
@@ -72,7 +54,7 @@ def _indicator_columns(
     asked_by_score.update({score_indicator(f): f for f in forms})
     scores: dict[str, list[float]] = {code: [] for code in asked_by_score}
     for row in wave_df.iter_rows(named=True):
-        answers = wave_answers(row)
+        answers = answers_from_wide_row(questionnaire, row)
         for indicator in INDICATORS:
             # An unanswered question counts as "no": shares are of all firms in the group.
             flags[indicator.code].append("1" if indicator.holds(answers) else "0")
@@ -112,14 +94,18 @@ def build_benchmark_table(
     min_n: int = DEFAULT_MIN_N,
     weight: str = "weight",
     strata: str = "stratum",
-    forms: Iterable[Collection[str]] = (),
+    questionnaire: Questionnaire | None = None,
+    forms: Iterable[Collection[str]] | None = None,
 ) -> BenchmarkTable:
     """The benchmark table of a wave dataset (docs/dev/vocabulary.md format), with 95 % CIs.
 
     Shares get R svyciprop's logit interval (they stay inside 0-1); the mean score a
-    t interval. Done in one vectorised pass (`Design.estimate_many`). `forms` lists the
-    question sets of shorter forms (the public self-diagnostic): the peers' mean score is
-    also stored rescored on each, under `score_indicator(form)`.
+    t interval. Done in one vectorised pass (`Design.estimate_many`). `questionnaire` says how
+    the dataset's columns read back into answers (default: the built-in 2018 instrument, whose
+    questions the diagnostic's indicators and score are written for). `forms` lists the
+    question sets of shorter forms (default: the questionnaire's public self-diagnostic): the
+    peers' mean score is also stored rescored on each, under `score_indicator(form)`, so that
+    a short form's leader is compared with peers scored on the same questions.
     """
     from barometre.stats import Design
 
@@ -128,7 +114,10 @@ def build_benchmark_table(
         raise WaveDatasetError(f"wave dataset of {wave!r} lacks the column(s) {missing}")
     if wave_df.height == 0:
         raise WaveDatasetError(f"wave dataset of {wave!r} has no respondent")
-    df, columns, score_codes = _indicator_columns(wave_df, forms)
+    instrument = questionnaire or load_builtin("bpi2018")
+    if forms is None:
+        forms = [instrument.diagnostic_questions] if instrument.diagnostic_questions else []
+    df, columns, score_codes = _indicator_columns(wave_df, instrument, forms)
     df = df.with_columns(
         (pl.col("size_band").cast(pl.Utf8) + "|" + pl.col("sector").cast(pl.Utf8)).alias(_CELL)
     )

@@ -4,6 +4,25 @@ A pure package: it imports nothing else of barometre and reads only its own data
 the XLSForm files passed to it explicitly.
 """
 
+from barometre.questionnaire._answers import (
+    NETWORK_QUESTIONS,
+    PRESENT,
+    Answer,
+    Answers,
+    AnswerValue,
+    PresentCode,
+    WideValue,
+    answers_from_wide_row,
+    choice_column,
+    chosen,
+    code,
+    is_answered,
+    is_present,
+    present_code,
+    split_choice_column,
+    wide_columns,
+    wide_row,
+)
 from barometre.questionnaire._data import (
     BUILTINS,
     diagnostic_subset,
@@ -33,9 +52,6 @@ from barometre.questionnaire._model import (
 )
 from barometre.questionnaire._problems import Problem, ProblemCode
 from barometre.questionnaire._validate import (
-    Answer,
-    Answers,
-    is_answered,
     is_relevant,
     relevance,
     validate,
@@ -45,12 +61,16 @@ from barometre.questionnaire._xlsform_write import write_xlsform
 
 __all__ = [
     "BUILTINS",
+    "NETWORK_QUESTIONS",
+    "PRESENT",
     "YES_NO_CHOICES",
     "Answer",
+    "AnswerValue",
     "Answers",
     "Choice",
     "ExpressionError",
     "Lang",
+    "PresentCode",
     "Problem",
     "ProblemCode",
     "Question",
@@ -59,12 +79,19 @@ __all__ = [
     "QuestionnaireError",
     "Section",
     "UnknownQuestionError",
+    "WideValue",
     "XLSFormError",
+    "answers_from_wide_row",
+    "choice_column",
+    "chosen",
+    "code",
     "diagnostic_subset",
     "is_answered",
+    "is_present",
     "is_relevant",
     "load_builtin",
     "parse_questionnaire_yaml",
+    "present_code",
     "questionnaire_from_dict",
     "questionnaire_to_dict",
     "questionnaire_to_json",
@@ -72,7 +99,10 @@ __all__ = [
     "read_questionnaire_file",
     "read_xlsform",
     "relevance",
+    "split_choice_column",
     "validate",
+    "wide_columns",
+    "wide_row",
     "write_questionnaire_file",
     "write_xlsform",
 ]

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from barometre.questionnaire import _expression as ex
+from barometre.questionnaire._answers import Answers, is_answered
 from barometre.questionnaire._model import Question, Questionnaire, QuestionType
 from barometre.questionnaire._problems import Problem, ProblemCode, make_problem
-
-Answer = str | Sequence[str] | int | float | None
-Answers = Mapping[str, Answer]
 
 _EXPECTED: dict[QuestionType, tuple[str, str]] = {
     QuestionType.SINGLE: ("un code de réponse (texte)", "an answer code (text)"),
@@ -27,17 +25,6 @@ _EXPECTED: dict[QuestionType, tuple[str, str]] = {
     QuestionType.NUMBER: ("un nombre", "a number"),
     QuestionType.TEXT: ("un texte", "a text"),
 }
-
-
-def is_answered(value: object) -> bool:
-    """Whether a value counts as an answer (``None``, blank text and ``[]`` do not)."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return value.strip() != ""
-    if isinstance(value, list | tuple):
-        return len(value) > 0
-    return True
 
 
 def _as_value(value: object) -> ex.Value:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from barometre.errors import UserError
 
-class StatsError(ValueError):
+
+class StatsError(UserError, ValueError):
     """Base class of every input error in barometre.stats."""
 
 

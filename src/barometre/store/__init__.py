@@ -21,7 +21,6 @@ from barometre.store.errors import (
     WriteFailed,
 )
 from barometre.store.records import (
-    AnswerValue,
     ApiToken,
     BenchmarkRow,
     Case,
@@ -45,7 +44,6 @@ __all__ = [
     "FRAME_COLUMNS",
     "SAMPLE_COLUMNS",
     "URL_ENV",
-    "AnswerValue",
     "ApiToken",
     "BenchmarkRow",
     "Case",

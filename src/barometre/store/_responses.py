@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from barometre.questionnaire import AnswerValue
 from barometre.store import schema as t
 from barometre.store._base import StoreBase
 from barometre.store._questionnaire import normalise_answer, validate_answers
@@ -20,7 +21,7 @@ from barometre.store.errors import (
     WaveStatusError,
     WriteFailed,
 )
-from barometre.store.records import AnswerValue, Response, ResponseSource, ResponseStatus
+from barometre.store.records import Response, ResponseSource, ResponseStatus
 
 # AAPOR codes recorded automatically when a response is first saved or completed.
 AAPOR_COMPLETE = "1.1"

@@ -7,14 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from barometre.questionnaire import AnswerValue
+
 WaveStatus = Literal["draft", "open", "closed", "published"]
 ResponseStatus = Literal["partial", "complete"]
 ResponseSource = Literal["web", "paper", "import"]
 Role = Literal["admin", "team", "viewer"]
-
-# An answer as the questionnaire's validator takes it: a code (single, yes/no, scale4),
-# a list of codes (multiple), a number, or free text.
-AnswerValue = str | int | float | list[str]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from barometre.questionnaire import vocabulary
 from barometre.synth import mixes, model
 from barometre.synth.calibration import frozen_parameters
 from barometre.synth.population import ANSWER_COLUMNS, PopulationMismatchError
@@ -32,7 +33,9 @@ def response_propensity(units: pl.DataFrame) -> npt.NDArray[np.float64]:
         raise ValueError(f"unknown size_band codes {bad}; expected one of {mixes.SIZE_BANDS}")
     sector = model.code_index(units["sector"], mixes.SECTORS) if "sector" in units.columns else None
     activity = (
-        model.code_index(units["activity"], model.SCALE4) if "activity" in units.columns else None
+        model.code_index(units["activity"], vocabulary.SCALE4)
+        if "activity" in units.columns
+        else None
     )
     base = np.asarray(frozen_parameters().response_by_size)[size]
     return np.clip(base * model.response_multiplier(sector, activity, units.height), 0.0, 1.0)

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
+from barometre.questionnaire import AnswerValue
 from barometre.store import (
     ApiToken,
     NotFoundError,
@@ -23,8 +24,6 @@ from barometre.store import (
 from barometre.web.app import web
 
 router = APIRouter(prefix="/api/v1", tags=["barometre"])
-
-AnswerJSON = str | float | int | list[str]
 
 
 def token_user(request: Request) -> ApiToken:
@@ -63,13 +62,13 @@ class ResponseOut(BaseModel):
     questionnaire_version: str
     started_at: datetime
     submitted_at: datetime | None
-    answers: dict[str, AnswerJSON]
+    answers: dict[str, AnswerValue]
 
 
 class ResponseIn(BaseModel):
     """Answers to store for a case (merged with any already stored)."""
 
-    answers: dict[str, AnswerJSON | None]
+    answers: dict[str, AnswerValue | None]
     status: Literal["partial", "complete"] = "complete"
 
 
