@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from barometre.questionnaire import AnswerValue
 from barometre.store import schema as t
 from barometre.store._base import StoreBase
 from barometre.store._questionnaire import normalise_answer, validate_answers
-from barometre.store._types import utcnow
+from barometre.store._types import stamp, utcnow
 from barometre.store.errors import (
     InputError,
     NotFoundError,
@@ -162,6 +163,7 @@ class ResponseRepository(StoreBase):
         page: str | None = None,
         *,
         recorded_by: str | None = None,
+        at: datetime | None = None,
     ) -> Response:
         """Validate then store a case's answers, all or nothing; returns the stored response.
 
@@ -171,6 +173,8 @@ class ResponseRepository(StoreBase):
         Once complete, a response is locked: saving it again with the same answers returns
         it unchanged (a double submit is harmless); different answers raise `ResponseLocked`.
         Raises `ResponseInvalid` (with every problem) and stores nothing when validation fails.
+        `at` (timezone-aware, default now) dates the save: a paper return keyed later carries
+        the day it came back.
         """
         if status not in t.RESPONSE_STATUSES:
             raise InputError(f"unknown response status {status!r}; expected {t.RESPONSE_STATUSES}")
@@ -180,7 +184,7 @@ class ResponseRepository(StoreBase):
             try:
                 with self._write() as conn:
                     return self._save(
-                        conn, wave_id, case_id, answers, status, source, page, recorded_by
+                        conn, wave_id, case_id, answers, status, source, page, recorded_by, at
                     )
             except sa.exc.IntegrityError as exc:
                 if attempt == _ATTEMPTS - 1:
@@ -200,6 +204,7 @@ class ResponseRepository(StoreBase):
         source: str,
         page: str | None,
         recorded_by: str | None,
+        at: datetime | None = None,
     ) -> Response:
         found = conn.execute(_LOOKUP, {"wave_id": wave_id, "case_id": case_id}).first()
         if found is None:
@@ -225,7 +230,7 @@ class ResponseRepository(StoreBase):
         if problems:
             raise ResponseInvalid(case_id, problems)
 
-        now = utcnow()
+        now = stamp(at)
         row = {
             "status": status,
             "source": source,

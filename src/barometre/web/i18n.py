@@ -200,9 +200,58 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "stratum": ("Strate", "Stratum"),
     "overall": ("Ensemble", "Overall"),
     "e_note": (
-        "e (part d'éligibles parmi les cas d'éligibilité inconnue) = {e} ({method}).",
-        "e (eligible share among cases of unknown eligibility) = {e} ({method}).",
+        "RR3 estime la part d'éligibles parmi les cas d'éligibilité inconnue par celle des cas "
+        "d'éligibilité connue : e = {e}.",
+        "RR3 estimates the eligible share among cases of unknown eligibility by that among "
+        "cases of known eligibility: e = {e}.",
     ),
+    "e_note_unknown": (
+        "Aucun cas n'a encore d'éligibilité connue : e ne peut pas être estimé, et RR3 compte "
+        "tous les cas d'éligibilité inconnue comme éligibles (RR3 = RR1).",
+        "No case has a known eligibility yet: e cannot be estimated, and RR3 counts every case "
+        "of unknown eligibility as eligible (RR3 = RR1).",
+    ),
+    "invitations": ("Invitations", "Invitations"),
+    "invitations_sent": ("Invitations envoyées", "Invitations sent"),
+    "reminders_sent": ("Relances envoyées", "Reminders sent"),
+    "bounces": ("Courriels rejetés", "E-mails bounced"),
+    "sends": ("Envois", "Sends"),
+    "reminders": ("Relances", "Reminders"),
+    "chart_returns": (
+        "Questionnaires terminés par jour, avec les jours d'envoi et de relance",
+        "Questionnaires completed per day, with the days of sends and reminders",
+    ),
+    "chart_strata": (
+        "Taux de réponse par strate, et taux cible donnant {n} réponses complètes à chacune",
+        "Response rate per stratum, and the target rate giving each {n} complete responses",
+    ),
+    "strata_note": (
+        "La cible d'une strate est le taux qui lui donne {n} réponses complètes, le nombre qu'il "
+        "faut à un groupe de pairs pour figurer dans l'autodiagnostic. En gris, les strates "
+        "sous leur cible.",
+        "A stratum's target is the rate that gives it {n} complete responses, the number a "
+        "peer group needs to be shown in the self-diagnostic. In grey, strata below target.",
+    ),
+    "rr1_so_far": ("RR1 à ce jour", "RR1 so far"),
+    "target": ("Cible", "Target"),
+    "chart_data": ("Données du graphique", "Chart data"),
+    "representativity": ("Représentativité des retours", "Representativity of returns"),
+    "representativity_note": (
+        "Part de chaque catégorie parmi les entreprises échantillonnées (pondérées par le plan "
+        "de sondage, elles représentent la base) et parmi celles qui ont répondu, avant "
+        "correction de la non-réponse ; l'écart est en points.",
+        "Share of each category among the sampled firms (weighted by the design, they stand "
+        "for the frame) and among those who answered, before non-response weighting; the gap "
+        "is in points.",
+    ),
+    "by_size_band": ("Par taille", "By size"),
+    "by_sector": ("Par secteur", "By sector"),
+    "by_region": ("Par région", "By region"),
+    "category": ("Catégorie", "Category"),
+    "frame_share": ("Base", "Frame"),
+    "respondent_share": ("Répondants", "Respondents"),
+    "gap": ("Écart (points)", "Gap (points)"),
+    "rates_by_stratum": ("Taux par strate", "Rates by stratum"),
     "downloads": ("Téléchargements", "Downloads"),
     "export_csv": (
         "Données de la vague (CSV pseudonymisé, sans coordonnées)",

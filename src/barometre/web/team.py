@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from barometre.store import NotFoundError, ResponseInvalid, ResponseLocked, StoreError, Wave
 from barometre.web.app import Web, language, web
-from barometre.web.fieldwork import fieldwork
+from barometre.web.dashboard import dashboard_context
 from barometre.web.forms import read_answers
 from barometre.web.i18n import translate
 from barometre.web.messages import problem_texts
@@ -100,15 +100,16 @@ def dashboard(request: Request) -> Response:
         return _login_redirect()
     app = web(request)
     waves, wave = _chosen_wave(app, request)
-    work = fieldwork(app.store, wave.id) if wave is not None else None
+    lang = language(request)
+    views = dashboard_context(app, wave, lang) if wave is not None else {}
     return app.render(
         request,
         "team_dashboard.html",
         user=user,
         waves=waves,
         wave=wave,
-        work=work,
         downloads=_downloads(app),
+        **views,
     )
 
 
