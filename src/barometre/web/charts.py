@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from barometre.report.charts import ACCENT, INK, MUTED, PALETTE, _to_svg, _wrap
+from barometre.report.charts import ACCENT, INK, MUTED, PALETTE, _rows_height, _to_svg, _wrap
 from barometre.report.i18n import pct
 
 _STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
@@ -69,9 +69,13 @@ def returns_chart(
     title: str,
     labels: tuple[str, str, str],
     lang: str,
+    narrow: bool = False,
 ) -> str:
-    """Completed questionnaires per day (bars), invitation and reminder days marked."""
-    fig = Figure(figsize=(6.6, 2.9))
+    """Completed questionnaires per day (bars), invitation and reminder days marked.
+
+    `narrow` draws it for a phone screen (about 360 px): fewer ticks, the legend stacked.
+    """
+    fig = Figure(figsize=(3.7, 2.6) if narrow else (6.6, 2.9))
     ax = fig.add_subplot()
     # Days as numbers from the first one: gaps in fieldwork (week-ends) stay visible.
     first = days[0]
@@ -86,7 +90,8 @@ def returns_chart(
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}".replace(",", "\u202f")))
     span = xs[-1] + 1
-    step = max(1, round(span / 6 / 7) * 7) if span > 14 else max(1, span // 6 or 1)
+    wanted = 3 if narrow else 6
+    step = max(1, round(span / wanted / 7) * 7) if span > 14 else max(1, span // wanted or 1)
     ticks = list(range(0, span, step))
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _day(first, int(v), lang)))
@@ -99,8 +104,8 @@ def returns_chart(
         Line2D([], [], color=PALETTE[1], linewidth=1.4, label=labels[1]),
         Line2D([], [], color=PALETTE[2], linewidth=1.4, linestyle="--", label=labels[2]),
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3,
-              frameon=False)  # fmt: skip
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+              ncol=1 if narrow else 3, frameon=False)  # fmt: skip
     return _svg(fig, title)
 
 
@@ -112,10 +117,15 @@ def strata_chart(
     title: str,
     legend: tuple[str, str],
     lang: str,
+    narrow: bool = False,
 ) -> str:
-    """Response rate per stratum (bars) with each stratum's target (a tick), top first."""
+    """Response rate per stratum (bars) with each stratum's target (a tick), top first.
+
+    Targets above 100 % (strata too small to reach them) are drawn at 100 %.
+    """
     rows = len(labels)
-    fig = Figure(figsize=(6.6, 0.7 + 0.26 * rows))
+    wrap = 24 if narrow else 44
+    fig = Figure(figsize=(3.7 if narrow else 6.6, 0.7 + _rows_height(labels, wrap)))
     ax = fig.add_subplot()
     ys = list(range(rows))[::-1]
     for y, rate, target in zip(ys, rates, targets, strict=True):
@@ -124,19 +134,20 @@ def strata_chart(
         else:
             reached = rate >= target
             ax.barh(y, rate * 100, color=ACCENT if reached else MUTED, height=0.62)
-        ax.plot([target * 100] * 2, [y - 0.4, y + 0.4], color=INK, linewidth=2)
-    ax.set_yticks(ys, [_wrap(label, 40) for label in labels])
+        ax.plot([min(target, 1.0) * 100] * 2, [y - 0.4, y + 0.4], color=INK, linewidth=2)
+    ax.set_yticks(ys, [_wrap(label, wrap) for label in labels])
+    ax.set_ylim(-0.6, rows - 0.4)
     top = max([*(r or 0 for r in rates), *targets, 0.1])
     ax.set_xlim(0, min(100, top * 100 * 1.1))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: pct(v / 100, lang)))
     ax.grid(axis="x", color="#e4e7eb", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(axis="y", length=0, labelsize=7.5)
+    ax.tick_params(axis="y", length=0, labelsize=8)
     handles = [
         Line2D([], [], color=ACCENT, linewidth=6, label=legend[0]),
         Line2D([], [], color=INK, linewidth=2, label=legend[1]),
     ]
     ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2,
-              frameon=False)  # fmt: skip
+              frameon=False, fontsize=8)  # fmt: skip
     return _svg(fig, title)

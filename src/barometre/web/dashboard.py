@@ -43,6 +43,8 @@ class Chart:
     """A server-rendered chart, its caption, and its data as a table (the text alternative)."""
 
     svg: str
+    narrow_svg: str
+    """The same chart drawn for a phone screen (the page shows one or the other by CSS)."""
     caption: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
@@ -100,14 +102,18 @@ def returns(work: Fieldwork, lang: str) -> Chart | None:
         return translate(key, lang)
 
     caption = t("chart_returns")
-    svg = returns_chart(
-        [d.day for d in work.per_day],
-        [d.completed for d in work.per_day],
-        [d.sent for d in work.per_day],
-        [d.reminded for d in work.per_day],
-        title=caption,
-        labels=(t("completed"), t("sends"), t("reminders")),
-        lang=lang,
+    svg, narrow = (
+        returns_chart(
+            [d.day for d in work.per_day],
+            [d.completed for d in work.per_day],
+            [d.sent for d in work.per_day],
+            [d.reminded for d in work.per_day],
+            title=caption,
+            labels=(t("completed"), t("sends"), t("reminders")),
+            lang=lang,
+            narrow=small,
+        )
+        for small in (False, True)
     )
     day_format = "%d/%m/%Y" if lang == "fr" else "%d %b %Y"
     rows = tuple(
@@ -121,10 +127,15 @@ def returns(work: Fieldwork, lang: str) -> Chart | None:
         for d in work.per_day
     )
     header = (t("day"), t("started"), t("completed"), t("sends"), t("reminders"))
-    return Chart(svg, caption, header, rows)
+    return Chart(svg, narrow, caption, header, rows)
 
 
-def strata(work: Fieldwork, lang: str) -> Chart | None:
+def _order(questionnaire: Questionnaire, question: str) -> dict[str, int]:
+    labels = _choice_labels(questionnaire, question, "fr")
+    return {code: i for i, code in enumerate(labels)}
+
+
+def strata(work: Fieldwork, questionnaire: Questionnaire, lang: str) -> Chart | None:
     """Response rate (RR1) per stratum against the rate that gives it its target completes."""
     if not work.strata:
         return None
@@ -133,22 +144,33 @@ def strata(work: Fieldwork, lang: str) -> Chart | None:
         return translate(key, lang, **values)
 
     caption = t("chart_strata", n=TARGET_COMPLETES)
-    labels = [stratum_label(s.stratum, lang) for s in work.strata]
-    svg = strata_chart(
-        labels,
-        [s.rate for s in work.strata],
-        [s.target for s in work.strata],
-        title=caption,
-        legend=(t("rr1_so_far"), t("target")),
-        lang=lang,
+    sizes, sectors = _order(questionnaire, "size_band"), _order(questionnaire, "sector")
+
+    def key(stratum: str) -> tuple[int, int, str]:
+        size, _, sector = stratum.partition("|")
+        return sizes.get(size, len(sizes)), sectors.get(sector, len(sectors)), stratum
+
+    ordered = sorted(work.strata, key=lambda s: key(s.stratum))
+    labels = [stratum_label(s.stratum, lang) for s in ordered]
+    svg, narrow = (
+        strata_chart(
+            labels,
+            [s.rate for s in ordered],
+            [s.target for s in ordered],
+            title=caption,
+            legend=(t("rr1_so_far"), t("target")),
+            lang=lang,
+            narrow=small,
+        )
+        for small in (False, True)
     )
     rows = tuple(
-        (label, count(s.sampled, lang), count(s.complete, lang), pct(s.rate, lang),
+        (label, count(s.sampled, lang), count(s.complete, lang), pct(s.rate, lang, 1),
          pct(s.target, lang))
-        for label, s in zip(labels, work.strata, strict=True)
+        for label, s in zip(labels, ordered, strict=True)
     )  # fmt: skip
     header = (t("stratum"), t("cases"), t("completes"), "RR1", t("target"))
-    return Chart(svg, caption, header, rows)
+    return Chart(svg, narrow, caption, header, rows)
 
 
 def representativity(
@@ -158,7 +180,14 @@ def representativity(
     tables: list[GapTable] = []
     for variable in ("size_band", "sector", "region"):
         labels = _choice_labels(questionnaire, variable, lang)
-        gaps = [g for g in work.representativity if g.variable == variable]
+        if variable == "sector":
+            # The short names read better in a narrow table than the answering labels.
+            labels = {code: sector_label(code).get(lang).capitalize() for code in labels}
+        order = _order(questionnaire, variable)
+        gaps = sorted(
+            (g for g in work.representativity if g.variable == variable),
+            key=lambda g: (order.get(g.category, len(order)), g.category),
+        )
         if not gaps:
             continue
         rows = tuple(
@@ -181,10 +210,11 @@ def dashboard_context(app: Any, wave: Wave, lang: str) -> dict[str, Any]:
     return {
         "work": work,
         "returns_chart": returns(work, lang),
-        "strata_chart": strata(work, lang),
+        "strata_chart": strata(work, questionnaire, lang),
         "gap_tables": representativity(work, questionnaire, lang),
         "target_completes": TARGET_COMPLETES,
         "count": lambda n: count(n, lang),
+        "rate": lambda x: pct(x, lang, 1),
         "decimal": lambda x: f"{x:.2f}".replace(".", ",") if lang == "fr" else f"{x:.2f}",
         "wave_label": lambda w: wave_label(w, lang),
         "stratum_label": lambda h: stratum_label(h, lang),

@@ -250,7 +250,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "category": ("Catégorie", "Category"),
     "frame_share": ("Base", "Frame"),
     "respondent_share": ("Répondants", "Respondents"),
-    "gap": ("Écart (points)", "Gap (points)"),
+    "gap": ("Écart", "Gap"),
     "rates_by_stratum": ("Taux par strate", "Rates by stratum"),
     "downloads": ("Téléchargements", "Downloads"),
     "export_csv": (
