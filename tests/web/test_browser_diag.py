@@ -142,13 +142,8 @@ ID_LIKE = [q.id for q in Q.questions]
 
 def _ids_shown(text: str) -> list[str]:
     """Question ids visible in a page's text: any id with an underscore, or any quoted id."""
-    found = []
-    for qid in ID_LIKE:
-        if "_" in qid and qid in text:
-            found.append(qid)
-        elif re.search(rf"[«'\"]\s?{re.escape(qid)}\s?[»'\"]", text):
-            found.append(qid)
-    return found
+    quoted = [q for q in ID_LIKE if re.search(rf"[«'\"]\s?{re.escape(q)}\s?[»'\"]", text)]
+    return [q for q in ID_LIKE if "_" in q and q in text] + quoted
 
 
 def test_full_run_with_every_error_shows_no_id_then_code_reentry(
