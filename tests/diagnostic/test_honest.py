@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from barometre.diagnostic import Diagnostic, PeerLevel, diagnose, maturity_score
+from barometre.diagnostic import (
+    Diagnostic,
+    PeerLevel,
+    build_benchmark_table,
+    diagnose,
+    maturity_score,
+)
 from barometre.diagnostic.benchmark import SCORE_INDICATOR, score_indicator
-from barometre.diagnostic.publication import build_benchmark_table
 from barometre.questionnaire import answers_from_wide_row, load_builtin
 from barometre.web.testing import COMPLETE
 
-from .test_publication import _wave
+from .test_build_benchmark import _wave
 
 FULL = load_builtin("bpi2018")
 SHORT = FULL.diagnostic_questions

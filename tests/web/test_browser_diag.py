@@ -13,14 +13,13 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page
 
-from barometre.diagnostic import SCORE_ITEMS, Dimension
-from barometre.diagnostic.publication import build_benchmark_table
+from barometre.diagnostic import SCORE_ITEMS, Dimension, build_benchmark_table
 from barometre.questionnaire import answers_from_wide_row, load_builtin
 from barometre.store import open_store
 from barometre.web import WebSettings, create_app
 from barometre.web.testing import COMPLETE, open_wave_with_invitations
 
-from ..diagnostic.test_publication import _wave
+from ..diagnostic.test_build_benchmark import _wave
 from .test_browser import LiveServer, _answer_visible_page, _axe_serious, _free_port, browser
 
 __all__ = ["browser"]  # the shared chromium fixture
@@ -55,7 +54,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     store.set_wave_status(published.id, "open")
     store.set_wave_status(published.id, "closed")
     table = build_benchmark_table(PEERS, wave=published.name, min_n=30)
-    store.publish_wave(published.id, {"indicators": []}, table.rows(), min_n=30)
+    store.publish_wave(published.id, {"indicators": []}, table)
     wave, codes = open_wave_with_invitations(store, "browser-diag", 3, seed=5)
     store.create_user(USER, PASSWORD, "team")
     app = create_app(store, WebSettings(secret_key="diag-" + "k" * 27, secure_cookies=False))

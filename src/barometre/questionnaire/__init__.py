@@ -50,13 +50,18 @@ from barometre.questionnaire._model import (
     QuestionType,
     Section,
 )
+from barometre.questionnaire._piping import answer_text, format_number, pipe
 from barometre.questionnaire._problems import Problem, ProblemCode
 from barometre.questionnaire._validate import (
+    calculations,
     is_relevant,
     relevance,
+    section_chain,
     validate,
+    visible_choices,
 )
-from barometre.questionnaire._xlsform_read import read_xlsform
+from barometre.questionnaire._xlsform_read import XLSFormImport, import_xlsform, read_xlsform
+from barometre.questionnaire._xlsform_sheets import XLSFormWarning
 from barometre.questionnaire._xlsform_write import write_xlsform
 
 __all__ = [
@@ -81,16 +86,23 @@ __all__ = [
     "UnknownQuestionError",
     "WideValue",
     "XLSFormError",
+    "XLSFormImport",
+    "XLSFormWarning",
+    "answer_text",
     "answers_from_wide_row",
+    "calculations",
     "choice_column",
     "chosen",
     "code",
     "diagnostic_subset",
+    "format_number",
+    "import_xlsform",
     "is_answered",
     "is_present",
     "is_relevant",
     "load_builtin",
     "parse_questionnaire_yaml",
+    "pipe",
     "present_code",
     "questionnaire_from_dict",
     "questionnaire_to_dict",
@@ -99,8 +111,10 @@ __all__ = [
     "read_questionnaire_file",
     "read_xlsform",
     "relevance",
+    "section_chain",
     "split_choice_column",
     "validate",
+    "visible_choices",
     "wide_columns",
     "wide_row",
     "write_questionnaire_file",

@@ -117,7 +117,9 @@ def split_choice_column(column: str) -> tuple[str, str] | None:
 def wide_columns(question: Question) -> tuple[str, ...]:
     """The wave dataset columns of one question, in order."""
     if question.type is QuestionType.MULTIPLE:
-        return tuple(choice_column(question.id, c.code) for c in question.choices)
+        return tuple(choice_column(question.id, c.code) for c in question.offered_choices)
+    if question.type is QuestionType.NOTE:
+        return ()  # a note is read, never answered
     return (question.id,)
 
 
@@ -126,9 +128,11 @@ def wide_row(questions: Iterable[Question], answers: Answers) -> dict[str, WideV
     row: dict[str, WideValue] = {}
     for question in questions:
         value = answers.get(question.id)
+        if question.type is QuestionType.NOTE:
+            continue
         if question.type is QuestionType.MULTIPLE:
             given = set(value) if isinstance(value, list | tuple) else None
-            for choice in question.choices:
+            for choice in question.offered_choices:
                 flag = None if given is None else int(choice.code in given)
                 row[choice_column(question.id, choice.code)] = flag
         elif not is_answered(value):
@@ -153,7 +157,7 @@ def answers_from_wide_row(
         if question.type is QuestionType.MULTIPLE:
             flags = {
                 c.code: row[column]
-                for c, column in zip(question.choices, wide_columns(question), strict=True)
+                for c, column in zip(question.offered_choices, wide_columns(question), strict=True)
                 if column in row
             }
             if flags and all(f is not None for f in flags.values()):

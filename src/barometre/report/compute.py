@@ -10,7 +10,6 @@ import polars as pl
 from barometre.report.errors import ReportError, WaveFormatError
 from barometre.report.estimation import DesignInfo, ShareEstimator
 from barometre.report.indicators import BREAKDOWN_VARIABLES, catalogue, with_presence
-from barometre.report.published import changes, compare_published
 from barometre.report.results import (
     Breakdown,
     BreakdownCell,
@@ -20,6 +19,8 @@ from barometre.report.results import (
     WeightDiagnostics,
 )
 from barometre.report.segments import compute_drivers, compute_typology
+from barometre.report.study2018 import compare_published
+from barometre.report.trends import changes
 
 DEFAULT_MIN_BASE = 30
 # Bootstrap replicates behind the drivers' importance CIs: about 35 ms each for 1,657

@@ -52,3 +52,7 @@ class RakingDidNotConvergeError(MarginError):
 
 class EstimationError(StatsError):
     """An estimate cannot be computed on this data (empty domain, no variation...)."""
+
+
+class CalibrationWarning(UserWarning):
+    """A calibration stopped short of its margins (bounds too tight); weights kept as R does."""

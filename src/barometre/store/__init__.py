@@ -9,6 +9,7 @@ SQLite (a file, WAL mode) by default, PostgreSQL through psycopg 3 by URL::
 
 from barometre.store._frame import CONTACT_COLUMNS, FRAME_COLUMNS, SAMPLE_COLUMNS
 from barometre.store._invitations import short_code_key, token_hash
+from barometre.store._limits import AttemptPolicy
 from barometre.store.errors import (
     DuplicateError,
     InputError,
@@ -22,7 +23,6 @@ from barometre.store.errors import (
 )
 from barometre.store.records import (
     ApiToken,
-    BenchmarkRow,
     Case,
     Contact,
     Disposition,
@@ -45,7 +45,7 @@ __all__ = [
     "SAMPLE_COLUMNS",
     "URL_ENV",
     "ApiToken",
-    "BenchmarkRow",
+    "AttemptPolicy",
     "Case",
     "Contact",
     "Disposition",

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from barometre.questionnaire import AnswerValue
 
-WaveStatus = Literal["draft", "open", "closed", "published"]
+WaveStatus = Literal["draft", "open", "closed", "published", "archived"]
 ResponseStatus = Literal["partial", "complete"]
 ResponseSource = Literal["web", "paper", "import"]
 Role = Literal["admin", "team", "viewer"]
@@ -29,6 +29,7 @@ class Wave:
     status: WaveStatus
     created_at: datetime
     published_at: datetime | None
+    archived_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -152,20 +153,6 @@ class ApiToken:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
-
-
-@dataclass(frozen=True)
-class BenchmarkRow:
-    """One weighted estimate of the benchmark table, for one peer cell and one indicator."""
-
-    peer_cell: str
-    indicator: str
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    n: int
-    suppressed: bool
-    min_n: int | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from datetime import date
 
 from matplotlib.figure import Figure
@@ -60,6 +61,9 @@ def _day(first: date, offset: int, lang: str) -> str:
     return f"{day.day:02d}/{day.month:02d}" if lang == "fr" else day.strftime("%d %b")
 
 
+# A dashboard reloaded with the same figures gets the same charts without redrawing them
+# (drawing costs about a quarter of a second per chart); callers pass tuples.
+@lru_cache(maxsize=64)
 def returns_chart(
     days: Sequence[date],
     completed: Sequence[int],
@@ -109,6 +113,7 @@ def returns_chart(
     return _svg(fig, title)
 
 
+@lru_cache(maxsize=64)
 def strata_chart(
     labels: Sequence[str],
     rates: Sequence[float | None],

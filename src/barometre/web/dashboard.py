@@ -104,10 +104,10 @@ def returns(work: Fieldwork, lang: str) -> Chart | None:
     caption = t("chart_returns")
     svg, narrow = (
         returns_chart(
-            [d.day for d in work.per_day],
-            [d.completed for d in work.per_day],
-            [d.sent for d in work.per_day],
-            [d.reminded for d in work.per_day],
+            tuple(d.day for d in work.per_day),
+            tuple(d.completed for d in work.per_day),
+            tuple(d.sent for d in work.per_day),
+            tuple(d.reminded for d in work.per_day),
             title=caption,
             labels=(t("completed"), t("sends"), t("reminders")),
             lang=lang,
@@ -154,9 +154,9 @@ def strata(work: Fieldwork, questionnaire: Questionnaire, lang: str) -> Chart | 
     labels = [stratum_label(s.stratum, lang) for s in ordered]
     svg, narrow = (
         strata_chart(
-            labels,
-            [s.rate for s in ordered],
-            [s.target for s in ordered],
+            tuple(labels),
+            tuple(s.rate for s in ordered),
+            tuple(s.target for s in ordered),
             title=caption,
             legend=(t("rr1_so_far"), t("target")),
             lang=lang,

@@ -27,7 +27,7 @@ from barometre.store import schema as t
 
 TARGET_COMPLETES = 30
 """Completes a stratum aims at: the fewest respondents a peer group of the self-diagnostic
-needs to be shown (`barometre.diagnostic.publication.DEFAULT_MIN_N`); strata are the size band x
+needs to be shown (`barometre.diagnostic.DEFAULT_MIN_N`); strata are the size band x
 sector cells the diagnostic compares firms with."""
 
 BOUNCE_CODE = "3.32"
