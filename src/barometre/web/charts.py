@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
