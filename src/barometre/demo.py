@@ -11,7 +11,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -93,8 +93,51 @@ def _quiet(step: str, message: str) -> None:
     del step, message
 
 
+OPENS_ON = date(2018, 3, 15)
+CLOSES_ON = date(2018, 6, 30)
+
+# The fieldwork calendar of the demo wave: letters on the opening day, two reminders to the
+# firms that have not answered by then. Which contact a respondent answers, and after how
+# many days, are illustrative (a mailed survey's usual shape), not from the 2018 study.
+REMINDER_DAYS = (21, 42)
+ANSWERED_AFTER = (
+    0.55,
+    0.30,
+    0.15,
+)  # shares of respondents answering the letter, then each reminder
+MEAN_DELAY_DAYS = 6.0  # mean days between a contact and the return, postal time included
+
+
+@dataclass(frozen=True)
+class Fieldwork:
+    """The demo's contact days and each respondent's return day."""
+
+    opens: datetime
+    reminders: tuple[datetime, ...]
+    returned: dict[str, datetime]
+
+
+def _working_day(day: datetime) -> datetime:
+    # Paper returns are opened and keyed on working days: a week-end return counts on Monday.
+    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+
+
+def _fieldwork_calendar(opens: date, closes: date, case_ids: list[str], seed: int) -> Fieldwork:
+    rng = np.random.default_rng([seed, 11])
+    start = datetime(opens.year, opens.month, opens.day, 9, tzinfo=UTC)
+    last = datetime(closes.year, closes.month, closes.day, 17, tzinfo=UTC)
+    contacts = [start, *(start + timedelta(days=d) for d in REMINDER_DAYS)]
+    which = rng.choice(len(contacts), size=len(case_ids), p=list(ANSWERED_AFTER))
+    delays = 1.0 + rng.exponential(MEAN_DELAY_DAYS - 1.0, size=len(case_ids))
+    returned: dict[str, datetime] = {}
+    for case_id, k, delay in zip(case_ids, which, delays, strict=True):
+        day = _working_day(contacts[int(k)] + timedelta(days=float(delay)))
+        returned[case_id] = min(day, last)
+    return Fieldwork(start, tuple(contacts[1:]), returned)
+
+
 def _simulate_non_response_events(
-    store: Store, wave_id: int, non_respondents: list[str], seed: int
+    store: Store, wave_id: int, non_respondents: list[str], seed: int, calendar: Fieldwork
 ) -> None:
     rng = np.random.default_rng([seed, 7])
     draws = rng.random(len(non_respondents))
@@ -102,22 +145,37 @@ def _simulate_non_response_events(
     for code, share in NON_RESPONSE_EVENTS:
         chosen = [c for c, u in zip(non_respondents, draws, strict=True) if low <= u < low + share]
         low += share
-        for case_id in chosen:
+        for i, case_id in enumerate(chosen):
+            at = _working_day(calendar.opens + timedelta(days=2 + i % 30))
             if code == "1.2":
                 # A leader who opened the web questionnaire and stopped after the first page.
                 store.save_response(
-                    wave_id, case_id, {"website": "vitrine"}, status="partial", page="site"
+                    wave_id, case_id, {"website": "vitrine"}, status="partial", page="site", at=at
                 )
             else:
-                store.record_disposition(wave_id, case_id, code, recorded_by="demo")
+                store.record_disposition(wave_id, case_id, code, recorded_by="demo", at=at)
 
 
-def _store_returns(store: Store, wave_id: int, returns: pl.DataFrame) -> int:
+def _store_returns(
+    store: Store, wave_id: int, returns: pl.DataFrame, opens: date, closes: date, seed: int
+) -> Fieldwork:
+    """Store the returns, each dated on its day of the fieldwork, and the sends and reminders."""
     cases = {c.siren: c.case_id for c in store.cases(wave_id)}
     sirens = returns["siren"].to_list()
+    calendar = _fieldwork_calendar(opens, closes, [cases[s] for s in sirens], seed)
     for siren, answers in zip(sirens, answer_sets(returns), strict=True):
-        store.save_response(wave_id, cases[siren], answers, status="complete", source="paper")
-    return len(sirens)
+        case_id = cases[siren]
+        store.save_response(
+            wave_id, case_id, answers, status="complete", source="paper",
+            at=calendar.returned[case_id],
+        )  # fmt: skip
+    everyone = list(cases.values())
+    store.mark_sent(wave_id, everyone, at=calendar.opens)
+    for reminder in calendar.reminders:
+        # A reminder goes to every firm whose questionnaire has not come back by its day.
+        waiting = [c for c in everyone if calendar.returned.get(c, reminder) >= reminder]
+        store.mark_reminded(wave_id, waiting, at=reminder)
+    return calendar
 
 
 def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> DemoResult:
@@ -157,8 +215,8 @@ def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> 
         WAVE_NAME,
         "bpi2018",
         frame_description="Synthetic SIRENE stock, PME-ETI with turnover 2 M€-1.5 bn€",
-        opens_on=date(2018, 3, 15),
-        closes_on=date(2018, 6, 30),
+        opens_on=OPENS_ON,
+        closes_on=CLOSES_ON,
     )
     # Only the sampled units go to the store: the frame itself stays a file (the weighting
     # reads its counts), which keeps a national frame out of the database.
@@ -173,10 +231,11 @@ def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> 
     progress("returns", "simulated returns stored as keyed paper questionnaires")
     pop = read_population(population.directory)
     returns = simulate_returns(sample.units.select("siren"), pop, config.seed)
-    respondents = _store_returns(store, wave.id, returns)
+    calendar = _store_returns(store, wave.id, returns, OPENS_ON, CLOSES_ON, config.seed)
+    respondents = len(calendar.returned)
     answered = set(returns["siren"].to_list())
     silent = [c.case_id for c in store.cases(wave.id) if c.siren not in answered]
-    _simulate_non_response_events(store, wave.id, silent, config.seed)
+    _simulate_non_response_events(store, wave.id, silent, config.seed, calendar)
     store.set_wave_status(wave.id, "closed")
     lap("returns")
 

@@ -54,7 +54,7 @@ def test_falls_back_to_size_then_sector_then_all() -> None:
     """Small cells give way to the size band, then the sector, then all firms."""
     size = peer_benchmark(TABLE, {}, "20-49", "industrie")
     assert size is not None and size.level is PeerLevel.SIZE and size.fell_back
-    assert "Too few respondents" in size.note.en and "firms of 20-49 employees" in size.note.en
+    assert "Too few respondents" in size.note.en and "firms with 20 to 49 employees" in size.note.en
     sector = peer_benchmark(TABLE, {}, "250+", "services")
     assert sector is not None and sector.level is PeerLevel.SECTOR
     everyone = peer_benchmark(TABLE, {}, "250+", "construction")

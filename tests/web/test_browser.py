@@ -118,7 +118,7 @@ def test_questionnaire_from_letter_code(live: LiveServer, browser: Browser) -> N
     page.click("button[value=next]")
     assert page.locator("#error-summary").is_visible()
     assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert "une réponse est obligatoire" in page.inner_text("#err-website")
+    assert "Une réponse est obligatoire." in page.inner_text("#err-website")
     assert not _axe_serious(page)
     for _ in range(2):
         _answer_visible_page(page, COMPLETE)
@@ -131,7 +131,9 @@ def test_questionnaire_from_letter_code(live: LiveServer, browser: Browser) -> N
     page.goto(live.base + "/")
     page.fill("#code", code.short_code)
     page.click("button[type=submit]")
-    page.wait_for_url("**/q/presence")  # resumes at the last page saved
+    page.wait_for_url("**/q/activity")  # resumes at the first page still to answer
+    page.click("button[value=back]")
+    page.wait_for_url("**/q/presence")
     assert page.is_checked('input[name="net_facebook"][value="yes"]')
     for _ in range(20):
         if "/q/" not in page.url:

@@ -34,7 +34,7 @@ def test_code_entry_then_complete(client: TestClient, store: Store, wave: Invite
 
 
 def test_typo_unknown_and_used_codes(client: TestClient, wave: Invited) -> None:
-    """A typo is caught by the check character; unknown and used codes get clear messages."""
+    """A typo is caught by its check character, an unknown code said so; a used one leads back."""
     _, codes = wave
     good = codes[1].short_code
     typo = good[:-1] + ("A" if good[-1] != "A" else "B")
@@ -48,8 +48,10 @@ def test_typo_unknown_and_used_codes(client: TestClient, wave: Invited) -> None:
     r = _enter_code(client, new_short_code())
     assert r.status_code == 422 and "aucune invitation" in r.text  # type: ignore[attr-defined]
     complete_questionnaire(client, _enter_code(client, good), COMPLETE)
+    client.cookies.clear()  # a new visit: only the letter's code to get back in
     r = _enter_code(client, good)
-    assert r.status_code == 422 and "déjà été envoyées" in r.text  # type: ignore[attr-defined]
+    assert r.status_code == 200 and r.url.path == "/merci"  # type: ignore[attr-defined]
+    assert "Votre plan d&#39;action" in r.text  # type: ignore[attr-defined]
 
 
 def test_code_guessing_is_rate_limited(client: TestClient) -> None:
@@ -61,7 +63,7 @@ def test_code_guessing_is_rate_limited(client: TestClient) -> None:
 
 
 def test_resume_where_left_off(client: TestClient, store: Store, wave: Invited) -> None:
-    """Pages are saved as submitted; the link resumes at the last page, counted as partial."""
+    """Pages are saved as submitted; the link resumes at the next page to answer, as partial."""
     w, codes = wave
     first = client.get(f"/r/{codes[2].token}")
     assert first.url.path == "/q/site"
@@ -73,8 +75,9 @@ def test_resume_where_left_off(client: TestClient, store: Store, wave: Invited) 
     assert dispositions[codes[2].case_id] == "1.2"
     client.cookies.clear()  # the browser is closed
     again = client.get(f"/r/{codes[2].token}")
-    assert again.url.path == "/q/presence"  # the last page saved
-    assert 'value="yes" checked' in again.text
+    assert again.url.path == "/q/activity"  # the first page still to answer
+    back = client.get("/q/presence")
+    assert 'value="yes" checked' in back.text  # what was saved is still there
 
 
 def test_double_submit_is_idempotent(client: TestClient, store: Store, wave: Invited) -> None:
@@ -110,7 +113,9 @@ def test_validation_message_next_to_question(client: TestClient, wave: Invited) 
     assert 'id="err-website"' in r.text and 'aria-describedby="hint-website err-website"' in r.text
     english = client.get("/q/site?lang=en")
     r = client.post("/q/site", data={"csrf_token": csrf_of(english.text)})
-    assert "an answer is required" in r.text and 'lang="en"' in r.text
+    assert "An answer is required." in r.text and 'lang="en"' in r.text
+    summary = r.text.split('id="error-summary"')[1].split("</div>")[0]
+    assert "Does your company have a website?&nbsp;— An answer is required." in summary
 
 
 def test_skip_logic_on_the_server(client: TestClient, store: Store, wave: Invited) -> None:

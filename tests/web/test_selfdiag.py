@@ -105,6 +105,6 @@ def test_peer_benchmark_from_published_wave(
     store.publish_wave(w.id, {"indicators": []}, table)
     client.app.state.web.data.ttl = 0  # type: ignore[attr-defined]
     text = _take(client, SHORT).text  # type: ignore[attr-defined]
-    assert "comparaison élargie aux entreprises de 20-49 salariés" in text
-    assert "62 %" in text and "(55 % – 69 %)" in text
-    assert "30 % ont ce profil (IC à 95 % : 24 % – 36 %)" in text
+    assert "comparaison élargie aux entreprises de 20 à 49 salariés" in text
+    assert "62\u00a0%" in text and "(55\u00a0% – 69\u00a0%)" in text
+    assert "30\u00a0% ont ce profil (IC à 95\u00a0%\u00a0: 24\u00a0% – 36\u00a0%)" in text

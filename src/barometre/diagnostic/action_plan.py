@@ -49,12 +49,27 @@ class ActionStep:
 
 @dataclass(frozen=True)
 class ActionPlan:
-    """The prioritised steps and the overall entry-level means they need."""
+    """The prioritised steps and the overall entry-level means they need.
+
+    `advice` is the study's entry ticket (budget, then time) said once: the lines a step of
+    the plan already gives (its own budget step, its editorial-line step) are left out.
+    """
 
     market: str | None
     steps: tuple[ActionStep, ...]
     budget: Text
     time: Text
+
+    @property
+    def advice(self) -> tuple[Text, ...]:
+        """The entry-ticket sentences no step already says."""
+        codes = {s.code for s in self.steps}
+        said = []
+        if "entry_budget" not in codes:
+            said.append(self.budget)
+        if not codes & {"editorial_line", "entry_budget"}:
+            said.append(self.time)
+        return tuple(said)
 
 
 Condition = Callable[[Answers], bool]

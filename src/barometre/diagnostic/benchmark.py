@@ -8,17 +8,47 @@ least `min_n` respondents, and the result says which group that was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import hashlib
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
 from barometre.diagnostic._text import Text
 from barometre.diagnostic.errors import BenchmarkFormatError
-from barometre.diagnostic.indicators import INDICATORS
+from barometre.diagnostic.indicators import INDICATORS, Indicator
+from barometre.diagnostic.scoring import SCORED_QUESTIONS
 from barometre.questionnaire import Answers
 
 SCORE_INDICATOR = "score"
-"""The indicator code of the peers' mean maturity score (0-100) in a benchmark table."""
+"""The indicator code of the peers' mean maturity score (0-100) on the full questionnaire."""
+
+NETWORK_QUESTIONS = frozenset(
+    {"net_facebook", "net_linkedin", "net_twitter", "net_youtube", "net_instagram"}
+)
+
+
+def score_indicator(asked: Collection[str] | None = None) -> str:
+    """The indicator code of the peers' mean score rescored on the questions a form asked.
+
+    `score` for a form that asks every scored question (the full questionnaire); otherwise
+    `score:` and a short digest of the scored questions asked, so that a short form's leader is
+    compared with peers scored on exactly the same questions, never on the full form's.
+    """
+    counted = SCORED_QUESTIONS if asked is None else SCORED_QUESTIONS & frozenset(asked)
+    if counted == SCORED_QUESTIONS:
+        return SCORE_INDICATOR
+    digest = hashlib.sha1("|".join(sorted(counted)).encode(), usedforsecurity=False)
+    return f"{SCORE_INDICATOR}:{digest.hexdigest()[:12]}"
+
+
+def indicator_asked(indicator: Indicator, asked: Collection[str] | None) -> bool:
+    """Whether a form that asked `asked` (None: every question) measures `indicator`."""
+    if asked is None:
+        return True
+    if indicator.question == "present":
+        return frozenset(asked) >= NETWORK_QUESTIONS
+    return indicator.question in asked
+
 
 SEGMENT_PREFIX = "segment:"
 """Indicator codes `segment:<code>` hold the share of each typology segment."""
@@ -158,18 +188,22 @@ class BenchmarkTable:
 
 def _group_label(level: PeerLevel, size_band: str | None, sector: str | None) -> Text:
     if level is PeerLevel.SIZE_SECTOR:
+        size = size_label(size_band or "")
         return Text(
-            f"entreprises de {size_band} salariés du secteur {sector_label(sector or '').fr}",
-            f"firms of {size_band} employees in {sector_label(sector or '').en}",
+            f"entreprises {size.fr} du secteur {sector_label(sector or '').fr}",
+            f"firms {size.en} in {sector_label(sector or '').en}",
         )
     if level is PeerLevel.SIZE:
-        return Text(f"entreprises de {size_band} salariés", f"firms of {size_band} employees")
+        size = size_label(size_band or "")
+        return Text(f"entreprises {size.fr}", f"firms {size.en}")
     if level is PeerLevel.SECTOR:
         return Text(
             f"entreprises du secteur {sector_label(sector or '').fr}",
             f"firms in {sector_label(sector or '').en}",
         )
-    return Text("ensemble des entreprises", "all firms")
+    return Text(
+        "entreprises de toutes tailles et de tous secteurs", "firms of every size and sector"
+    )
 
 
 # Short names that read well inside a sentence ("firms in tourism and leisure"); the
@@ -188,6 +222,27 @@ _SECTORS: Mapping[str, Text] = {
 def sector_label(sector: str) -> Text:
     """The sector's name for people."""
     return _SECTORS.get(sector, Text(sector, sector))
+
+
+# Size bands as they read after "entreprises" / "firms": the band's code ("10-19") is a
+# storage name, never shown.
+_SIZES: Mapping[str, Text] = {
+    "0-9": Text("de moins de 10 salariés", "with fewer than 10 employees"),
+    "10-19": Text("de 10 à 19 salariés", "with 10 to 19 employees"),
+    "20-49": Text("de 20 à 49 salariés", "with 20 to 49 employees"),
+    "50-249": Text("de 50 à 249 salariés", "with 50 to 249 employees"),
+    "250+": Text("de 250 salariés ou plus", "with 250 employees or more"),
+}
+
+
+def size_label(size_band: str) -> Text:
+    """The size band for people, as it reads after "entreprises" ("de 10 à 19 salariés")."""
+    low, _, high = size_band.partition("-")
+    fallback = Text(
+        f"de {low} à {high} salariés" if high else f"de {size_band} salariés",
+        f"with {low} to {high} employees" if high else f"with {size_band} employees",
+    )
+    return _SIZES.get(size_band, fallback)
 
 
 @dataclass(frozen=True)
@@ -223,23 +278,35 @@ class PeerBenchmark:
         """A sentence saying which peer group was used and whether it is wider than asked."""
         if not self.fell_back:
             return Text(
-                f"Comparaison avec les {self.group.fr} ({self.n} répondants).",
-                f"Compared with {self.group.en} ({self.n} respondents).",
+                f"Comparaison avec les {self.group.fr} ({_count_fr(self.n)} répondants).",
+                f"Compared with {self.group.en} ({self.n:,} respondents).",
             )
         return Text(
-            f"Trop peu de répondants parmi les {self.requested.fr} : comparaison élargie aux "
-            f"{self.group.fr} ({self.n} répondants).",
+            f"Trop peu de répondants parmi les {self.requested.fr}\u00a0: comparaison élargie aux "
+            f"{self.group.fr} ({_count_fr(self.n)} répondants).",
             f"Too few respondents among {self.requested.en}: compared with {self.group.en} "
-            f"instead ({self.n} respondents).",
+            f"instead ({self.n:,} respondents).",
         )
 
 
+def _count_fr(n: int) -> str:
+    # French groups thousands with a narrow no-break space: 1 234.
+    return f"{n:,}".replace(",", "\u202f")
+
+
 def peer_benchmark(
-    table: BenchmarkTable, answers: Answers, size_band: str | None, sector: str | None
+    table: BenchmarkTable,
+    answers: Answers,
+    size_band: str | None,
+    sector: str | None,
+    asked: Collection[str] | None = None,
 ) -> PeerBenchmark | None:
     """Compare one firm with the narrowest peer group of `table` that has enough respondents.
 
-    Returns None only when not even the all-firms cell has `min_n` respondents.
+    Only on what the firm's form asked (`asked`, default every question): the indicators it
+    measured, and the peers' mean score rescored on the same questions (None when the table
+    does not hold that rescoring). Returns None only when not even the all-firms cell has
+    `min_n` respondents.
     """
     wanted: list[tuple[PeerLevel, str | None, str | None]] = []
     if size_band and sector:
@@ -258,7 +325,7 @@ def peer_benchmark(
         comparisons = tuple(
             Comparison(i.code, i.label, i.holds(answers), cell.estimates[i.code])
             for i in INDICATORS
-            if i.code in cell.estimates
+            if i.code in cell.estimates and indicator_asked(i, asked)
         )
         segments = {
             code.removeprefix(SEGMENT_PREFIX): share
@@ -272,7 +339,7 @@ def peer_benchmark(
             requested=requested,
             n=cell.n,
             comparisons=comparisons,
-            score=cell.estimates.get(SCORE_INDICATOR),
+            score=cell.estimates.get(score_indicator(asked)),
             segments=segments,
         )
     return None

@@ -10,6 +10,7 @@ lookup falls back to a wider group.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import Protocol
 
 import polars as pl
@@ -21,6 +22,7 @@ from barometre.diagnostic.benchmark import (
     BenchmarkTable,
     PeerLevel,
     Share,
+    score_indicator,
 )
 from barometre.diagnostic.errors import WaveDatasetError
 from barometre.diagnostic.indicators import INDICATORS
@@ -46,12 +48,15 @@ class _EstimateLike(Protocol):
 
 
 def _indicator_columns(
-    wave_df: pl.DataFrame, questionnaire: Questionnaire
-) -> tuple[pl.DataFrame, dict[str, str]]:
-    """Add a yes/no column per indicator and per segment, and the maturity score per firm."""
+    wave_df: pl.DataFrame, questionnaire: Questionnaire, forms: Iterable[Collection[str]]
+) -> tuple[pl.DataFrame, dict[str, str], set[str]]:
+    """Add a yes/no column per indicator and per segment, and each form's score per firm."""
     flags: dict[str, list[str]] = {i.code: [] for i in INDICATORS}
     flags.update({SEGMENT_PREFIX + s: [] for s in segment_codes()})
-    scores: list[float] = []
+    # The full form's score, and the score rescored on each shorter form's questions.
+    asked_by_score: dict[str, Collection[str] | None] = {SCORE_INDICATOR: None}
+    asked_by_score.update({score_indicator(f): f for f in forms})
+    scores: dict[str, list[float]] = {code: [] for code in asked_by_score}
     for row in wave_df.iter_rows(named=True):
         answers = answers_from_wide_row(questionnaire, row)
         for indicator in INDICATORS:
@@ -60,15 +65,16 @@ def _indicator_columns(
         segment = segment_of(answers)
         for s in segment_codes():
             flags[SEGMENT_PREFIX + s].append("1" if segment and segment.code == s else "0")
-        scores.append(float(maturity_score(answers).overall))
-    columns = {code: f"_ind{i}" for i, code in enumerate([*flags, SCORE_INDICATOR])}
+        for code, asked in asked_by_score.items():
+            scores[code].append(float(maturity_score(answers, asked).overall))
+    columns = {code: f"_ind{i}" for i, code in enumerate([*flags, *scores])}
     extra = pl.DataFrame(
         {
             **{columns[c]: pl.Series(v, dtype=pl.Utf8) for c, v in flags.items()},
-            columns[SCORE_INDICATOR]: pl.Series(scores, dtype=pl.Float64),
+            **{columns[c]: pl.Series(v, dtype=pl.Float64) for c, v in scores.items()},
         }
     )
-    return pl.concat([wave_df, extra], how="horizontal"), columns
+    return pl.concat([wave_df, extra], how="horizontal"), columns, set(scores)
 
 
 def _share(e: _EstimateLike, bounded: bool) -> Share:
@@ -93,13 +99,17 @@ def build_benchmark_table(
     weight: str = "weight",
     strata: str = "stratum",
     questionnaire: Questionnaire | None = None,
+    forms: Iterable[Collection[str]] | None = None,
 ) -> BenchmarkTable:
     """The benchmark table of a wave dataset (docs/dev/vocabulary.md format), with 95 % CIs.
 
     Shares get R svyciprop's logit interval (they stay inside 0-1); the mean score a
     t interval. Done in one vectorised pass (`Design.estimate_many`). `questionnaire` says how
     the dataset's columns read back into answers (default: the built-in 2018 instrument, whose
-    questions the diagnostic's indicators and score are written for).
+    questions the diagnostic's indicators and score are written for). `forms` lists the
+    question sets of shorter forms (default: the questionnaire's public self-diagnostic): the
+    peers' mean score is also stored rescored on each, under `score_indicator(form)`, so that
+    a short form's leader is compared with peers scored on the same questions.
     """
     from barometre.stats import Design
 
@@ -108,16 +118,19 @@ def build_benchmark_table(
         raise WaveDatasetError(f"wave dataset of {wave!r} lacks the column(s) {missing}")
     if wave_df.height == 0:
         raise WaveDatasetError(f"wave dataset of {wave!r} has no respondent")
-    df, columns = _indicator_columns(wave_df, questionnaire or load_builtin("bpi2018"))
+    instrument = questionnaire or load_builtin("bpi2018")
+    if forms is None:
+        forms = [instrument.diagnostic_questions] if instrument.diagnostic_questions else []
+    df, columns, score_codes = _indicator_columns(wave_df, instrument, forms)
     df = df.with_columns(
         (pl.col("size_band").cast(pl.Utf8) + "|" + pl.col("sector").cast(pl.Utf8)).alias(_CELL)
     )
     code_of = {column: code for code, column in columns.items()}
     # A flag nobody holds has no level "1" to estimate: its share is exactly 0 everywhere.
-    held = [c for code, c in columns.items() if code != SCORE_INDICATOR and (df[c] == "1").any()]
+    held = [c for code, c in columns.items() if code not in score_codes and (df[c] == "1").any()]
     design = Design(df, weights=weight, strata=strata, singleton="adjust")
     estimates = design.estimate_many(
-        means=[columns[SCORE_INDICATOR]],
+        means=[columns[code] for code in sorted(score_codes)],
         proportions=[(c, "1") for c in held],
         by=[by for _, by in _GROUPINGS],
         ci="logit",
@@ -125,7 +138,7 @@ def build_benchmark_table(
     found: dict[tuple[str | None, str], dict[str, Share]] = {}
     for e in estimates:
         code = code_of[e.variable]
-        found.setdefault((e.by, str(e.domain)), {})[code] = _share(e.value, code != SCORE_INDICATOR)
+        found.setdefault((e.by, str(e.domain)), {})[code] = _share(e.value, code not in score_codes)
     zero = Share(0.0, 0.0, 0.0)
     cells: list[BenchmarkCell] = []
     for level, by in _GROUPINGS:

@@ -1,4 +1,10 @@
-"""The firm's segment in the study's 2x2 typology, with its meaning (adapter over typology)."""
+"""The firm's segment in the study's 2x2 typology, with its meaning (adapter over typology).
+
+The diagnostic says why the firm is in its segment with the firm's own answers (one line per
+axis of the typology), not with the segment's general portrait from the study: a portrait
+describes most of the segment's firms ("networks are part of the company's strategy") and
+may contradict what this leader answered.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,16 @@ from barometre.typology.rules import RuleTypology, assign_segment, load_typology
 
 @dataclass(frozen=True)
 class Segment:
-    """A segment of the 2x2 typology: its code, name and what it means."""
+    """A segment of the 2x2 typology: its code, name, portrait, and the firm's answers behind it.
+
+    `description` is the study's portrait of the segment's typical firm; `basis` holds one
+    line per axis with the side the firm's own answer put it on, which is what a page shows.
+    """
 
     code: str
     name: Text
     description: Text
+    basis: tuple[Text, ...] = ()
 
 
 @cache
@@ -30,10 +41,21 @@ def segment_of(answers: Answers) -> Segment | None:
     found = assign_segment({q: code(answers, q) for q in typology.questions}, typology)
     if found is None:
         return None
+    sides = dict(found.sides)
+    basis = tuple(
+        Text(
+            f"{axis.name_fr}\u00a0: {side.name_fr.lower()}",
+            f"{axis.name_en}: {side.name_en.lower()}",
+        )
+        for axis in typology.axes
+        for side in axis.sides
+        if sides.get(axis.id) == side.id
+    )
     return Segment(
         found.id,
         Text(found.name_fr, found.name_en),
         Text(found.description_fr, found.description_en),
+        basis,
     )
 
 

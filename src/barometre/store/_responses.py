@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,7 +15,7 @@ from barometre.store import schema as t
 from barometre.store._base import StoreBase, status_words
 from barometre.store._free_text import shown, text_problems
 from barometre.store._questionnaire import normalise_answer, validate_answers
-from barometre.store._types import utcnow
+from barometre.store._types import stamp, utcnow
 from barometre.store.errors import (
     InputError,
     NotFoundError,
@@ -186,6 +187,7 @@ class ResponseRepository(StoreBase):
         page: str | None = None,
         *,
         recorded_by: str | None = None,
+        at: datetime | None = None,
     ) -> Response:
         """Validate then store a case's answers, all or nothing; returns the stored response.
 
@@ -195,6 +197,8 @@ class ResponseRepository(StoreBase):
         Once complete, a response is locked: saving it again with the same answers returns
         it unchanged (a double submit is harmless); different answers raise `ResponseLocked`.
         Raises `ResponseInvalid` (with every problem) and stores nothing when validation fails.
+        `at` (timezone-aware, default now) dates the save: a paper return keyed later carries
+        the day it came back.
         """
         # Broken Unicode or overlong text is refused before any database work: neither
         # driver can store a lone surrogate, and no answer needs more than a page of text.
@@ -208,7 +212,7 @@ class ResponseRepository(StoreBase):
             try:
                 with self._write() as conn:
                     return self._save(
-                        conn, wave_id, case_id, answers, status, source, page, recorded_by
+                        conn, wave_id, case_id, answers, status, source, page, recorded_by, at
                     )
             except sa.exc.IntegrityError as exc:
                 if attempt == _ATTEMPTS - 1:
@@ -228,6 +232,7 @@ class ResponseRepository(StoreBase):
         source: str,
         page: str | None,
         recorded_by: str | None,
+        at: datetime | None = None,
     ) -> Response:
         found = _locked_case(conn, wave_id, case_id)
         if found is None:
@@ -255,7 +260,7 @@ class ResponseRepository(StoreBase):
         if problems:
             raise ResponseInvalid(case_id, problems)
 
-        now = utcnow()
+        now = stamp(at)
         row = {
             "status": status,
             "source": source,

@@ -24,7 +24,7 @@ from barometre.questionnaire import Language
 from barometre.store import AttemptPolicy, Store, User
 from barometre.web import questions
 from barometre.web.data import WebData
-from barometre.web.i18n import as_language, pick_language, translate
+from barometre.web.i18n import as_language, french_spacing, pick_language, translate
 from barometre.web.security import CSRF_FIELD, csrf_token, csrf_valid
 from barometre.web.settings import WebSettings
 
@@ -48,6 +48,8 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["score_items"] = SCORE_ITEMS
+    # Questionnaire and diagnostic texts in French get the same no-break spaces as ours.
+    env.filters["fr"] = lambda text, lang: french_spacing(str(text)) if lang == "fr" else text
     env.globals["static"] = lambda name: f"/static/{name}?v={__version__}"
     questions.register(env)  # piped labels and cascading choices
     return env

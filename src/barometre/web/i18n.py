@@ -6,6 +6,7 @@ from `barometre.diagnostic`. This catalogue holds only the words of the pages ar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from barometre.questionnaire import Language
@@ -56,19 +57,25 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "selfdiag_title": ("Autodiagnostic", "Self-diagnostic"),
     "selfdiag_intro": (
-        "Une douzaine de questions, anonymes, pour savoir où en est votre entreprise sur les "
+        "{count} questions, anonymes, pour savoir où en est votre entreprise sur les "
         "réseaux sociaux, vous comparer aux entreprises qui vous ressemblent et recevoir un "
         "plan d'action. Rien n'est enregistré.",
-        "About twelve anonymous questions to see where your company stands on social "
+        "{count} anonymous questions to see where your company stands on social "
         "networks, compare it with similar firms and get an action plan. Nothing is stored.",
     ),
+    "count_range": ("De {low} à {high}", "{low} to {high}"),
     "selfdiag_link": ("Faire l'autodiagnostic anonyme", "Take the anonymous self-diagnostic"),
     "selfdiag_submit": ("Voir mon diagnostic", "See my diagnostic"),
     "error_summary": (
-        "Votre saisie contient {n} erreur(s) :",
-        "Your answers contain {n} error(s):",
+        "Votre saisie contient {n} erreurs :",
+        "Your answers contain {n} errors:",
+    ),
+    "error_summary_one": (
+        "Votre saisie contient 1 erreur :",
+        "Your answers contain 1 error:",
     ),
     "progress": ("Page {page} sur {pages}", "Page {page} of {pages}"),
+    "progress_about": ("Page {page} sur {pages} environ", "Page {page} of about {pages}"),
     "next": ("Enregistrer et continuer", "Save and continue"),
     "back": ("Page précédente", "Previous page"),
     "finish": ("Envoyer mes réponses", "Send my answers"),
@@ -90,6 +97,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "diag_title": ("Votre diagnostic", "Your diagnostic"),
     "diag_segment": ("Votre profil", "Your profile"),
+    "diag_segment_basis": (
+        "Ce profil vient de vos réponses :",
+        "This profile comes from your answers:",
+    ),
     "diag_segment_share": (
         "Parmi les {group}, {share} ont ce profil (IC à 95 % : {low} – {high}).",
         "Among {group}, {share} have this profile (95 % CI: {low} – {high}).",
@@ -256,9 +267,58 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "stratum": ("Strate", "Stratum"),
     "overall": ("Ensemble", "Overall"),
     "e_note": (
-        "e (part d'éligibles parmi les cas d'éligibilité inconnue) = {e} ({method}).",
-        "e (eligible share among cases of unknown eligibility) = {e} ({method}).",
+        "RR3 estime la part d'éligibles parmi les cas d'éligibilité inconnue par celle des cas "
+        "d'éligibilité connue : e = {e}.",
+        "RR3 estimates the eligible share among cases of unknown eligibility by that among "
+        "cases of known eligibility: e = {e}.",
     ),
+    "e_note_unknown": (
+        "Aucun cas n'a encore d'éligibilité connue : e ne peut pas être estimé, et RR3 compte "
+        "tous les cas d'éligibilité inconnue comme éligibles (RR3 = RR1).",
+        "No case has a known eligibility yet: e cannot be estimated, and RR3 counts every case "
+        "of unknown eligibility as eligible (RR3 = RR1).",
+    ),
+    "invitations": ("Invitations", "Invitations"),
+    "invitations_sent": ("Invitations envoyées", "Invitations sent"),
+    "reminders_sent": ("Relances envoyées", "Reminders sent"),
+    "bounces": ("Courriels rejetés", "E-mails bounced"),
+    "sends": ("Envois", "Sends"),
+    "reminders": ("Relances", "Reminders"),
+    "chart_returns": (
+        "Questionnaires terminés par jour, avec les jours d'envoi et de relance",
+        "Questionnaires completed per day, with the days of sends and reminders",
+    ),
+    "chart_strata": (
+        "Taux de réponse par strate, et taux cible donnant {n} réponses complètes à chacune",
+        "Response rate per stratum, and the target rate giving each {n} complete responses",
+    ),
+    "strata_note": (
+        "La cible d'une strate est le taux qui lui donne {n} réponses complètes, le nombre qu'il "
+        "faut à un groupe de pairs pour figurer dans l'autodiagnostic. En gris, les strates "
+        "sous leur cible.",
+        "A stratum's target is the rate that gives it {n} complete responses, the number a "
+        "peer group needs to be shown in the self-diagnostic. In grey, strata below target.",
+    ),
+    "rr1_so_far": ("RR1 à ce jour", "RR1 so far"),
+    "target": ("Cible", "Target"),
+    "chart_data": ("Données du graphique", "Chart data"),
+    "representativity": ("Représentativité des retours", "Representativity of returns"),
+    "representativity_note": (
+        "Part de chaque catégorie parmi les entreprises échantillonnées (pondérées par le plan "
+        "de sondage, elles représentent la base) et parmi celles qui ont répondu, avant "
+        "correction de la non-réponse ; l'écart est en points.",
+        "Share of each category among the sampled firms (weighted by the design, they stand "
+        "for the frame) and among those who answered, before non-response weighting; the gap "
+        "is in points.",
+    ),
+    "by_size_band": ("Par taille", "By size"),
+    "by_sector": ("Par secteur", "By sector"),
+    "by_region": ("Par région", "By region"),
+    "category": ("Catégorie", "Category"),
+    "frame_share": ("Base", "Frame"),
+    "respondent_share": ("Répondants", "Respondents"),
+    "gap": ("Écart", "Gap"),
+    "rates_by_stratum": ("Taux par strate", "Rates by stratum"),
     "downloads": ("Téléchargements", "Downloads"),
     "export_csv": (
         "Données de la vague (CSV pseudonymisé, sans coordonnées)",
@@ -273,11 +333,26 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
 }
 
 
+_FRENCH_SPACE = re.compile(r"[ \u00a0\u202f]?([:;!?%»])(?=\s|$|[).,])|(«)[ \u00a0]?")
+
+
+def french_spacing(text: str) -> str:
+    """French typography: a no-break space before « : ; ! ? % » and after «."""
+
+    def fix(match: re.Match[str]) -> str:
+        if match.group(2):
+            return "«\u00a0"
+        return "\u00a0" + match.group(1)
+
+    return _FRENCH_SPACE.sub(fix, text)
+
+
 def translate(key: str, language: str, **values: object) -> str:
     """The interface text `key` in `language` (French unless English), with `values` filled in."""
     fr, en = MESSAGES[key]
     text = en if language == "en" else fr
-    return text.format(**values) if values else text
+    text = text.format(**values) if values else text
+    return text if language == "en" else french_spacing(text)
 
 
 def as_language(value: str | None) -> Language | None:

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from barometre.campaign.codes import InvalidShortCode, normalise_short_code
 from barometre.diagnostic import diagnose
-from barometre.questionnaire import (
-    Problem,
-    ProblemCode,
-    Questionnaire,
-    Section,
-    relevance,
-    validate,
-)
-from barometre.store import Invitation, ResponseInvalid, ResponseLocked, WaveStatusError
+from barometre.questionnaire import Problem, Questionnaire, Section, relevance, validate
+from barometre.store import Invitation, ResponseLocked, WaveStatusError
 from barometre.web.context import (
     CASE_KEY,
     CheckedForm,
@@ -31,6 +24,9 @@ from barometre.web.context import (
 )
 from barometre.web.forms import merge, read_answers
 from barometre.web.i18n import translate
+from barometre.web.messages import problem_texts
+from barometre.web.paging import apply_page, first_unanswered_page, page_plan, visible_pages
+from barometre.web.selfdiag import question_count
 from barometre.web.trust import fieldwork_wave, trust_view, wave_title
 
 # Respondent pages are `async def` although they call the (synchronous) store: each request
@@ -65,9 +61,7 @@ def _wait_answer(request: Request, app: Web, wait: float, template_code: str | N
         heading = translate("site_title", language(request))
         page = app.render(request, "message.html", 429, heading=heading, text=text)
     else:
-        page = app.render(
-            request, "home.html", 429, error=text, code=template_code, **_home_extra(request)
-        )
+        page = _home(request, 429, text, template_code)
     page.headers.update(headers)
     return page
 
@@ -94,7 +88,23 @@ def _home_extra(request: Request) -> dict[str, Any]:
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request) -> Response:
     """The entry page: type the letter's code, or take the public self-diagnostic."""
-    return web(request).render(request, "home.html", error=None, code=None, **_home_extra(request))
+    return _home(request)
+
+
+def _home(
+    request: Request, status_code: int = 200, error: str | None = None, code: str | None = None
+) -> HTMLResponse:
+    app = web(request)
+    count = question_count(app.data.self_diagnostic, language(request))
+    return app.render(
+        request,
+        "home.html",
+        status_code,
+        error=error,
+        code=code,
+        question_count=count,
+        **_home_extra(request),
+    )
 
 
 @router.post("/code", response_class=HTMLResponse)
@@ -111,35 +121,16 @@ async def enter_code(request: Request, form: CheckedForm) -> Response:
     except InvalidShortCode as error:
         _failed(app, who)
         key = "code_typo" if "check character" in error.reason else "code_malformed"
-        return app.render(
-            request,
-            "home.html",
-            422,
-            error=translate(key, lang),
-            code=typed,
-            **_home_extra(request),
-        )
+        return _home(request, 422, translate(key, lang), typed)
     invitation = app.store.find_invitation_by_short_code(typed)
     if invitation is None:
         _failed(app, who)
-        return app.render(
-            request,
-            "home.html",
-            422,
-            error=translate("code_unknown", lang),
-            code=typed,
-            **_home_extra(request),
-        )
+        return _home(request, 422, translate("code_unknown", lang), typed)
     response = app.store.response(invitation.wave_id, invitation.case_id)
     if response is not None and response.status == "complete":
-        return app.render(
-            request,
-            "home.html",
-            422,
-            error=translate("code_used", lang),
-            code=typed,
-            **_home_extra(request),
-        )
+        # Answers sent: the code leads back to the diagnostic, as the personal link does.
+        request.session[CASE_KEY] = [invitation.wave_id, invitation.case_id]
+        return RedirectResponse("/merci", status_code=303)
     return _start(request, invitation)
 
 
@@ -164,16 +155,6 @@ async def personal_link(request: Request, token: str) -> Response:
 # --- the questionnaire, one section per page -------------------------------------------------
 
 
-def pages(questionnaire: Questionnaire, asked: Mapping[str, bool]) -> list[Section]:
-    """The sections with a question to ask, given the relevance of every question."""
-    # A calculation is never shown, so a section of calculations only is no page.
-    return [
-        s
-        for s in questionnaire.sections
-        if any(asked[q.id] and q.type.value != "calculate" for q in s.questions)
-    ]
-
-
 def _page_response(
     request: Request,
     app: Web,
@@ -185,10 +166,9 @@ def _page_response(
     notice: str | None = None,
 ) -> Response:
     asked = relevance(questionnaire, answers)
-    visible = pages(questionnaire, asked)
-    ids = [s.id for s in visible]
-    number = ids.index(section.id) + 1 if section.id in ids else 1
-    errors = {p.question_id: p.message(language(request)) for p in problems}
+    plan = page_plan(questionnaire, answers, section.id)
+    visible = [s.id for s in visible_pages(questionnaire, answers)]
+    questions_by_id = {q.id: q for q in section.questions}
     lang = language(request)
     case = request.session.get(CASE_KEY)
     wave = app.store.wave(int(case[0])) if isinstance(case, list) and len(case) == 2 else None
@@ -201,12 +181,11 @@ def _page_response(
         answers=answers,
         asked=[q.id for q in section.questions if asked[q.id]],
         problems=problems,
-        errors=errors,
-        questions_by_id={q.id: q for q in section.questions},
-        page=number,
-        page_count=len(visible),
-        is_first=number == 1,
-        is_last=number == len(visible),
+        errors=problem_texts(problems, questions_by_id, language(request)),
+        questions_by_id=questions_by_id,
+        plan=plan,
+        is_first=bool(visible) and visible[0] == section.id,
+        is_last=bool(visible) and visible[-1] == section.id,
         notice=notice,
         title=wave_title(questionnaire, wave, lang)
         if wave
@@ -217,17 +196,14 @@ def _page_response(
 
 @router.get("/q")
 async def resume(request: Request, case: RespondentCase) -> Response:
-    """Resume where the respondent left off (first page when starting)."""
+    """Resume at the first page still missing an answer (the first page when starting)."""
     app = web(request)
     response = app.store.response(*case)
     if response is not None and response.status == "complete":
         return RedirectResponse("/merci", status_code=303)
     questionnaire = app.data.questionnaire(case[0])
     answers = response.answers if response else {}
-    visible = [s.id for s in pages(questionnaire, relevance(questionnaire, answers))]
-    last = response.last_page if response else None
-    target = last if last in visible else visible[0]
-    return RedirectResponse(f"/q/{target}", status_code=303)
+    return RedirectResponse(f"/q/{first_unanswered_page(questionnaire, answers)}", status_code=303)
 
 
 @router.get("/q/{section_id}")
@@ -254,91 +230,50 @@ def _section(questionnaire: Questionnaire, section_id: str) -> Section | None:
 async def save_page(
     request: Request, section_id: str, case: RespondentCase, form: CheckedForm
 ) -> Response:
-    """Save one page (validated on the server), then go on, back, or submit at the end."""
+    """Save one page (validated on the server) in one write, then go on, back, or send."""
     app = web(request)
     questionnaire = app.data.questionnaire(case[0])
     section = _section(questionnaire, section_id)
     if section is None:
         return app.message(request, "site_title", "not_found", 404)
     wave_id, case_id = case
-    given = read_answers(form, section.questions)
-    asked_before = set(str(form.get("asked") or "").split())
-    going_back = form.get("nav") == "back"
-    # Save first, check after: the page is kept even when it still lacks an answer, and the
-    # common case costs one write transaction.
+    stored = app.store.response(wave_id, case_id)
+    if stored is not None and stored.status == "complete":
+        return RedirectResponse("/merci", status_code=303)
+    result = apply_page(
+        questionnaire,
+        stored.answers if stored else {},
+        read_answers(form, section.questions),
+        section_id=section.id,
+        going_back=form.get("nav") == "back",
+        asked_before=set(str(form.get("asked") or "").split()),
+    )
+    # Send at the end only when nothing is missing anywhere: the same single write then
+    # stores the page and locks the response. Otherwise show the first page still lacking.
+    finished = result.next_page is None
+    missing = validate(questionnaire, result.answers) if finished else ()
+    status: Literal["partial", "complete"] = "complete" if finished and not missing else "partial"
     try:
-        result = app.store.save_response(wave_id, case_id, given, "partial", "web", page=section.id)
+        app.store.save_response(wave_id, case_id, result.changes, status, "web", page=section.id)
     except ResponseLocked:
         return RedirectResponse("/merci", status_code=303)
     except WaveStatusError:
         return app.message(request, "site_title", "wave_closed", 409)
-    except ResponseInvalid as invalid:
-        problems = invalid.problems
-        skipped = {p.question_id for p in problems if p.code == ProblemCode.NOT_RELEVANT}
-        if skipped and len(skipped) == len(problems):
-            # Answers to questions the skip logic skips (typed without JavaScript) are dropped.
-            given = {q: (None if q in skipped else v) for q, v in given.items()}
-            try:
-                result = app.store.save_response(
-                    wave_id, case_id, given, "partial", "web", page=section.id
-                )
-                problems = ()
-            except ResponseInvalid as again:
-                problems = again.problems
-        if problems:
-            stored = app.store.response(wave_id, case_id)
-            merged = merge(stored.answers if stored else {}, given)
-            return _page_response(request, app, questionnaire, section, merged, problems, 422)
-    answers = result.answers
-    asked = relevance(questionnaire, answers)
-    stale = {q: None for q in answers if not asked.get(q, True)}
-    if stale:
-        # An earlier answer changed so that later ones no longer apply: remove them.
-        answers = app.store.save_response(wave_id, case_id, stale, "partial", "web").answers
-        asked = relevance(questionnaire, answers)
-    if not going_back and any(
-        q.required and asked[q.id] and q.id not in answers for q in section.questions
-    ):
-        page_ids = {q.id for q in section.questions}
-        problems = tuple(p for p in validate(questionnaire, answers) if p.question_id in page_ids)
-        return _page_response(request, app, questionnaire, section, answers, problems, 422)
-    appeared = [q.id for q in section.questions if asked[q.id] and q.id not in asked_before]
-    if appeared and asked_before:
-        notice = translate("new_questions", language(request))
-        return _page_response(request, app, questionnaire, section, answers, notice=notice)
-    visible = [s.id for s in pages(questionnaire, asked)]
-    position = visible.index(section.id) if section.id in visible else 0
-    if going_back:
-        return RedirectResponse(f"/q/{visible[max(position - 1, 0)]}", status_code=303)
-    if position + 1 < len(visible):
-        return RedirectResponse(f"/q/{visible[position + 1]}", status_code=303)
-    return _submit(request, app, questionnaire, wave_id, case_id, answers)
-
-
-def _submit(
-    request: Request,
-    app: Web,
-    questionnaire: Questionnaire,
-    wave_id: int,
-    case_id: str,
-    answers: Mapping[str, Any],
-) -> Response:
-    """The final submission: idempotent, then locked."""
-    try:
-        app.store.save_response(wave_id, case_id, {}, "complete", "web")
-    except ResponseLocked:
-        pass  # already submitted (double click, retry, another tab): nothing lost, nothing doubled
-    except ResponseInvalid as invalid:
-        # A required answer is missing on an earlier page: show that page with its errors.
-        first = invalid.problems[0].question_id
-        section = questionnaire.section_of(first) if first in questionnaire else None
-        if section is None:
-            raise
-        problems = tuple(
-            p for p in invalid.problems if p.question_id in {q.id for q in section.questions}
+    if result.problems:
+        return _page_response(
+            request, app, questionnaire, section, result.shown, result.problems, 422
         )
-        return _page_response(request, app, questionnaire, section, answers, problems, 422)
-    return RedirectResponse("/merci", status_code=303)
+    if result.new_questions:
+        notice = translate("new_questions", language(request))
+        return _page_response(request, app, questionnaire, section, result.shown, notice=notice)
+    if missing:
+        first = questionnaire.section_of(missing[0].question_id)
+        on_page = {q.id for q in first.questions}
+        problems = tuple(p for p in missing if p.question_id in on_page)
+        return _page_response(request, app, questionnaire, first, result.answers, problems, 422)
+    if finished:
+        return RedirectResponse("/merci", status_code=303)
+    return RedirectResponse(f"/q/{result.next_page}", status_code=303)
 
 
 @router.get("/merci")

@@ -1,4 +1,5 @@
-"""The public, anonymous self-diagnostic: about twelve questions, then the same diagnostic page.
+"""The public, anonymous self-diagnostic: the questionnaire's diagnostic questions, then the
+same diagnostic page.
 
 Nothing is stored: the validated answers travel in a signed, URL-safe result address, so the
 result page and its PDF can be opened (and bookmarked) without any server-side state.
@@ -13,16 +14,30 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from barometre.diagnostic import Diagnostic, diagnose
-from barometre.questionnaire import relevance, validate
+from barometre.questionnaire import Questionnaire, relevance, validate
 from barometre.web.context import CheckedForm, Web, language, web
 from barometre.web.forms import read_answers
 from barometre.web.i18n import translate
+from barometre.web.messages import problem_texts
 
 router = APIRouter(include_in_schema=False)
 
 
 def _signer(app: Web) -> URLSafeSerializer:
     return URLSafeSerializer(app.settings.secret_key, salt="barometre.self-diagnostic")
+
+
+def question_count(questionnaire: Questionnaire, lang: str) -> str:
+    """How many questions the form asks, as promised on the home page ("De 12 à 15")."""
+    total = len(questionnaire.questions)
+    always = sum(
+        1
+        for q in questionnaire.questions
+        if not q.relevant and not questionnaire.section_of(q.id).relevant
+    )
+    if always == total:
+        return str(total)
+    return translate("count_range", lang, low=always, high=total)
 
 
 def _form(
@@ -40,7 +55,10 @@ def _form(
         answers=answers,
         asked=[q for q, on in asked.items() if on],
         problems=problems,
-        errors={p.question_id: p.message(language(request)) for p in problems},
+        errors=problem_texts(
+            problems, {q.id: q for q in questionnaire.questions}, language(request)
+        ),
+        question_count=question_count(questionnaire, language(request)),
     )
 
 

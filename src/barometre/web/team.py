@@ -29,10 +29,11 @@ from barometre.web.context import (
     language,
     web,
 )
+from barometre.web.dashboard import dashboard_context
 from barometre.web.exports import spreadsheet_safe_csv
-from barometre.web.fieldwork import fieldwork
 from barometre.web.forms import read_answers
 from barometre.web.i18n import translate
+from barometre.web.messages import problem_texts
 
 router = APIRouter(prefix="/equipe", include_in_schema=False)
 # Failed sign-ins are counted per client address and per account, in the database.
@@ -141,7 +142,7 @@ def _dashboard(
     notice: str | None = None,
     error: str | None = None,
 ) -> Response:
-    work = fieldwork(app.store, wave.id) if wave is not None else None
+    views = dashboard_context(app, wave, language(request)) if wave is not None else {}
     return app.render(
         request,
         "team_dashboard.html",
@@ -150,7 +151,7 @@ def _dashboard(
         role=user.role,
         waves=waves,
         wave=wave,
-        work=work,
+        **views,
         downloads=_downloads(app),
         status_fr=STATUS_FR,
         notice=notice,
@@ -290,7 +291,7 @@ def _paper_form(
         case_id=case_id,
         answers=answers,
         problems=problems,
-        errors={p.question_id: p.message(lang) for p in problems},
+        errors=problem_texts(problems, {q.id: q for q in questionnaire.questions}, lang),
         questions_by_id={q.id: q for q in questionnaire.questions},
         saved=saved,
         case_error=case_error,
