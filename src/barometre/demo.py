@@ -24,7 +24,9 @@ from barometre.campaign.storage import issue_wave_codes, store_frame_and_sample,
 from barometre.publication import publish
 from barometre.questionnaire import load_builtin
 from barometre.report import build_report
+from barometre.report.i18n import interval
 from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
+from barometre.report.order import stratum_label
 from barometre.store import Store, open_store
 from barometre.synth.population import answer_sets
 from barometre.synth.response import simulate_returns
@@ -227,8 +229,17 @@ def _methodology(
         if (value := getattr(rates.overall, name.lower())) is not None
     )
     fr = config.lang == "fr"
-    merges = "; ".join(f"{', '.join(m.merged)} → {m.into}" for m in weighting.merges)
+    lang = "fr" if config.lang == "fr" else "en"
+    q = load_builtin("bpi2018")
+
+    def cell(code: str) -> str:
+        return stratum_label(q, code, lang)
+
+    merges = "; ".join(
+        f"{', '.join(cell(c) for c in m.merged)} → {cell(m.into)}" for m in weighting.merges
+    )
     low, high = weighting.bounds or (0.0, 0.0)
+    bounds = interval(low, high, lang, 2).replace(",00", "").replace(".00", "")
     return Methodology(
         frame=(
             "Base synthétique au format SIRENE (StockUniteLegale) : entreprises actives, PME et "
@@ -259,11 +270,11 @@ def _methodology(
         ),
         response_rates=response_rates,
         weighting=(
-            f"Poids de sondage calés en une étape (raking, facteurs bornés à [{low:g}, {high:g}]) "
+            f"Poids de sondage calés en une étape (raking, facteurs bornés à {bounds}) "
             "sur les effectifs de la base par cellule taille x secteur (correction de la "
             f"non-réponse) et par région. Cellules regroupées : {merges or 'aucune'}."
             if fr
-            else f"Design weights raked in one step (bounded factors [{low:g}, {high:g}]) to the "
+            else f"Design weights raked in one step (bounded factors {bounds}) to the "
             "frame counts of size x sector cells (non-response adjustment) and regions. "
             f"Merged cells: {merges or 'none'}."
         ),

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-from barometre.report.i18n import pct
+from barometre.report.i18n import number, pct
 from barometre.report.results import Share
 
 INK = "#1f2a44"
@@ -250,7 +250,9 @@ class OddsRatio:
     ci_high: float
 
 
-def forest_plot(terms: Sequence[OddsRatio], title: str, reference_label: str) -> str:
+def forest_plot(
+    terms: Sequence[OddsRatio], title: str, reference_label: str, lang: str = "fr"
+) -> str:
     """Odds ratios with 95 % CIs on a log scale, a vertical line at 1 (no effect)."""
     fig = Figure(figsize=(6.6, 0.8 + _rows_height([t.label for t in terms], 46)))
     ax = fig.add_subplot()
@@ -270,7 +272,7 @@ def forest_plot(terms: Sequence[OddsRatio], title: str, reference_label: str) ->
     ]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _odds_tick(v, lang)))
     ax.set_yticks(ys, [_wrap(t.label, 46) for t in terms])
     ax.set_xlabel(reference_label)
     ax.spines[["top", "right"]].set_visible(False)
@@ -319,3 +321,9 @@ def trend_chart(
     ax.tick_params(axis="y", length=0)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     return _to_svg(fig, title)
+
+
+def _odds_tick(value: float, lang: str) -> str:
+    # "0,25" in French, as many decimals as the tick needs (0.1, 0.25, 1, 4).
+    digits = next((d for d in range(4) if abs(round(value, d) - value) < 1e-9), 3)
+    return number(value, lang, digits)

@@ -10,7 +10,8 @@ import polars as pl
 from barometre.report.errors import ReportError, WaveFormatError
 from barometre.report.estimation import DesignInfo, ShareEstimator
 from barometre.report.indicators import BREAKDOWN_VARIABLES, catalogue, with_presence
-from barometre.report.published import changes, compare_published
+from barometre.report.order import level_key, stratum_key, stratum_label
+from barometre.report.published import REBASED, changes, compare_published, comparison_specs
 from barometre.report.results import (
     Breakdown,
     BreakdownCell,
@@ -77,8 +78,10 @@ def compute_results(
         raise WaveFormatError("no column of the wave matches a question of the questionnaire")
     variables = [v for v in breakdown_variables if v in data.columns]
     wanted = [s.id for s in specs if s.id in set(breakdown_indicators)]
-    estimator = ShareEstimator(data, specs, design, min_base)
-    shares = estimator.overall()
+    # The 2018 comparison recomputes its indicators on the 2018 bases, in the same pass.
+    estimator = ShareEstimator(data, specs + comparison_specs(specs), design, min_base)
+    everything = estimator.overall()
+    shares = {k: v for k, v in everything.items() if not k.endswith(REBASED)}
     cells = estimator.by(variables, wanted)
     indicators = tuple(
         Indicator(
@@ -114,10 +117,10 @@ def compute_results(
         indicators=indicators,
         breakdowns=breakdowns,
         weights=_weight_diagnostics(estimator.design.weight_diagnostics()),
-        strata=_strata(data, design),
+        strata=_strata(data, design, questionnaire),
         typology=typology,
         drivers=drivers,
-        published=compare_published(shares),
+        published=compare_published(everything, typology),
         changes=changes({i.id: i.share for i in previous.indicators}, shares) if previous else (),
         previous_wave=previous.wave if previous else None,
         notes=tuple(notes),
@@ -149,10 +152,10 @@ def _breakdown(
         labels_en = tuple(c.label_en for c in order)
         label_fr, label_en = q.label_fr, q.label_en
     except (KeyError, LookupError, AttributeError):
-        domains = tuple(sorted(present))
+        domains = tuple(sorted(present, key=level_key(questionnaire, variable)))
         labels_fr = labels_en = domains
         label_fr = label_en = variable
-    domains_extra = tuple(sorted(present - set(domains)))
+    domains_extra = tuple(sorted(present - set(domains), key=level_key(questionnaire, variable)))
     domains += domains_extra
     labels_fr += domains_extra
     labels_en += domains_extra
@@ -179,15 +182,19 @@ def _weight_diagnostics(d: Any) -> WeightDiagnostics:
     )
 
 
-def _strata(data: pl.DataFrame, design: DesignInfo) -> tuple[StratumCount, ...]:
-    if design.strata is None or design.strata not in data.columns:
+def _strata(data: pl.DataFrame, design: DesignInfo, questionnaire: Any) -> tuple[StratumCount, ...]:
+    strata = design.strata
+    if strata is None or strata not in data.columns:
         return ()
-    table = (
-        data.group_by(design.strata)
-        .agg(pl.len().alias("n"), pl.col(design.weights).sum().alias("w"))
-        .sort(design.strata)
-    )
+    table = data.group_by(strata).agg(pl.len().alias("n"), pl.col(design.weights).sum().alias("w"))
+    rows = sorted(table.iter_rows(named=True), key=lambda r: stratum_key(questionnaire)(r[strata]))
     return tuple(
-        StratumCount(str(r[design.strata]), int(r["n"]), float(r["w"]))
-        for r in table.iter_rows(named=True)
+        StratumCount(
+            str(r[strata]),
+            int(r["n"]),
+            float(r["w"]),
+            stratum_label(questionnaire, str(r[strata]), "fr"),
+            stratum_label(questionnaire, str(r[strata]), "en"),
+        )
+        for r in rows
     )

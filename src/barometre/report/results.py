@@ -189,7 +189,12 @@ class WeightDiagnostics:
 
 @dataclass(frozen=True)
 class PublishedComparison:
-    """A wave indicator against the figure the 2018 study published (a raw share)."""
+    """A wave indicator against the figure the 2018 study published (a raw share).
+
+    `share` is the wave's estimate on the 2018 figure's `base` ("all" respondents, those who
+    "answered", "present" firms, "typed" = classified in the typology); `significant` is
+    after Holm's correction over all the figures compared, `p_value` before it.
+    """
 
     indicator_id: str
     published: float
@@ -197,6 +202,10 @@ class PublishedComparison:
     difference: float | None
     significant: bool | None
     note: str
+    base: str = "answered"
+    label_fr: str = ""  # set when the figure is not one of the wave's indicators (a segment)
+    label_en: str = ""
+    p_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +233,12 @@ class StratumCount:
     stratum: str
     respondents: int
     weighted: float
+    label_fr: str = ""  # the stratum's levels as the questionnaire labels them
+    label_en: str = ""
+
+    def label(self, lang: str) -> str:
+        """The stratum's label in French or English, its code when no label is known."""
+        return (self.label_en if lang == "en" else self.label_fr) or self.stratum
 
 
 @dataclass(frozen=True)
