@@ -69,6 +69,8 @@ def _to_svg(fig: Figure, title: str) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.05, metadata={"Date": None})
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
+    # matplotlib's RDF metadata (its version, a URL) is not for readers, and it is bytes.
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     # The same numbers give the same file: ids come from the chart's content, not a counter.
     prefix = "c" + hashlib.sha1((title + svg).encode("utf-8")).hexdigest()[:8] + "-"
     # Unique ids per chart: several matplotlib SVGs in one page would otherwise share them.

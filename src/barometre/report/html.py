@@ -7,7 +7,7 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from barometre.report import annex, sections
-from barometre.report.i18n import check_lang, number, t
+from barometre.report.i18n import check_lang, french_spacing, number, t
 from barometre.report.methodology import Methodology
 from barometre.report.results import WaveResults
 from barometre.report.view import Section
@@ -46,7 +46,7 @@ def render_html(
     """The report as one HTML document, French by default."""
     check_lang(lang)
     css = resources.files("barometre.report").joinpath("templates/report.css").read_text("utf-8")
-    return _env.get_template("report.html.j2").render(
+    html = _env.get_template("report.html.j2").render(
         lang=lang,
         css=css,
         title=t("title", lang),
@@ -58,3 +58,4 @@ def render_html(
         sections=report_sections(results, lang, methodology),
         footer=f"barometre — {t('title', lang)} — {results.questionnaire_id}",
     )
+    return french_spacing(html) if lang == "fr" else html

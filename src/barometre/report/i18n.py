@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -269,3 +270,29 @@ def long_date(iso: str, lang: str) -> str:
         return format_date(day, "d MMMM y", locale="en_GB")
     text = format_date(day, "d MMMM y", locale="fr_FR")
     return "1er" + text[1:] if day.day == 1 else text
+
+
+_TEXT_NODE = re.compile(r"(<style.*?</style>|<[^>]*>)", re.S)
+_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]*([:;!?%»])")
+_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]*")
+
+
+def _french_text(text: str) -> str:
+    # A colon or a closing guillemet takes a non-breaking space, ; ! ? % a narrow one; none
+    # when the sign ends a number or word without a space in the source (URLs, "9:30").
+    def before(m: re.Match[str]) -> str:
+        if not m.group(0)[:1].isspace() and m.group(0)[:1] not in "\u00a0\u202f":
+            return m.group(0)
+        sign = m.group(1)
+        return ("\u00a0" if sign in ":»" else "\u202f") + sign
+
+    return _SPACE_AFTER.sub("«\u00a0", _SPACE_BEFORE.sub(before, text))
+
+
+def french_spacing(html: str) -> str:
+    """The HTML with French spacing in its text: "Taille\u00a0:", "84\u202f%", "«\u00a0x\u00a0»".
+
+    Tags, attributes and the stylesheet are left as they are; only text between tags changes.
+    """
+    parts = _TEXT_NODE.split(html)
+    return "".join(p if i % 2 else _french_text(p) for i, p in enumerate(parts))

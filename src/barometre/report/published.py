@@ -69,6 +69,17 @@ class PublishedFigure:
     percent: float
     base: str
     note: str
+    percent_answered: float | None = None  # the same figure among those who answered, if known
+
+    def like_for_like(self) -> tuple[float, str]:
+        """The 2018 percentage and base to compare a wave with.
+
+        A figure over all respondents counts the 2018 non-answers as "no"; when the study also
+        gave it among those who answered, that is the one to set against a wave's answers.
+        """
+        if self.base == "all" and self.percent_answered is not None:
+            return self.percent_answered, "answered"
+        return self.percent, self.base
 
 
 def published_2018() -> tuple[PublishedFigure, ...]:
@@ -80,7 +91,14 @@ def published_2018() -> tuple[PublishedFigure, ...]:
     )
     rows = csv.DictReader(text.splitlines())
     return tuple(
-        PublishedFigure(r["indicator"], r["category"], float(r["percent"]), r["base"], r["note"])
+        PublishedFigure(
+            r["indicator"],
+            r["category"],
+            float(r["percent"]),
+            r["base"],
+            r["note"],
+            float(r["percent_answered"]) if r.get("percent_answered") else None,
+        )
         for r in rows
     )
 
@@ -100,7 +118,7 @@ def comparison_specs(specs: Sequence[IndicatorSpec]) -> tuple[IndicatorSpec, ...
     out: dict[str, IndicatorSpec] = {}
     for fig in published_2018():
         ind = PUBLISHED_TO_INDICATOR.get((fig.indicator, fig.category))
-        base = _BASES.get(fig.base)
+        base = _BASES.get(fig.like_for_like()[1])
         if ind is None or ind not in known or base is None:
             continue
         out[ind] = replace(known[ind], id=ind + REBASED, base=base)
@@ -134,7 +152,8 @@ def compare_published(
     segments = {s.code: s for s in typology.segments} if typology is not None else {}
     rows: list[tuple[str, float, Share, str, str, str, str]] = []
     for fig in published_2018():
-        p0 = fig.percent / 100
+        percent, base = fig.like_for_like()
+        p0 = percent / 100
         if fig.indicator == "typology":
             seg = segments.get(fig.category)
             if seg is not None:
@@ -157,7 +176,7 @@ def compare_published(
         share = shares.get(ind + REBASED) or shares.get(ind)
         if share is None:
             continue
-        rows.append((ind, p0, share, fig.base, "", "", fig.note))
+        rows.append((ind, p0, share, base, "", "", fig.note))
     tests: list[float | None] = []
     diffs: list[float | None] = []
     for _, p0, share, *_ in rows:
