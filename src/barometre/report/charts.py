@@ -78,8 +78,13 @@ def _to_svg(fig: Figure, title: str) -> str:
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
     # Scale with the page instead of matplotlib's fixed point size.
+    # The natural width stays as a CSS variable: on a phone the chart keeps it (its text at
+    # least 11 px) and scrolls in its figure rather than shrinking to unreadable labels.
     svg = re.sub(
-        r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r'<svg\1 class="chart"', svg, count=1
+        r'<svg([^>]*?) width="([^"]+)" height="[^"]+"',
+        r'<svg\1 class="chart" style="--natural-width: \2"',
+        svg,
+        count=1,
     )
     svg = svg.replace(
         ">", f' role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>', 1

@@ -7,6 +7,13 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from barometre.report.crossings import (
+    EXPLORER_INDICATORS,
+    crossing_results,
+    domain_name,
+    explorer_domains,
+    with_crossings,
+)
 from barometre.report.errors import ReportError, WaveFormatError
 from barometre.report.estimation import DesignInfo, ShareEstimator
 from barometre.report.indicators import BREAKDOWN_VARIABLES, catalogue, with_presence
@@ -54,13 +61,15 @@ def compute_results(
     with_typology: bool = True,
     with_drivers: bool = True,
     driver_replicates: int = DEFAULT_REPLICATES,
+    explorer: bool = True,
 ) -> WaveResults:
     """Compute every indicator, breakdown, typology, driver and comparison of a wave.
 
     `min_base` is the smallest base (respondents) a published share may rest on; smaller cells
     are suppressed and marked. `previous` (an earlier wave's results) adds the changes.
     `driver_replicates` bootstrap replicates over the design put CIs on the drivers' weights
-    and say how often each ranks first (0 leaves them out).
+    and say how often each ranks first (0 leaves them out). `explorer` estimates the
+    explorer's domains (size, sector, region, market and their pairs) once, for the web.
     """
     design = design_info or DesignInfo()
     if wave_df.height == 0:
@@ -74,6 +83,8 @@ def compute_results(
         )
     data = with_presence(wave_df)
     specs = catalogue(questionnaire, data.columns)
+    domains = explorer_domains(data.columns) if explorer else ()
+    data = with_crossings(data, domains)
     if not specs:
         raise WaveFormatError("no column of the wave matches a question of the questionnaire")
     variables = [v for v in breakdown_variables if v in data.columns]
@@ -83,6 +94,8 @@ def compute_results(
     everything = estimator.overall()
     shares = {k: v for k, v in everything.items() if not k.endswith(REBASED)}
     cells = estimator.by(variables, wanted)
+    explored = [s.id for s in specs if s.id in set(EXPLORER_INDICATORS)]
+    crossed = estimator.by([domain_name(d) for d in domains], explored) if domains else {}
     indicators = tuple(
         Indicator(
             s.id,
@@ -124,6 +137,7 @@ def compute_results(
         changes=changes({i.id: i.share for i in previous.indicators}, shares) if previous else (),
         previous_wave=previous.wave if previous else None,
         notes=tuple(notes),
+        crossings=crossing_results(questionnaire, data, domains, crossed),
     )
 
 

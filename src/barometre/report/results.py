@@ -259,6 +259,8 @@ class WaveResults:
     changes: tuple[Change, ...] = ()
     previous_wave: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # The explorer's domains (size, sector, region, market and their pairs), estimated once.
+    crossings: tuple[Breakdown, ...] = ()
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError names it when absent."""
@@ -279,5 +281,12 @@ class WaveResults:
         """The breakdown by one variable, if computed."""
         for b in self.breakdowns:
             if b.variable == variable:
+                return b
+        return None
+
+    def crossing(self, name: str) -> Breakdown | None:
+        """The explorer's domain variable `name` ("region", "size_band*region"), if computed."""
+        for b in self.crossings:
+            if b.variable == name:
                 return b
         return None
