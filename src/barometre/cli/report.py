@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 # barometre.report (matplotlib, WeasyPrint, polars) is imported inside the commands: every
 # `barometre ...` command loads this module, and only the report commands need it.
@@ -28,6 +30,25 @@ QuestionnaireOption = Annotated[
     ),
 ]
 LangOption = Annotated[str, typer.Option("--lang", help="Language: fr or en.")]
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A bar for `build_report(progress=...)`: the current step, its share done, time spent."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("Report", total=None)
+
+        def update(label: str, done: int, total: int) -> None:
+            bar.update(task, description=label, completed=done, total=total)
+
+        yield update
 
 
 def _questionnaire(spec: str) -> Any:
@@ -86,10 +107,7 @@ def build(
     data = _wave(wave)
     try:
         meta = Methodology.from_yaml(methodology) if methodology else None
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
-        ) as progress:
-            progress.add_task("Computing, drawing and printing the report…", total=None)
+        with progress_bar() as progress:
             paths = build_report(
                 data,
                 q,
@@ -101,6 +119,7 @@ def build(
                 min_base=min_base,
                 pdf=pdf,
                 driver_replicates=replicates,
+                progress=progress,
             )
     except ReportError as ex:
         _fail(ex)
