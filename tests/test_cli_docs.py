@@ -14,19 +14,30 @@ from barometre.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _command(path: tuple[str, ...]) -> Any:
+    """The click command at `path`, loading lazy groups the way a run would."""
+    cmd: Any = typer.main.get_command(app)
+    ctx = cmd.make_context("barometre", [], resilient_parsing=True)
+    for name in path:
+        cmd = cmd.get_command(ctx, name)
+        ctx = cmd.make_context(name, [], parent=ctx, resilient_parsing=True)
+    return cmd
+
+
 def _command_paths() -> list[tuple[str, ...]]:
-    root = typer.main.get_command(app)
     paths: list[tuple[str, ...]] = []
 
     # typer ships its own click, so groups are recognised by their sub-commands.
-    def walk(cmd: Any, prefix: tuple[str, ...]) -> None:
-        if hasattr(cmd, "commands"):
-            for name, sub in cmd.commands.items():
-                walk(sub, (*prefix, name))
+    def walk(prefix: tuple[str, ...]) -> None:
+        cmd = _command(prefix)
+        if hasattr(cmd, "list_commands"):
+            ctx = cmd.make_context("barometre", [], resilient_parsing=True)
+            for name in cmd.list_commands(ctx):
+                walk((*prefix, name))
         else:
             paths.append(prefix)
 
-    walk(root, ())
+    walk(())
     return paths
 
 
@@ -47,9 +58,7 @@ def test_every_command_has_help() -> None:
     for path in _command_paths():
         result = runner.invoke(app, [*path, "--help"])
         assert result.exit_code == 0, (path, result.output)
-        cmd: Any = typer.main.get_command(app)
-        for name in path:
-            cmd = cmd.commands[name]
+        cmd = _command(path)
         assert (cmd.help or "").strip(), f"barometre {' '.join(path)} has no help text"
 
 

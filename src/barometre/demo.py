@@ -21,7 +21,6 @@ from barometre.campaign.aapor import CampaignRates
 from barometre.campaign.frame import import_frame
 from barometre.campaign.sampling import Sample, SampleDesign, allocation_table, draw_sample
 from barometre.campaign.storage import issue_wave_codes, store_frame_and_sample, wave_rates
-from barometre.publication import publish
 from barometre.questionnaire import load_builtin
 from barometre.report import build_report
 from barometre.report.i18n import interval
@@ -31,7 +30,7 @@ from barometre.store import Store, open_store
 from barometre.synth.population import answer_sets
 from barometre.synth.response import simulate_returns
 from barometre.synth.writer import read_population, write_population
-from barometre.weighting import WaveWeighting, frame_counts, weight_wave
+from barometre.wave import WaveWeighting, frame_counts, publish, weight_wave
 
 WAVE_NAME = "demo-2018"
 STEPS = (
@@ -196,7 +195,7 @@ def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> 
     lap("report")
 
     progress("publication", "benchmark table for the self-diagnostic, stored with the results")
-    publish(store, wave.id, paths.results_json.read_text(encoding="utf-8"))
+    publish(store, wave.id, paths.results)
     lap("publication")
     (out / "timings.json").write_text(json.dumps(seconds, indent=2), encoding="utf-8")
     store.close()

@@ -110,6 +110,13 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
     assert page.getextrema() == (0, 255)  # ink on white
 
     smtp = ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-security", "none"]
+    no_sender = runner.invoke(app, [
+        "campaign", "send", "--wave", "w2026", "--url", db, "--codes", str(codes),
+        "--base-url", "https://barometre.example.fr", *smtp,
+    ])  # fmt: skip
+    assert no_sender.exit_code == 1 and "no sender address" in no_sender.output
+    assert box.envelopes == []
+    smtp += ["--email-sender", "etudes@observatoire.example"]
     out = _run(
         "send", "--wave", "w2026", "--url", db, "--codes", str(codes),
         "--base-url", "https://barometre.example.fr", "--rate", "1000", *smtp,
@@ -151,7 +158,8 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
     later = (datetime.now(UTC) + timedelta(days=8)).isoformat()
     out = _run(
         "remind", "--wave", "w2026", "--url", db, "--codes", str(codes),
-        "--base-url", "https://barometre.example.fr", "--rate", "1000", "--now", later, *smtp,
+        "--base-url", "https://barometre.example.fr", "--rate", "1000", "--now", later, "--send",
+        *smtp,
     )  # fmt: skip
     # everyone but the 3 completes, 2 refusals, 1 closed and 1 bounce
     assert "reminder_1: 193 sent" in out

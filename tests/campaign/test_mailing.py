@@ -164,7 +164,9 @@ def test_sending_is_throttled(smtp: tuple[Mailbox, SmtpSettings]) -> None:
 
 def test_unreachable_server_is_a_clear_error() -> None:
     """No server listening raises MailingError naming host and port."""
-    settings = SmtpSettings(host="127.0.0.1", port=_free_port(), timeout=2)
+    settings = SmtpSettings(
+        host="127.0.0.1", port=_free_port(), timeout=2, sender="etudes@observatoire.example"
+    )
     with pytest.raises(MailingError, match=r"127\.0\.0\.1"):
         send_messages([_recipient(1)], MessageKind.INVITATION, STUDY, settings)
 
@@ -213,7 +215,10 @@ def test_login_is_used_when_configured() -> None:
     )  # fmt: skip
     controller.start()
     try:
-        base = SmtpSettings(host="127.0.0.1", port=controller.port, messages_per_second=1000)
+        base = SmtpSettings(
+            host="127.0.0.1", port=controller.port, messages_per_second=1000,
+            sender="etudes@observatoire.example",
+        )  # fmt: skip
         sent = send_messages(
             [_recipient(1)], MessageKind.INVITATION, STUDY,
             replace(base, username="etudes", password="s3cret"),

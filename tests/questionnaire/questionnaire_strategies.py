@@ -30,26 +30,36 @@ def questionnaires(draw: st.DrawFn) -> Questionnaire:
             codes = draw(st.lists(_CODE, min_size=size, max_size=size, unique=True))
             choices = tuple(Choice(c, draw(_TEXT), draw(_TEXT)) for c in codes)
         number: dict[str, object] = {}
-        if kind is QuestionType.NUMBER:
+        if kind is QuestionType.NUMBER and draw(st.booleans()):
+            low = draw(st.integers(-10, 10))
+            number = {"minimum": low, "maximum": low + draw(st.integers(1, 20)), "step": 1}
+            number["integer"] = True
+        elif kind is QuestionType.NUMBER:
             low, high = sorted([draw(_NUMBER), draw(_NUMBER)])
             number = {
                 "minimum": draw(st.sampled_from([None, low])),
                 "maximum": draw(st.sampled_from([None, high])),
                 "unit": draw(st.none() | _TEXT),
                 "integer": draw(st.booleans()),
-                "constraint": draw(st.sampled_from([None, ". != 7"])),
+                "constraint": draw(st.sampled_from([None, ". != 7", ". != 7 + 2 * 3"])),
             }
+        if kind is QuestionType.CALCULATE:
+            number = {"calculation": draw(st.sampled_from(["1 + 2", "concat('a', 'b')"]))}
+        if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE) and "other" not in [
+            c.code for c in choices
+        ]:
+            number = {"or_other": draw(st.booleans()), "appearance": draw(st.none() | _CODE)}
         earlier_yes_no = [q.id for q in questions if q.type is QuestionType.YES_NO]
         relevant = None
         if earlier_yes_no and draw(st.booleans()):
             relevant = f"${{{draw(st.sampled_from(earlier_yes_no))}}} = 'yes'"
         hint = draw(st.none() | _TEXT)
+        labels = ("", "") if kind is QuestionType.CALCULATE else (draw(_TEXT), draw(_TEXT))
         questions.append(
             Question(
                 qid,
                 kind,
-                draw(_TEXT),
-                draw(_TEXT),
+                *labels,
                 choices,
                 hint_fr=hint,
                 hint_en=hint,
@@ -64,16 +74,30 @@ def questionnaires(draw: st.DrawFn) -> Questionnaire:
     section_relevant = None
     if len(parts) > 1 and first_yes_no and draw(st.booleans()):
         section_relevant = f"${{{first_yes_no[0]}}} = 'no'"
-    sections = tuple(
-        Section(f"s{i}", draw(_TEXT), draw(_TEXT), tuple(p), section_relevant if i == 1 else None)
-        for i, p in enumerate(parts)
-    )
+    # The second part may be nested in the first group, or stand outside any group.
+    layout = draw(st.sampled_from(["flat", "nested", "loose"]))
+    sections = []
+    for i, part in enumerate(parts):
+        if i == 1 and layout == "loose":
+            sections.append(Section("_1", "", "", tuple(part), grouped=False))
+            continue
+        label = draw(st.sampled_from(["", "title"]))
+        labels = (draw(_TEXT), draw(_TEXT)) if label else ("", "")
+        sections.append(
+            Section(
+                f"s{i}",
+                *labels,
+                tuple(part),
+                section_relevant if i == 1 else None,
+                parent="s0" if i == 1 and layout == "nested" else None,
+            )
+        )
     return Questionnaire(
         "rand",
         draw(st.sampled_from(["1", "2018.1", "v2 (2026-01-05)"])),
         draw(_TEXT),
         draw(_TEXT),
-        sections,
+        tuple(sections),
     )
 
 

@@ -28,7 +28,7 @@ def test_unknown_suffix_is_refused(tmp_path: Path) -> None:
     """A .csv is neither read nor written, and the error lists the formats."""
     with pytest.raises(QuestionnaireError, match=r"use \.xlsx, \.yaml or \.json"):
         write_questionnaire_file(load_builtin("bpi2018"), tmp_path / "q.csv")
-    with pytest.raises(QuestionnaireError, match=r"use \.xlsx, \.yaml or \.json"):
+    with pytest.raises(QuestionnaireError, match=r"use \.xlsx, \.xls, \.yaml or \.json"):
         read_questionnaire_file(tmp_path / "q.csv")
 
 
@@ -46,14 +46,15 @@ def test_errors_in_a_file_name_the_file_and_place(tmp_path: Path) -> None:
         "id: x\nversion: '1'\ntitle_fr: T\ntitle_en: T\nsections:\n"
         "  - id: s\n    label_fr: S\n    label_en: S\n    questions:\n"
         "      - {id: q, type: single, label_fr: Q, label_en: Q,\n"
-        "         choices: [{code: a, label_fr: A, label_en: A}]}\n",
+        "         choices: [{code: a, label_fr: A, label_en: A},\n"
+        "                   {code: a, label_fr: B, label_en: B}]}\n",
         encoding="utf-8",
     )
     with pytest.raises(QuestionnaireError) as caught:
         read_questionnaire_file(path)
     message = str(caught.value)
     assert message.startswith(f"{path}: sections[0] (section 's'), questions[0] (question 'q')")
-    assert "needs at least two choices" in message
+    assert "choice code 'a' appears twice" in message
     assert caught.value.question_id == "q"
 
 

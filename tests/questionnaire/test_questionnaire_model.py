@@ -49,7 +49,7 @@ def test_equality_is_by_value() -> None:
         (lambda: Question("1x", QuestionType.TEXT, "a", "b"), "question id '1x'"),
         (lambda: Question("x", QuestionType.TEXT, "", "b"), "label_fr must be a non-empty text"),
         (lambda: Question("x", QuestionType.TEXT, "a", "b", AB), "takes no choices"),
-        (lambda: Question("x", QuestionType.SINGLE, "a", "b"), "at least two choices"),
+        (lambda: Question("x", QuestionType.SINGLE, "a", "b"), "at least one choice"),
         (lambda: Question("x", QuestionType.SCALE4, "a", "b", AB), "exactly 4 choices"),
         (lambda: Question("x", QuestionType.YES_NO, "a", "b", AB), "codes 'yes' and 'no'"),
         (lambda: Question("x", QuestionType.SINGLE, "a", "b", (AB[0], AB[0])), "appears twice"),

@@ -47,10 +47,14 @@ def test_builtin_compiles_without_warnings(tmp_path: Path) -> None:
 def test_random_questionnaires_compile(
     tmp_path_factory: object, questionnaire: Questionnaire
 ) -> None:
-    """Any valid questionnaire exports to an XLSForm that pyxform accepts without warnings."""
+    """Any valid questionnaire exports to an XLSForm that pyxform accepts without warnings.
+
+    Except one: pyxform advises against or_other in a translated form (its "Other" label is
+    English only), which a bilingual form with or_other cannot avoid.
+    """
     folder = tmp_path_factory.mktemp("form")  # type: ignore[attr-defined]
     _, warnings = compile_form(questionnaire, folder)
-    assert warnings == []
+    assert [w for w in warnings if "or_other" not in w] == []
 
 
 def test_references_to_section_ids_are_refused() -> None:

@@ -17,7 +17,8 @@ from barometre.report import (
     compute_results,
 )
 from barometre.report.indicators import catalogue
-from barometre.report.published import PUBLISHED_TO_INDICATOR, changes, compare_published
+from barometre.report.study2018 import PUBLISHED_TO_INDICATOR, compare_published
+from barometre.report.trends import changes
 
 
 def test_every_closed_question_code_is_an_indicator(

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from barometre.report import Share
 from barometre.report.i18n import pct
-from barometre.report.published import changes
+from barometre.report.trends import changes
 
 shares = st.builds(
     lambda p, se, n: Share(p, se, max(0.0, p - 2 * se), min(1.0, p + 2 * se), n, p),

@@ -130,3 +130,33 @@ def test_interleaved_page_saves_lose_nothing(open_wave: OpenWave) -> None:
         done = list(pool.map(lambda c: store.save_response(wave_id, c, {}, "complete"), cases * 2))
     assert {r.status for r in done} == {"complete"}
     assert store.response_counts(wave_id) == {"partial": 0, "complete": 3}
+
+
+def test_concurrent_completions_of_a_partial_case_keep_one(open_wave: OpenWave) -> None:
+    """Four writers completing a started case with different answers: one wins, three get 409."""
+    from barometre.store import ResponseLocked
+
+    store, wave_id, case = open_wave.store, open_wave.wave_id, open_wave.case_ids[1]
+    store.save_response(wave_id, case, FIRST_PAGES, "partial")
+    rounds, writers = 12, 4
+    for round_no in range(rounds):
+        barrier = threading.Barrier(writers)
+
+        def complete(i: int, round_no: int = round_no, barrier: threading.Barrier = barrier) -> str:
+            answers = {**COMPLETE_ANSWERS, "comment": f"round {round_no} writer {i}"}
+            barrier.wait()
+            try:
+                store.save_response(wave_id, case, answers, "complete", "import")
+            except ResponseLocked:
+                return "locked"
+            return answers["comment"]  # type: ignore[return-value]
+
+        with ThreadPoolExecutor(max_workers=writers) as pool:
+            outcomes = list(pool.map(complete, range(writers)))
+        winners = [o for o in outcomes if o != "locked"]
+        assert len(winners) == 1, outcomes
+        saved = store.response(wave_id, case)
+        assert saved is not None and saved.answers["comment"] == winners[0]
+        store.reopen_response(wave_id, case, recorded_by="test", note=f"round {round_no}")
+    codes = [d.code for d in store.disposition_history(wave_id, case)]
+    assert codes.count("1.1") == rounds

@@ -88,8 +88,8 @@ def test_upgrade_from_first_revision_keeps_data(database_url: str) -> None:
             " '2018-06-30 12:00:00')"
         )
         conn.exec_driver_sql(
-            "INSERT INTO benchmarks (wave_id, peer_cell, indicator, estimate, n, suppressed)"
-            " VALUES (1, 'all', 'present', 0.7, 1657, false)"
+            "INSERT INTO benchmarks (wave_id, peer_cell, indicator, estimate, ci_low, ci_high,"
+            " n, suppressed) VALUES (1, 'all', 'present', 0.7, 0.68, 0.72, 1657, false)"
         )
         conn.exec_driver_sql("INSERT INTO frame_units (wave_id, siren) VALUES (1, '732829320')")
         conn.exec_driver_sql(
@@ -106,7 +106,9 @@ def test_upgrade_from_first_revision_keeps_data(database_url: str) -> None:
         assert store.info().up_to_date
         assert store.wave_by_name("2018").status == "closed"
         (row,) = store.benchmark(1)
-        assert (row.n, row.min_n) == (1657, None)
+        assert row.n == 1657
+        table = store.benchmark_table(1)  # a pre-0002 table: its smallest shown cell is its min_n
+        assert table is not None and table.min_n == 1657
         found = store.find_invitation_by_short_code("k7qf-3mzp-x")
         assert found is not None and found.case_id == "1-000001"
     finally:

@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+import math
 
-import polars as pl
 import pytest
 
-from barometre.store import BenchmarkRow, DuplicateError, InputError, WaveStatusError
+from barometre.diagnostic import BenchmarkCell, BenchmarkRow, BenchmarkTable, PeerLevel, Share
+from barometre.store import DuplicateError, InputError, WaveStatusError
 
 from .conftest import OpenWave
 
-ROWS = [
-    {"peer_cell": "all", "indicator": "present", "estimate": 0.71, "ci_low": 0.66,
-     "ci_high": 0.76, "n": 412, "suppressed": False},
-    {"peer_cell": "size:20-49|sector:services", "indicator": "present", "estimate": None,
-     "ci_low": None, "ci_high": None, "n": 7, "suppressed": True},
-]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class OtherRow:
-    """A benchmark row as another package might define it (attributes, not a mapping)."""
-
-    peer_cell: str
-    indicator: str
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    n: int
-    suppressed: bool
+PRESENT = {"present": Share(0.71, 0.66, 0.76)}
+TABLE = BenchmarkTable(
+    "2026",
+    30,
+    0.95,
+    (
+        BenchmarkCell(PeerLevel.ALL, None, None, 412, False, PRESENT),
+        BenchmarkCell(PeerLevel.SIZE_SECTOR, "20-49", "services", 7, True, {}),
+    ),
+)
 
 
 def test_results_round_trip(open_wave: OpenWave) -> None:
@@ -50,26 +42,39 @@ def test_results_must_be_json(open_wave: OpenWave) -> None:
         open_wave.store.store_results(open_wave.wave_id, {"when": object()})
 
 
-def test_benchmark_round_trip_from_mappings_records_and_frames(open_wave: OpenWave) -> None:
-    """Benchmark rows are accepted as mappings, records or a DataFrame and come back typed."""
+def test_benchmark_round_trip(open_wave: OpenWave) -> None:
+    """A benchmark table comes back as typed rows and as the same table, min_n included."""
     store, wave_id = open_wave.store, open_wave.wave_id
-    assert store.store_benchmark(wave_id, ROWS, min_n=30) == 2
+    assert store.benchmark_table(wave_id) is None
+    assert store.store_benchmark(wave_id, TABLE) == 2
     rows = store.benchmark(wave_id)
-    assert rows[0] == BenchmarkRow("all", "present", 0.71, 0.66, 0.76, 412, False, 30)
-    assert rows[1].suppressed and rows[1].estimate is None
+    assert rows[0] == BenchmarkRow("all", "present", 0.71, 0.66, 0.76, 412, False)
+    assert rows[1].suppressed and rows[1].estimate is None and rows[1].n == 7
     assert store.benchmark(wave_id, "all") == rows[:1]
-    store.store_benchmark(wave_id, [OtherRow(**ROWS[0])])
-    assert len(store.benchmark(wave_id)) == 1
-    store.store_benchmark(wave_id, pl.DataFrame(ROWS))
-    assert [r.peer_cell for r in store.benchmark(wave_id)] == ["all", ROWS[1]["peer_cell"]]
+    assert store.benchmark_table(wave_id) == TABLE  # TABLE's cells are in stored order
+    smaller = dataclasses.replace(TABLE, min_n=5, cells=TABLE.cells[:1])
+    store.store_benchmark(wave_id, smaller)
+    assert store.benchmark_table(wave_id) == smaller
+
+
+def test_benchmark_of_another_wave_or_not_finite_is_refused(open_wave: OpenWave) -> None:
+    """A table naming another wave, or with a non-finite estimate, is refused with its place."""
+    store, wave_id = open_wave.store, open_wave.wave_id
+    with pytest.raises(InputError, match="describes wave '2031'"):
+        store.store_benchmark(wave_id, dataclasses.replace(TABLE, wave="2031"))
+    broken = BenchmarkCell(PeerLevel.ALL, None, None, 412, False, {"x": Share(math.nan, 0, 1)})
+    with pytest.raises(InputError, match=r"row 1 \(all/x\): estimate is not a finite number"):
+        store.store_benchmark(wave_id, dataclasses.replace(TABLE, cells=(broken,)))
+    assert store.benchmark(wave_id) == ()
 
 
 def test_duplicate_benchmark_cell_is_refused(open_wave: OpenWave) -> None:
     """The same peer cell and indicator twice is refused and the old table stays."""
     store, wave_id = open_wave.store, open_wave.wave_id
-    store.store_benchmark(wave_id, ROWS)
+    store.store_benchmark(wave_id, TABLE)
+    twice = dataclasses.replace(TABLE, cells=(TABLE.cells[0], TABLE.cells[0]))
     with pytest.raises(DuplicateError):
-        store.store_benchmark(wave_id, [ROWS[0], ROWS[0]])
+        store.store_benchmark(wave_id, twice)
     assert len(store.benchmark(wave_id)) == 2
 
 
@@ -77,10 +82,10 @@ def test_publish_wave_is_all_or_nothing(open_wave: OpenWave) -> None:
     """Publishing stores results and benchmark and sets the status together, or not at all."""
     store, wave_id = open_wave.store, open_wave.wave_id
     with pytest.raises(WaveStatusError):  # an open wave cannot be published
-        store.publish_wave(wave_id, {"wave": "2026"}, ROWS, min_n=30)
+        store.publish_wave(wave_id, {"wave": "2026"}, TABLE)
     assert store.wave_results(wave_id) is None and store.benchmark(wave_id) == ()
     store.set_wave_status(wave_id, "closed")
-    store.publish_wave(wave_id, {"wave": "2026"}, ROWS, min_n=30)
+    store.publish_wave(wave_id, {"wave": "2026"}, TABLE)
     wave = store.latest_published_wave()
     assert wave is not None and wave.id == wave_id
     assert len(store.benchmark(wave_id)) == 2

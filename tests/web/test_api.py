@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from barometre.campaign.codes import InvitationCode
+from barometre.diagnostic import BenchmarkCell, BenchmarkTable, PeerLevel, Share
 from barometre.store import Store, Wave
 from barometre.web.testing import COMPLETE
 
@@ -75,13 +76,23 @@ def test_results(client: TestClient, store: Store, wave: Invited) -> None:
     headers = _token(store)
     assert client.get(f"/api/v1/waves/{w.id}/results", headers=headers).status_code == 404
     store.set_wave_status(w.id, "closed")
-    row = {"peer_cell": "all", "indicator": "present", "estimate": 0.7, "ci_low": 0.6,
-           "ci_high": 0.8, "n": 100, "suppressed": False}  # fmt: skip
-    store.publish_wave(w.id, {"indicators": [{"id": "present", "estimate": 0.7}]}, [row], min_n=30)
+    cell = BenchmarkCell(PeerLevel.ALL, None, None, 100, False, {"present": Share(0.7, 0.6, 0.8)})
+    table = BenchmarkTable(w.name, 30, 0.95, (cell,))
+    store.publish_wave(w.id, {"indicators": [{"id": "present", "estimate": 0.7}]}, table)
     body = client.get(f"/api/v1/waves/{w.id}/results", headers=headers).json()
     assert body["wave"]["status"] == "published"
     assert body["results"]["indicators"][0]["estimate"] == 0.7
-    assert body["benchmark"][0]["indicator"] == "present"
+    assert body["benchmark"] == [
+        {
+            "peer_cell": "all",
+            "indicator": "present",
+            "estimate": 0.7,
+            "ci_low": 0.6,
+            "ci_high": 0.8,
+            "n": 100,
+            "suppressed": False,
+        }
+    ]
 
 
 def test_openapi(client: TestClient) -> None:

@@ -102,7 +102,7 @@ def test_peer_benchmark_from_published_wave(
         ),
     )
     store.set_wave_status(w.id, "closed")
-    store.publish_wave(w.id, {"indicators": []}, table.rows(), min_n=30)
+    store.publish_wave(w.id, {"indicators": []}, table)
     client.app.state.web.data.ttl = 0  # type: ignore[attr-defined]
     text = _take(client, SHORT).text  # type: ignore[attr-defined]
     assert "comparaison élargie aux entreprises de 20-49 salariés" in text

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
+from barometre.campaign.errors import CampaignError
+
 LINE = "_line"
 """Column holding the 1-based line number in the source file (the header is line 1)."""
 
@@ -47,7 +49,7 @@ class CheckedCsv:
     """True when `clean_path` carries the original line numbers in a first `_line` column."""
 
 
-class FrameSourceError(ValueError):
+class FrameSourceError(CampaignError, ValueError):
     """A registry or financial file cannot be read at all (missing, empty, lacking columns)."""
 
 

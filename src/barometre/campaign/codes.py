@@ -14,6 +14,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from barometre.campaign.errors import CampaignError
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford's base-32 alphabet: 32 symbols, none of I, L, O, U."""
 
@@ -28,7 +30,7 @@ _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 _VALUE.update({"O": 0, "I": 1, "L": 1})
 
 
-class InvalidShortCode(ValueError):
+class InvalidShortCode(CampaignError, ValueError):
     """A typed short code is malformed or fails its check character."""
 
     def __init__(self, code: str, reason: str) -> None:

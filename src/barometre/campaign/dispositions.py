@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from barometre.campaign.errors import CampaignError
+
 
 class Outcome(StrEnum):
     """The AAPOR outcome groups used in the rate formulas."""
@@ -115,7 +117,7 @@ _PRECEDENCE = {
 }
 
 
-class UnknownDisposition(ValueError):
+class UnknownDisposition(CampaignError, ValueError):
     """A disposition code that is not in the catalogue."""
 
     def __init__(self, code: str) -> None:

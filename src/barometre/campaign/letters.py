@@ -28,6 +28,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame as LayoutFrame
 from reportlab.platypus import Paragraph
 
+from barometre.campaign.errors import CampaignError
+
 Language = Literal["fr", "en"]
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -143,7 +145,7 @@ class LetterBatch:
     case_ids: tuple[str, ...] = field(default_factory=tuple)
 
 
-class LetterError(ValueError):
+class LetterError(CampaignError, ValueError):
     """A letter cannot be laid out (no address, address too long for the window)."""
 
 

@@ -21,8 +21,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from barometre.campaign.errors import CampaignError
+from barometre.campaign.french import long_date, typeset_fr
 
 Language = Literal["fr", "en"]
 Security = Literal["none", "starttls", "ssl"]
@@ -61,7 +63,7 @@ _SUBJECTS = {
 }
 
 
-class MailingError(RuntimeError):
+class MailingError(CampaignError, RuntimeError):
     """The SMTP server cannot be reached or refuses the login (nothing more is sent)."""
 
 
@@ -74,7 +76,8 @@ class SmtpSettings:
     security: Security = "none"
     username: str | None = None
     password: str | None = None
-    sender: str = "barometre@localhost"
+    sender: str = ""
+    """From: address; empty means unset, and `send_messages` refuses to send."""
     sender_name: str = ""
     reply_to: str | None = None
     messages_per_second: float = 5.0
@@ -94,7 +97,7 @@ class SmtpSettings:
             security=security,  # type: ignore[arg-type]
             username=env.get(prefix + "USERNAME") or None,
             password=env.get(prefix + "PASSWORD") or None,
-            sender=env.get(prefix + "SENDER", "barometre@localhost"),
+            sender=env.get(prefix + "SENDER", ""),
             sender_name=env.get(prefix + "SENDER_NAME", ""),
             reply_to=env.get(prefix + "REPLY_TO") or None,
             messages_per_second=float(env.get(prefix + "RATE", "5")),
@@ -109,6 +112,9 @@ class MailStudy:
     signature: str
     entry_url: str
     deadline: date | None = None
+    trust_fr: str = ""
+    """Organiser, contact and data-protection notice as printed under the French message."""
+    trust_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +128,34 @@ class EmailRecipient:
     short_code: str
     language: Language = "fr"
     company: str | None = None
+    person_name: str | None = None
+    """The contact person, e.g. "Madame Marie Durand" or "Marie Durand" (greeted by name)."""
+
+
+_CIVILITIES = {"madame": "Madame", "mme": "Madame", "monsieur": "Monsieur", "m.": "Monsieur"}
+_CIVILITIES_EN = {"Madame": "Ms", "Monsieur": "Mr"}
+
+
+def greeting(person_name: str | None, lang: Language) -> str:
+    """How the message opens: "Madame Durand," or "Bonjour Marie Durand,", never the company.
+
+    With a civility before the name ("Madame Marie Durand"), the formal French opening
+    takes the civility and the surname; a bare name gets "Bonjour"; no name at all gets
+    "Madame, Monsieur,".
+    """
+    words = (person_name or "").split()
+    civility = _CIVILITIES.get(words[0].lower()) if words else None
+    if civility and len(words) >= 2:
+        surname = words[-1]
+        return (
+            f"{civility} {surname},"
+            if lang == "fr"
+            else f"Dear {_CIVILITIES_EN[civility]} {surname},"
+        )
+    if words and civility is None:
+        name = " ".join(words)
+        return f"Bonjour {name}," if lang == "fr" else f"Dear {name},"
+    return "Madame, Monsieur," if lang == "fr" else "Dear Sir or Madam,"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +183,10 @@ def compose(
     """The message for one recipient (pure: no network)."""
     lang = recipient.language
     name = _TEMPLATE_OF[kind]
-    deadline = (
-        format_date(study.deadline, format="long", locale="fr_FR" if lang == "fr" else "en_GB")
-        if study.deadline
-        else ""
-    )
+    deadline = long_date(study.deadline, lang) if study.deadline else ""
     body = _TEMPLATES.get_template(f"{name}.{lang}.txt").render(
-        company=recipient.company or "",
+        greeting=greeting(recipient.person_name, lang),
+        trust=study.trust_fr if lang == "fr" else study.trust_en,
         study_name=study.study_name,
         link=recipient.link,
         opt_out_link=recipient.opt_out_link,
@@ -164,10 +195,13 @@ def compose(
         deadline=deadline,
         signature=study.signature,
     )
+    if lang == "fr":
+        body = typeset_fr(body)
     message = EmailMessage()
     message["From"] = formataddr((settings.sender_name, settings.sender))
     message["To"] = recipient.email
-    message["Subject"] = _SUBJECTS[(lang, name)].format(study=study.study_name)
+    subject = _SUBJECTS[(lang, name)].format(study=study.study_name)
+    message["Subject"] = typeset_fr(subject) if lang == "fr" else subject
     message["Date"] = formatdate(localtime=False)
     domain = settings.sender.rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
@@ -224,6 +258,11 @@ def send_messages(
     """Send `kind` to each recipient, at most `messages_per_second`, and record every attempt."""
     interval = 1.0 / settings.messages_per_second if settings.messages_per_second > 0 else 0.0
     sent: list[SentMessage] = []
+    if not settings.sender or settings.sender.endswith("@localhost"):
+        raise MailingError(
+            "no sender address for the e-mails: set the wave's email_sender "
+            "(barometre wave settings --email-sender ...) or $BAROMETRE_SMTP_SENDER"
+        )
     server = _connect(settings)
     try:
         next_at = clock()

@@ -18,12 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from barometre.campaign.errors import CampaignError
 from barometre.questionnaire import (
     Answer,
     Problem,
     ProblemCode,
     Questionnaire,
     QuestionType,
+    split_choice_column,
     validate,
 )
 
@@ -32,7 +34,7 @@ _TRUE = {"1", "x", "yes", "oui", "true", "vrai"}
 _FALSE = {"0", "", "no", "non", "false", "faux"}
 
 
-class PaperFileError(ValueError):
+class PaperFileError(CampaignError, ValueError):
     """The file cannot be read as paper returns at all (no key column, unknown columns)."""
 
 
@@ -106,9 +108,9 @@ def _columns(header: list[str], questionnaire: Questionnaire) -> tuple[str, dict
         if column in ids:
             owner[column] = column
             continue
-        qid, sep, code = column.partition("__")
+        qid, code = split_choice_column(column) or (column, "")
         question = ids.get(qid)
-        if sep and question is not None and question.type is QuestionType.MULTIPLE:
+        if code and question is not None and question.type is QuestionType.MULTIPLE:
             if code not in {c.code for c in question.choices}:
                 raise PaperFileError(f"column {column!r}: {code!r} is not a choice of {qid!r}")
             owner[column] = qid
@@ -131,6 +133,8 @@ def _parse_number(text: str) -> float | int | None:
 def _row_answers(
     row: dict[str, str], owner: dict[str, str], questionnaire: Questionnaire
 ) -> tuple[dict[str, Answer], list[RowProblem]]:
+    # Not `answers_from_wide_row`: a paper CSV holds text typed by hand, so each cell is parsed
+    # and judged here with its own message; only the column naming is the wave dataset's.
     answers: dict[str, Answer] = {}
     problems: list[RowProblem] = []
     ticked: dict[str, list[str]] = {}
@@ -140,7 +144,7 @@ def _row_answers(
         if column != qid:  # a {qid}__{code} 0/1 column
             flag = raw.lower()
             if flag in _TRUE:
-                ticked.setdefault(qid, []).append(column.partition("__")[2])
+                ticked.setdefault(qid, []).append((split_choice_column(column) or ("", ""))[1])
             elif flag not in _FALSE:
                 problems.append(
                     _problem(

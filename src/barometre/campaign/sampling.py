@@ -5,17 +5,29 @@ The allocation is computed on real numbers first (proportional, Neyman or equal,
 largest-remainder rule so that the stratum sizes sum exactly to n. Units are ordered by
 SIREN within each stratum before the seeded draw, so a seed gives the same sample whatever
 the order of the frame file.
+
+Sample coordination across waves uses permanent random numbers (PRN): with `prn_seed` set,
+every firm gets a number u in [0, 1) that depends only on its SIREN and the seed, and
+stratum h takes the n_h firms that come first from its starting point, ordered by
+(u - start_h) mod 1 (sequential SRSWOR, Ohlsson 1995: still an SRSWOR in each stratum).
+Moving the start between waves chooses the overlap: the same start repeats the sample (a
+panel, maximal overlap), a start moved by the previous sampling fraction gives a fresh
+sample with no firm in common (minimal overlap), a start moved by a share r of the
+fraction rotates r of the sample out (`coordinated_design`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Literal
 
 import numpy as np
 import polars as pl
+
+from barometre.campaign.errors import CampaignError
 
 STRATUM = "stratum"
 DEFAULT_STRATA = ("size_band", "sector")
@@ -29,7 +41,7 @@ class Allocation(StrEnum):
     EQUAL = "equal"
 
 
-class SamplingError(ValueError):
+class SamplingError(CampaignError, ValueError):
     """The sample cannot be drawn as asked (n too large or too small, unknown variable...)."""
 
 
@@ -49,6 +61,10 @@ class SampleDesign:
     seed: int = 20180301
     key: str = "siren"
     """The unit identifier, used to order units before drawing."""
+    prn_seed: int | None = None
+    """Draw by permanent random numbers of this seed (see the module docstring)."""
+    prn_start: float | Mapping[str, float] = 0.0
+    """PRN starting point, one for all strata or per stratum label (missing ones: 0)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,12 +244,18 @@ def draw_sample(frame: pl.DataFrame, design: SampleDesign) -> Sample:
     sizes = allocate(population, design.n, weights, design.minimum_per_stratum, full)
 
     rng = np.random.Generator(np.random.PCG64(design.seed))
+    prn = None if design.prn_seed is None else permanent_random_numbers(key, design.prn_seed)
     chosen: list[np.ndarray] = []
     start = 0
-    for big_n, small_n in zip(population, sizes, strict=True):
-        picked = (
-            rng.choice(big_n, size=small_n, replace=False) if small_n < big_n else np.arange(big_n)
-        )
+    for label, big_n, small_n in zip(labels, population, sizes, strict=True):
+        if small_n >= big_n:
+            picked = np.arange(big_n)
+        elif prn is not None:
+            u = prn[order[start : start + big_n]]
+            origin = _start_of(design.prn_start, label)
+            picked = np.argsort((u - origin) % 1.0, kind="stable")[:small_n]
+        else:
+            picked = rng.choice(big_n, size=small_n, replace=False)
         chosen.append(start + np.sort(picked))
         start += big_n
     positions = np.concatenate(chosen) if chosen else np.array([], dtype=np.int64)
@@ -250,6 +272,79 @@ def draw_sample(frame: pl.DataFrame, design: SampleDesign) -> Sample:
         for h, p, s, f in zip(labels, population, sizes, full, strict=True)
     )
     return Sample(units=units, allocation=allocation, design=design)
+
+
+def wave_seed(wave: str) -> int:
+    """A draw seed of its own for every wave name (SHA-256 of the name), stable across runs."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(wave.encode("utf-8")).digest()[:4], "big")
+
+
+def _start_of(start: float | Mapping[str, float], label: str) -> float:
+    value = start.get(label, 0.0) if isinstance(start, Mapping) else start
+    if not 0.0 <= float(value) < 1.0:
+        raise SamplingError(f"PRN start {value!r} of stratum {label!r} must be in [0, 1)")
+    return float(value)
+
+
+def permanent_random_numbers(key: pl.Series, seed: int) -> np.ndarray:
+    """A number in [0, 1) per unit, a fixed function of its key and the seed (splitmix64).
+
+    The same firm gets the same number in every wave and every frame file, which is what
+    lets overlapping or disjoint samples be chosen on purpose.
+    """
+    hashed = key.cast(pl.String).hash(seed=seed % (1 << 63)).to_numpy().astype(np.uint64)
+    with np.errstate(over="ignore"):
+        z = hashed + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+
+
+Coordination = Literal["fresh", "panel", "rotation"]
+COORDINATIONS: tuple[str, ...] = ("fresh", "panel", "rotation")
+
+
+def coordinated_design(
+    previous: Sample,
+    coordination: Coordination = "fresh",
+    *,
+    rotation: float = 0.25,
+    n: int | None = None,
+) -> SampleDesign:
+    """The next wave's design, coordinated with `previous` (drawn by PRN) as asked.
+
+    "fresh": no firm in common (the start moves past the previous selection, as long as the
+    two fractions sum to at most 1); "panel": the same firms (same start and sizes);
+    "rotation": a share `rotation` of each stratum's firms replaced by new ones.
+    """
+    design = previous.design
+    if design.prn_seed is None:
+        raise SamplingError("the previous sample was not drawn by permanent random numbers")
+    if coordination not in COORDINATIONS:
+        raise SamplingError(f"coordination must be one of {COORDINATIONS}, got {coordination!r}")
+    if not 0.0 <= rotation <= 1.0:
+        raise SamplingError(f"the rotation share must be in [0, 1], got {rotation}")
+    share = {"fresh": 1.0, "panel": 0.0, "rotation": rotation}[coordination]
+    units = previous.units
+    u = permanent_random_numbers(units[design.key], design.prn_seed)
+    starts: dict[str, float] = {}
+    for a in previous.allocation:
+        origin = _start_of(design.prn_start, a.stratum)
+        mask = (units[STRATUM] == a.stratum).to_numpy()
+        # The firms of the stratum in their PRN order from the start: skipping the first k
+        # of them (k = share x n_h) rotates exactly k firms out.
+        offsets = np.sort((u[mask] - origin) % 1.0)
+        k = min(round(share * offsets.shape[0]), offsets.shape[0])
+        if k == 0 or a.take_all:
+            starts[a.stratum] = origin
+            continue
+        # Just past the k-th firm: halfway to the next one (or to the end of the interval).
+        after = offsets[k] if k < offsets.shape[0] else 1.0
+        starts[a.stratum] = (origin + (offsets[k - 1] + after) / 2) % 1.0
+    return replace(design, n=design.n if n is None else n, prn_start=starts)
 
 
 def allocation_table(sample: Sample) -> pl.DataFrame:

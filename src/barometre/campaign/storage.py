@@ -25,6 +25,7 @@ from barometre.campaign.dispositions import (
     Outcome,
     final_disposition,
 )
+from barometre.campaign.errors import CampaignError
 from barometre.campaign.letters import LetterBatch, LetterRecipient, LetterStudy, render_letters
 from barometre.campaign.mailing import (
     CaseContactState,
@@ -40,13 +41,14 @@ from barometre.campaign.mailing import (
 )
 from barometre.campaign.paper import PaperImport, RejectedRow, RowProblem, read_paper_returns
 from barometre.campaign.sampling import Sample
+from barometre.campaign.settings import WaveSettings
 from barometre.store import NewInvitation, ResponseInvalid, ResponseLocked, Store, StoreError
 
 BOUNCE_CODE = "3.32"
 OPT_OUT_CODE = "2.111"
 
 
-class CampaignStateError(RuntimeError):
+class CampaignStateError(CampaignError, RuntimeError):
     """The wave is not in the state this step needs (no sample, no codes, unknown case...)."""
 
 
@@ -125,31 +127,119 @@ def store_frame_and_sample(
     return store.add_sample(wave_id, members)
 
 
+def _wave_name(store: Store, wave_id: int) -> str:
+    return store.wave(wave_id).name
+
+
 def issue_wave_codes(store: Store, wave_id: int) -> list[InvitationCode]:
-    """Codes for every case of the wave that has none yet (tokens returned once, then hashed)."""
-    cases = store.cases(wave_id)
-    if not cases:
-        raise CampaignStateError(f"wave {wave_id} has no sample yet")
-    existing = store.invitations(wave_id)
-    have = {inv.case_id for inv in existing}
-    taken = frozenset(inv.short_code for inv in existing)
-    fresh = issue_codes([c.case_id for c in cases if c.case_id not in have], taken)
-    store.issue_invitations(
-        wave_id, [NewInvitation(c.case_id, c.token, c.short_code) for c in fresh]
-    )
+    """Codes for every case of the wave that has none yet, stored hashed, returned once."""
+    fresh = new_wave_codes(store, wave_id)
+    store_wave_codes(store, wave_id, fresh)
     return fresh
 
 
+def new_wave_codes(store: Store, wave_id: int) -> list[InvitationCode]:
+    """Codes for every case of the wave that has none yet, not stored yet.
+
+    Cases that already have a code keep it: the tokens of earlier runs exist only in the
+    secrets files written then, so replacing them would strand every printed letter. The
+    CLI writes the secrets file first and stores the hashes after, so that a failed write
+    loses nothing.
+    """
+    cases = store.cases(wave_id)
+    if not cases:
+        raise CampaignStateError(f"wave {_wave_name(store, wave_id)!r} has no sample yet")
+    existing = store.invitations(wave_id)
+    have = {inv.case_id for inv in existing}
+    taken = frozenset(inv.short_code for inv in existing)
+    return issue_codes([c.case_id for c in cases if c.case_id not in have], taken)
+
+
+def store_wave_codes(store: Store, wave_id: int, codes: Iterable[InvitationCode]) -> int:
+    """Store the hashes of freshly issued codes (after their secrets file is safely written)."""
+    return store.issue_invitations(
+        wave_id, [NewInvitation(c.case_id, c.token, c.short_code) for c in codes]
+    )
+
+
+def reissue_wave_codes(store: Store, wave_id: int, sirens: Iterable[str]) -> list[InvitationCode]:
+    """New codes for these companies (by SIREN); their old links and short codes stop working."""
+    name = _wave_name(store, wave_id)
+    case_ids = []
+    for siren in sirens:
+        try:
+            case = store.case_by_siren(wave_id, siren.strip())
+        except StoreError as exc:
+            raise CampaignStateError(f"wave {name!r}: {exc}") from exc
+        if store.invitation(wave_id, case.case_id) is None:
+            raise CampaignStateError(
+                f"wave {name!r}: company {siren} has no code yet; `campaign codes` issues it"
+            )
+        case_ids.append(case.case_id)
+    taken = frozenset(inv.short_code for inv in store.invitations(wave_id))
+    return issue_codes(case_ids, taken)
+
+
+def store_reissued_codes(
+    store: Store,
+    wave_id: int,
+    codes: Iterable[InvitationCode],
+    *,
+    requested_by: str,
+    reason: str = "",
+) -> int:
+    """Replace the stored hashes of reissued codes and log each reissue."""
+    return store.reissue_invitations(
+        wave_id,
+        [NewInvitation(c.case_id, c.token, c.short_code) for c in codes],
+        requested_by=requested_by,
+        reason=reason,
+    )
+
+
+def free_codes_path(wanted: Path) -> Path:
+    """`wanted` if no file is there, else the first free `name-2.csv`, `name-3.csv`..."""
+    if not wanted.exists():
+        return wanted
+    n = 2
+    while True:
+        candidate = wanted.with_name(f"{wanted.stem}-{n}{wanted.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1
+
+
 def write_codes(path: Path, codes: Iterable[InvitationCode]) -> int:
-    """Write the secrets file (case_id, short_code, token), readable by its owner only."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """Write a new secrets file (case_id, short_code, token), readable by its owner only.
+
+    Never overwrites: the file is written under a temporary name beside `path`, then
+    linked to `path`, which fails if a file appeared there meanwhile. An existing secrets
+    file is the only copy of its tokens.
+    """
+    if path.exists():
+        raise CampaignStateError(
+            f"{path} already exists and holds earlier codes; write to another file "
+            f"(for example --out {free_codes_path(path)})"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     count = 0
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["case_id", "short_code", "token"])
-        for code in codes:
-            writer.writerow([code.case_id, code.short_code, code.token])
-            count += 1
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(["case_id", "short_code", "token"])
+            for code in codes:
+                writer.writerow([code.case_id, code.short_code, code.token])
+                count += 1
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError as exc:
+            raise CampaignStateError(f"{path} appeared while the codes were written") from exc
+    finally:
+        temporary.unlink(missing_ok=True)
     return count
 
 
@@ -165,6 +255,14 @@ def read_codes(path: Path) -> dict[str, InvitationCode]:
             row["case_id"]: InvitationCode(row["case_id"], row["token"], row["short_code"])
             for row in reader
         }
+
+
+def read_code_files(paths: Iterable[Path]) -> dict[str, InvitationCode]:
+    """Several secrets files merged, later files first (a reissued code replaces the old one)."""
+    merged: dict[str, InvitationCode] = {}
+    for path in paths:
+        merged.update(read_codes(path))
+    return merged
 
 
 def open_fieldwork(store: Store, wave_id: int) -> None:
@@ -213,44 +311,113 @@ def print_wave_letters(
     return batch
 
 
+@dataclass(frozen=True, slots=True)
+class MailingPlan:
+    """Who would get which message now, and how many cases were left out for want of a code."""
+
+    messages: tuple[tuple[EmailRecipient, MessageKind], ...]
+    without_code: int = 0
+
+    def count(self, kind: MessageKind) -> int:
+        """How many messages of this kind are planned."""
+        return sum(1 for _, k in self.messages if k == kind)
+
+
 def _recipients(
     table: pl.DataFrame,
     codes: Mapping[str, InvitationCode],
     links: Links,
     language: Language,
-    wanted: set[str] | None = None,
-) -> list[EmailRecipient]:
+    wanted: Mapping[str, MessageKind] | MessageKind,
+) -> MailingPlan:
     out = []
+    without_code = 0
     for row in table.iter_rows(named=True):
         case_id = row["case_id"]
-        code = codes.get(case_id)
-        if code is None or not row["email"] or (wanted is not None and case_id not in wanted):
+        kind = wanted if isinstance(wanted, MessageKind) else wanted.get(case_id)
+        if kind is None or not row["email"]:
             continue
-        out.append(
-            EmailRecipient(
-                case_id=case_id,
-                email=row["email"],
-                link=links.answer_link(code.token),
-                opt_out_link=links.opt_out_link(code.token),
-                short_code=code.short_code,
-                language=language,
-                company=row["name"],
-            )
+        code = codes.get(case_id)
+        if code is None:
+            without_code += 1
+            continue
+        recipient = EmailRecipient(
+            case_id=case_id,
+            email=row["email"],
+            link=links.answer_link(code.token),
+            opt_out_link=links.opt_out_link(code.token),
+            short_code=code.short_code,
+            language=language,
+            company=row["name"],
+            person_name=row.get("person_name"),
         )
-    return out
+        out.append((recipient, kind))
+    return MailingPlan(tuple(out), without_code)
 
 
-def _record_sent(store: Store, wave_id: int, sent: Iterable[SentMessage], reminder: bool) -> None:
-    accepted = [s.case_id for s in sent if s.accepted]
-    if reminder:
-        store.mark_reminded(wave_id, accepted)
-    else:
-        store.mark_sent(wave_id, accepted)
-    for s in sent:
-        if s.bounced:
+def _recorder(
+    store: Store, wave_id: int, reminder: bool, on_sent: Callable[[SentMessage], None] | None
+) -> Callable[[SentMessage], None]:
+    """Record each message in the store as soon as the server has answered for it.
+
+    Each record is its own transaction, so a run killed mid-way leaves every message sent
+    so far recorded, and a rerun sends only the rest (the window left is the few
+    milliseconds between the server's 250 and the commit).
+    """
+
+    def record(message: SentMessage) -> None:
+        if message.accepted:
+            if reminder:
+                store.mark_reminded(wave_id, [message.case_id])
+            else:
+                store.mark_sent(wave_id, [message.case_id])
+        store.log_campaign_event(
+            wave_id,
+            "message" if message.accepted else "message_refused",
+            case_id=message.case_id,
+            detail=message.kind.value + ("" if message.accepted else f": {message.error}"),
+            recorded_by="smtp",
+        )
+        if message.bounced:
             store.record_disposition(
-                wave_id, s.case_id, BOUNCE_CODE, f"{s.kind}: {s.error}", recorded_by="smtp"
-            )
+                wave_id, message.case_id, BOUNCE_CODE, f"{message.kind}: {message.error}",
+                recorded_by="smtp",
+            )  # fmt: skip
+        if on_sent is not None:
+            on_sent(message)
+
+    return record
+
+
+def plan_wave_invitations(
+    store: Store,
+    wave_id: int,
+    codes: Mapping[str, InvitationCode],
+    links: Links,
+    language: Language = "fr",
+) -> MailingPlan:
+    """The invitations `send_wave_invitations` would send now (nothing is sent or changed)."""
+    table = _mailing(store, wave_id).filter(
+        pl.col("sent_at").is_null() & pl.col("opted_out_at").is_null()
+    )
+    return _recipients(table, codes, links, language, MessageKind.INVITATION)
+
+
+def _send_plan(
+    store: Store,
+    wave_id: int,
+    plan: MailingPlan,
+    study: MailStudy,
+    settings: SmtpSettings,
+    reminder: bool,
+    on_sent: Callable[[SentMessage], None] | None,
+) -> dict[MessageKind, tuple[SentMessage, ...]]:
+    results: dict[MessageKind, tuple[SentMessage, ...]] = {}
+    record = _recorder(store, wave_id, reminder, on_sent)
+    for kind in sorted({k for _, k in plan.messages}):
+        recipients = [r for r, k in plan.messages if k == kind]
+        results[kind] = send_messages(recipients, kind, study, settings, on_sent=record)
+    return results
 
 
 def send_wave_invitations(
@@ -263,15 +430,15 @@ def send_wave_invitations(
     language: Language = "fr",
     on_sent: Callable[[SentMessage], None] | None = None,
 ) -> tuple[SentMessage, ...]:
-    """E-mail the invitation to every case with an address, a code, not yet sent, not opted out."""
-    table = _mailing(store, wave_id).filter(
-        pl.col("sent_at").is_null() & pl.col("opted_out_at").is_null()
-    )
-    recipients = _recipients(table, codes, links, language)
+    """E-mail the invitation to every case with an address, a code, not yet sent, not opted out.
+
+    Each message is recorded as it goes (see `_recorder`): a rerun after a crash sends
+    only the invitations not yet recorded.
+    """
+    plan = plan_wave_invitations(store, wave_id, codes, links, language)
     open_fieldwork(store, wave_id)
-    sent = send_messages(recipients, MessageKind.INVITATION, study, settings, on_sent=on_sent)
-    _record_sent(store, wave_id, sent, reminder=False)
-    return sent
+    sent = _send_plan(store, wave_id, plan, study, settings, False, on_sent)
+    return sent.get(MessageKind.INVITATION, ())
 
 
 def final_codes(store: Store, wave_id: int) -> dict[str, str]:
@@ -288,19 +455,16 @@ _STATUS_OF = {
 }
 
 
-def send_wave_reminders(
+def plan_wave_reminders(
     store: Store,
     wave_id: int,
     codes: Mapping[str, InvitationCode],
-    study: MailStudy,
-    settings: SmtpSettings,
     links: Links,
     policy: ReminderPolicy | None = None,
     now: datetime | None = None,
     language: Language = "fr",
-    on_sent: Callable[[SentMessage], None] | None = None,
-) -> dict[MessageKind, tuple[SentMessage, ...]]:
-    """Send each case the reminder the policy says is due now; returns what went out by kind."""
+) -> MailingPlan:
+    """The reminders due at `now` (default: now); nothing is sent or changed."""
     now = now or datetime.now(UTC)
     table = _mailing(store, wave_id)
     finals = final_codes(store, wave_id)
@@ -325,17 +489,25 @@ def send_wave_reminders(
                 already_sent=frozenset(already),
             )
         )
-    due = due_reminders(states, now, policy)
-    by_kind: dict[MessageKind, set[str]] = {}
-    for case_id, kind in due:
-        by_kind.setdefault(kind, set()).add(case_id)
-    results: dict[MessageKind, tuple[SentMessage, ...]] = {}
-    for kind, cases in sorted(by_kind.items()):
-        recipients = _recipients(table, codes, links, language, cases)
-        sent = send_messages(recipients, kind, study, settings, on_sent=on_sent)
-        _record_sent(store, wave_id, sent, reminder=True)
-        results[kind] = sent
-    return results
+    due = dict(due_reminders(states, now, policy))
+    return _recipients(table, codes, links, language, due)
+
+
+def send_wave_reminders(
+    store: Store,
+    wave_id: int,
+    codes: Mapping[str, InvitationCode],
+    study: MailStudy,
+    settings: SmtpSettings,
+    links: Links,
+    policy: ReminderPolicy | None = None,
+    now: datetime | None = None,
+    language: Language = "fr",
+    on_sent: Callable[[SentMessage], None] | None = None,
+) -> dict[MessageKind, tuple[SentMessage, ...]]:
+    """Send each case the reminder the policy says is due now; returns what went out by kind."""
+    plan = plan_wave_reminders(store, wave_id, codes, links, policy, now, language)
+    return _send_plan(store, wave_id, plan, study, settings, True, on_sent)
 
 
 def wave_rates(store: Store, wave_id: int, e: float | None = None) -> CampaignRates:
@@ -390,3 +562,13 @@ def import_wave_paper(
 
 def _store_problem(line: int, key: str, message: str) -> RejectedRow:
     return RejectedRow(line, key, (RowProblem("", "store", message, message),))
+
+
+def wave_settings(store: Store, wave_id: int) -> WaveSettings:
+    """The wave's trust settings as stored (empty settings when none were set)."""
+    return WaveSettings.from_mapping(store.wave_settings(wave_id), f"wave {wave_id} settings")
+
+
+def set_wave_settings(store: Store, wave_id: int, settings: WaveSettings) -> None:
+    """Store the wave's trust settings."""
+    store.set_wave_settings(wave_id, settings.to_mapping())

@@ -24,19 +24,29 @@ from barometre.campaign.sampling import (
     SamplingError,
     allocation_table,
     draw_sample,
+    wave_seed,
 )
+from barometre.campaign.settings import SettingsError, WaveSettings
 from barometre.campaign.sirene import DEFAULT_EXCLUDED_NAF
 from barometre.campaign.storage import (
     CampaignStateError,
     Links,
+    MailingPlan,
+    free_codes_path,
     import_wave_paper,
-    issue_wave_codes,
+    new_wave_codes,
+    plan_wave_invitations,
+    plan_wave_reminders,
     print_wave_letters,
-    read_codes,
+    read_code_files,
+    reissue_wave_codes,
     send_wave_invitations,
     send_wave_reminders,
     store_frame_and_sample,
+    store_reissued_codes,
+    store_wave_codes,
     wave_rates,
+    wave_settings,
     write_codes,
 )
 from barometre.cli._common import (
@@ -46,7 +56,7 @@ from barometre.cli._common import (
     open_store_or_exit,
     wave_id_or_exit,
 )
-from barometre.store import NotFoundError, StoreError
+from barometre.store import NotFoundError, Store, StoreError
 
 app = typer.Typer(
     name="campaign",
@@ -56,7 +66,12 @@ app = typer.Typer(
 console = Console()
 
 CodesOption = Annotated[
-    Path, typer.Option("--codes", help="Secrets file written by `barometre campaign codes`.")
+    list[Path],
+    typer.Option(
+        "--codes",
+        help="Secrets file written by `barometre campaign codes` (repeatable: later files, "
+        "such as reissued codes, take precedence).",
+    ),
 ]
 BaseUrlOption = Annotated[
     str, typer.Option("--base-url", help="Public address of the web questionnaire.")
@@ -159,7 +174,24 @@ def sample(
     neyman_file: Annotated[
         Path | None, typer.Option(help="Neyman: CSV stratum,p or stratum,sd per stratum.")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed (the draw is reproducible).")] = 20180301,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Random seed (the draw is reproducible); default: derived from the wave's "
+            "name, so two waves never repeat one sample by accident."
+        ),
+    ] = None,
+    prn_seed: Annotated[
+        int | None,
+        typer.Option(help="Draw by permanent random numbers of this seed (keep it across waves)."),
+    ] = None,
+    prn_start: Annotated[
+        float,
+        typer.Option(
+            help="PRN start in [0, 1): the same as the last wave for a panel, moved by its "
+            "sampling fraction for a fresh sample, by a share of it for a rotation."
+        ),
+    ] = 0.0,
     contacts: Annotated[
         Path | None, typer.Option(help="CSV siren,email[,person_name] stored as contact data.")
     ] = None,
@@ -186,7 +218,9 @@ def sample(
         take_all=tuple(take_all or ()),
         expected_proportion=p_by if p_by is not None else expected_p,
         standard_deviation=sd_by,
-        seed=seed,
+        seed=wave_seed(wave) if seed is None else seed,
+        prn_seed=prn_seed,
+        prn_start=prn_start,
     )
     try:
         drawn = draw_sample(units, design)
@@ -214,33 +248,78 @@ def sample(
             "yes" if row["take_all"] else "",
         )  # fmt: skip
     console.print(summary)
-    console.print(f"{stored:,} cases stored in wave {wave!r} (seed {seed})")
+    console.print(f"{stored:,} cases stored in wave {wave!r} (seed {design.seed})")
 
 
 @app.command()
 def codes(
     wave: WaveOption,
-    out: Annotated[Path, typer.Option("--out", help="Secrets file to write (CSV).")] = Path(
-        "codes.csv"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="New secrets file (CSV); never overwritten. Default: codes.csv, or "
+            "codes-2.csv... when it exists.",
+        ),
+    ] = None,
+    reissue: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reissue",
+            help="SIREN of a company whose code is replaced (repeatable, or a comma list); "
+            "its old link and short code stop working.",
+        ),
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="Who asks for the reissue (logged).")] = "",
+    reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
     url: UrlOption = None,
 ) -> None:
-    """Give every sampled company a link token and a short code; write the secrets file."""
+    """Issue codes to the sampled companies that have none; write them to a new secrets file."""
+    import getpass
+
     with open_store_or_exit(url) as store:
+        wave_id = wave_id_or_exit(store, wave)
+        sirens = [s for value in reissue or () for s in value.split(",") if s.strip()]
         try:
-            issued = issue_wave_codes(store, wave_id_or_exit(store, wave))
+            issued = (
+                reissue_wave_codes(store, wave_id, sirens)
+                if sirens
+                else new_wave_codes(store, wave_id)
+            )
         except (CampaignStateError, StoreError) as exc:
             raise fail(str(exc)) from exc
-    count = write_codes(out, issued)
+        if not issued:
+            console.print(
+                f"every company of wave {wave!r} already has a code (in the secrets files "
+                "written before); nothing written. To replace chosen codes: --reissue SIREN"
+            )
+            return
+        default = Path("codes-reissued.csv" if sirens else "codes.csv")
+        path = out if out is not None else free_codes_path(default)
+        try:
+            count = write_codes(path, issued)
+        except (CampaignStateError, OSError) as exc:
+            raise fail(str(exc)) from exc
+        try:
+            if sirens:
+                store_reissued_codes(
+                    store, wave_id, issued, requested_by=by or getpass.getuser(), reason=reason
+                )
+            else:
+                store_wave_codes(store, wave_id, issued)
+        except StoreError as exc:
+            path.unlink(missing_ok=True)  # its tokens were never stored: they would not work
+            raise fail(str(exc)) from exc
+    what = "codes reissued (the old ones no longer work)" if sirens else "codes issued"
     console.print(
-        f"{count:,} codes issued; tokens are stored hashed, keep {out} safe "
+        f"{count:,} {what}; tokens are stored hashed, keep {path} safe "
         "(letters and e-mails are printed from it)"
     )
 
 
-def _read_codes(path: Path) -> dict[str, InvitationCode]:
+def _read_codes(paths: list[Path]) -> dict[str, InvitationCode]:
     try:
-        return read_codes(path)
+        return read_code_files(paths)
     except (OSError, CampaignStateError) as exc:
         raise fail(str(exc)) from exc
 
@@ -318,6 +397,72 @@ Rate = Annotated[
 StudyName = Annotated[str, typer.Option(help="Name of the study in the messages.")]
 
 
+DryRun = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run", help="List who would get which message; send nothing, change nothing."
+    ),
+]
+EmailSender = Annotated[
+    str | None,
+    typer.Option(
+        "--email-sender",
+        help="From: address (else $BAROMETRE_SMTP_SENDER, else the wave's email_sender setting).",
+    ),
+]
+
+
+def _mail_study(
+    store: Store, wave_id: int, study_name: str, signature: str, base_url: str
+) -> tuple[MailStudy, WaveSettings]:
+    try:
+        trust = wave_settings(store, wave_id)
+    except SettingsError as exc:
+        raise fail(str(exc)) from exc
+    study = MailStudy(
+        study_name, signature, base_url,
+        trust_fr=trust.trust_text("fr"), trust_en=trust.trust_text("en"),
+    )  # fmt: skip
+    return study, trust
+
+
+def _sender(settings: SmtpSettings, trust: WaveSettings, option: str | None) -> SmtpSettings:
+    sender = option or settings.sender or trust.email_sender
+    name = settings.sender_name or trust.email_sender_name or trust.organiser
+    if not sender or sender.endswith("@localhost"):
+        raise fail(
+            "no sender address for the e-mails: set it once for the wave "
+            "(barometre wave settings --wave NAME --email-sender etudes@example.fr), "
+            "or give --email-sender or $BAROMETRE_SMTP_SENDER"
+        )
+    return replace(settings, sender=sender, sender_name=name)
+
+
+def _warn_trust(trust: WaveSettings, wave: str) -> None:
+    missing = trust.missing()
+    if missing:
+        console.print(
+            f"[yellow]warning:[/yellow] wave {wave!r} has no {', '.join(missing)} setting: "
+            f"the messages cannot say it (barometre wave settings --wave {wave} --help)",
+            highlight=False,
+        )
+
+
+def _print_plan(plan: MailingPlan, what: str) -> None:
+    table = Table("case", "e-mail", "message", title=f"{what} that would be sent (dry run)")
+    for recipient, kind in plan.messages:
+        table.add_row(recipient.case_id, recipient.email, kind.value)
+    console.print(table)
+    counts = ", ".join(
+        f"{kind.value}: {plan.count(kind):,}" for kind in sorted({k for _, k in plan.messages})
+    )
+    console.print(f"dry run: {len(plan.messages):,} messages ({counts or 'none'}); nothing sent")
+    if plan.without_code:
+        console.print(
+            f"{plan.without_code:,} cases are left out: their code is in none of the --codes files"
+        )
+
+
 @app.command()
 def send(
     wave: WaveOption,
@@ -328,26 +473,50 @@ def send(
         str, typer.Option(help="Signature of the messages.")
     ] = "L'équipe du baromètre",
     language: LanguageOption = "fr",
+    dry_run: DryRun = False,
+    email_sender: EmailSender = None,
     smtp_host: SmtpHost = None,
     smtp_port: SmtpPort = None,
     smtp_security: SmtpSecurity = None,
     rate: Rate = None,
     url: UrlOption = None,
 ) -> None:
-    """E-mail the invitation to every sampled company with an address, not yet invited."""
-    settings = _mail_options(smtp_host, smtp_port, smtp_security, rate)
-    study = MailStudy(study_name, signature, base_url)
+    """E-mail the invitation to every sampled company with an address, not yet invited.
+
+    Each message is recorded as it is sent: after an interruption, run it again and only
+    the invitations not yet sent go out.
+    """
     secrets = _read_codes(codes_file)
-    with open_store_or_exit(url) as store, _progress() as progress:
-        task = progress.add_task("invitations", total=None)
+    lang = _language(language)
+    with open_store_or_exit(url) as store:
+        wave_id = wave_id_or_exit(store, wave)
+        study, trust = _mail_study(store, wave_id, study_name, signature, base_url)
         try:
-            sent = send_wave_invitations(
-                store, wave_id_or_exit(store, wave), secrets, study, settings, Links(base=base_url),
-                _language(language),  # type: ignore[arg-type]
-                on_sent=lambda _: progress.advance(task),
-            )  # fmt: skip
-        except (CampaignStateError, MailingError) as exc:
+            plan = plan_wave_invitations(
+                store,
+                wave_id,
+                secrets,
+                Links(base=base_url),
+                lang,  # type: ignore[arg-type]
+            )
+        except CampaignStateError as exc:
             raise fail(str(exc)) from exc
+        if dry_run:
+            _print_plan(plan, "invitations")
+            return
+        settings = _sender(_mail_options(smtp_host, smtp_port, smtp_security, rate), trust,
+                           email_sender)  # fmt: skip
+        _warn_trust(trust, wave)
+        with _progress() as progress:
+            task = progress.add_task("invitations", total=len(plan.messages))
+            try:
+                sent = send_wave_invitations(
+                    store, wave_id, secrets, study, settings, Links(base=base_url),
+                    lang,  # type: ignore[arg-type]
+                    on_sent=lambda _: progress.advance(task),
+                )  # fmt: skip
+            except (CampaignStateError, MailingError) as exc:
+                raise fail(str(exc)) from exc
     ok = sum(s.accepted for s in sent)
     console.print(f"{ok:,} invitations sent, {len(sent) - ok:,} refused (bounces recorded)")
 
@@ -363,8 +532,17 @@ def remind(
     ] = "L'équipe du baromètre",
     language: LanguageOption = "fr",
     now: Annotated[
-        str | None, typer.Option(help="Pretend it is this time (ISO), for planning.")
+        str | None,
+        typer.Option(
+            help="Plan as if it were this time (ISO date or time): lists what would be due "
+            "then and sends nothing, unless --send is also given."
+        ),
     ] = None,
+    send_anyway: Annotated[
+        bool, typer.Option("--send", help="With --now: really send what is due at that time.")
+    ] = False,
+    dry_run: DryRun = False,
+    email_sender: EmailSender = None,
     smtp_host: SmtpHost = None,
     smtp_port: SmtpPort = None,
     smtp_security: SmtpSecurity = None,
@@ -372,22 +550,40 @@ def remind(
     url: UrlOption = None,
 ) -> None:
     """Send the reminders due now: +7 and +14 days to non-respondents, +7 to partials."""
-    settings = _mail_options(smtp_host, smtp_port, smtp_security, rate)
-    study = MailStudy(study_name, signature, base_url)
     secrets = _read_codes(codes_file)
+    lang = _language(language)
     when = datetime.fromisoformat(now) if now else datetime.now(UTC)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    with open_store_or_exit(url) as store, _progress() as progress:
-        task = progress.add_task("reminders", total=None)
+    planning = dry_run or (now is not None and not send_anyway)
+    with open_store_or_exit(url) as store:
+        wave_id = wave_id_or_exit(store, wave)
+        study, trust = _mail_study(store, wave_id, study_name, signature, base_url)
         try:
-            sent = send_wave_reminders(
-                store, wave_id_or_exit(store, wave), secrets, study, settings, Links(base=base_url),
-                now=when, language=_language(language),  # type: ignore[arg-type]
-                on_sent=lambda _: progress.advance(task),
+            plan = plan_wave_reminders(
+                store, wave_id, secrets, Links(base=base_url), now=when,
+                language=lang,  # type: ignore[arg-type]
             )  # fmt: skip
-        except (CampaignStateError, MailingError) as exc:
+        except CampaignStateError as exc:
             raise fail(str(exc)) from exc
+        if planning:
+            _print_plan(plan, f"reminders due at {when:%Y-%m-%d %H:%M} UTC")
+            if now is not None and not send_anyway and not dry_run:
+                console.print("(--now only plans; add --send to send them)")
+            return
+        settings = _sender(_mail_options(smtp_host, smtp_port, smtp_security, rate), trust,
+                           email_sender)  # fmt: skip
+        _warn_trust(trust, wave)
+        with _progress() as progress:
+            task = progress.add_task("reminders", total=len(plan.messages))
+            try:
+                sent = send_wave_reminders(
+                    store, wave_id, secrets, study, settings, Links(base=base_url),
+                    now=when, language=lang,  # type: ignore[arg-type]
+                    on_sent=lambda _: progress.advance(task),
+                )  # fmt: skip
+            except (CampaignStateError, MailingError) as exc:
+                raise fail(str(exc)) from exc
     if not sent:
         console.print("no reminder is due")
     for kind, messages in sent.items():

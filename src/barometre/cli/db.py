@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from barometre.store import StoreError, default_url, open_store
-
 app = typer.Typer(name="db", help="Create, migrate and inspect the barometer's database.")
 
 UrlOption = Annotated[
@@ -23,26 +21,24 @@ UrlOption = Annotated[
 @app.command()
 def upgrade(url: UrlOption = None) -> None:
     """Create the database if needed and migrate its schema to the newest revision."""
-    try:
-        with open_store(url or default_url()) as store:
-            info = store.info()
-    except StoreError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--url") from exc
+    from barometre.store import default_url, open_store
+
+    with open_store(url or default_url()) as store:
+        info = store.info()
     typer.echo(f"{info.url}: schema at revision {info.revision} (newest)")
 
 
 @app.command()
 def info(url: UrlOption = None) -> None:
     """Show the database URL, its schema revision and how many rows each table holds."""
-    try:
-        with open_store(url or default_url(), upgrade=False) as store:
-            details = store.info()
-            waves = [
-                (w, store.frame_size(w.id), store.sample_size(w.id), store.response_counts(w.id))
-                for w in (store.waves() if details.revision else ())
-            ]
-    except StoreError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--url") from exc
+    from barometre.store import default_url, open_store
+
+    with open_store(url or default_url(), upgrade=False) as store:
+        details = store.info()
+        waves = [
+            (w, store.frame_size(w.id), store.sample_size(w.id), store.response_counts(w.id))
+            for w in (store.waves() if details.revision else ())
+        ]
     state = "up to date" if details.up_to_date else f"behind (newest: {details.head})"
     typer.echo(f"database: {details.url} ({details.dialect})")
     typer.echo(f"schema:   {details.revision or 'empty'}, {state}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from barometre.cli._common import UrlOption
+from barometre.cli._common import UrlOption, fail
 from barometre.store import NotFoundError, Store, StoreError, default_url, open_store
 
 app = typer.Typer(name="gdpr", help="Erase one company's data, or purge a closed wave's contacts.")
@@ -54,8 +54,11 @@ def purge(
     """Drop the contact data of a closed (or published) wave, keeping the answers; logged."""
     try:
         with open_store(url or default_url()) as store:
-            entry = store.purge_contacts(_wave_id(store, wave), requested_by=by, reason=reason)
+            wave_id = _wave_id(store, wave)
+            name = store.wave(wave_id).name
+            entry = store.purge_contacts(wave_id, requested_by=by, reason=reason)
     except StoreError as exc:
-        raise typer.BadParameter(str(exc)) from exc
+        raise fail(str(exc)) from exc
     log.info("purge wave=%s by=%s", entry.wave_id, entry.requested_by)
-    typer.echo(f"wave {entry.wave_id}: {entry.contacts_removed} contact(s) purged; logged")
+    removed = entry.contacts_removed
+    typer.echo(f"wave {name!r}: {removed} contact{'s' if removed != 1 else ''} purged; logged")

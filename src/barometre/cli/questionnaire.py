@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.tree import Tree
 
+from barometre.cli._common import fail
 from barometre.questionnaire import (
     BUILTINS,
     Questionnaire,
@@ -51,11 +52,6 @@ DiagnosticOption = Annotated[
 ]
 
 
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[red]error:[/red] {escape(message)}")
-    return typer.Exit(code=1)
-
-
 def _check_lang(lang: str) -> str:
     if lang not in ("fr", "en"):
         raise typer.BadParameter("use fr or en", param_hint="--lang")
@@ -70,7 +66,7 @@ def _load(builtin: str, path: Path | None, diagnostic: bool = False) -> Question
         message = str(error)
         if path is not None and not message.startswith(str(path)):
             message = f"{path}: {message}"
-        raise _fail(message) from error
+        raise fail(message) from error
 
 
 @app.command()
@@ -121,13 +117,13 @@ def _answer_sets(path: Path) -> list[Mapping[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise _fail(f"{path}: cannot be read ({error.strerror})") from error
+        raise fail(f"{path}: cannot be read ({error.strerror})") from error
     except json.JSONDecodeError as error:
-        raise _fail(f"{path}: not valid JSON ({error})") from error
+        raise fail(f"{path}: not valid JSON ({error})") from error
     sets = data if isinstance(data, list) else [data]
     for index, item in enumerate(sets):
         if not isinstance(item, dict):
-            raise _fail(f"{path}: answer set {index + 1} is not an object of question id -> answer")
+            raise fail(f"{path}: answer set {index + 1} is not an object of question id -> answer")
     return sets
 
 
@@ -167,7 +163,7 @@ def validate_command(
             )
             errors.print(escape(line))
     if failed:
-        raise _fail(f"{failed} of {len(sets)} answer set(s) have problems")
+        raise fail(f"{failed} of {len(sets)} answer set(s) have problems")
     console.print(f"[green]ok[/green] {len(sets)} answer set(s) valid")
 
 
@@ -187,7 +183,7 @@ def export(
         try:
             write_questionnaire_file(questionnaire, output)
         except (QuestionnaireError, OSError) as error:
-            raise _fail(f"{output}: {error}") from error
+            raise fail(f"{output}: {error}") from error
         console.print(f"wrote {escape(str(output))}")
 
 
@@ -205,20 +201,20 @@ def import_command(
     try:
         questionnaire = read_xlsform(form)
     except QuestionnaireError as error:
-        raise _fail(f"{form}: {error}") from error
+        raise fail(f"{form}: {error}") from error
     except OSError as error:
-        raise _fail(f"{form}: cannot be read ({error.strerror})") from error
+        raise fail(f"{form}: cannot be read ({error.strerror})") from error
     if output is None:
         typer.echo(questionnaire_to_yaml(questionnaire), nl=False)
         return
     if output.suffix.lower() == ".xlsx":
-        raise _fail(
+        raise fail(
             "--output must be .yaml or .json; use `barometre questionnaire export` for XLSForm"
         )
     try:
         write_questionnaire_file(questionnaire, output)
     except (QuestionnaireError, OSError) as error:
-        raise _fail(f"{output}: {error}") from error
+        raise fail(f"{output}: {error}") from error
     errors.print(
         f"[green]ok[/green] {questionnaire.id} {questionnaire.version}: "
         f"{len(questionnaire.questions)} questions written to {escape(str(output))}"

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from barometre.cli._common import console
 
 # barometre.report (matplotlib, WeasyPrint, polars) is imported inside the commands: every
 # `barometre ...` command loads this module, and only the report commands need it.
@@ -19,7 +20,6 @@ app = typer.Typer(
     help="Publish a wave: HTML and PDF report, results.json, labelled exports, codebook.",
     no_args_is_help=True,
 )
-console = Console()
 
 WaveArg = Annotated[Path, typer.Argument(help="The wave dataset (.parquet or .csv).")]
 OutOption = Annotated[Path, typer.Option("--out", help="Output folder.")]
@@ -76,11 +76,6 @@ def _wave(path: Path) -> Any:
     raise typer.BadParameter(f"{path}: a wave file is .parquet or .csv")
 
 
-def _fail(ex: Exception) -> None:
-    console.print(f"[red]error:[/red] {ex}")
-    raise typer.Exit(1)
-
-
 @app.command("build")
 def build(
     wave: WaveArg,
@@ -101,29 +96,25 @@ def build(
     ] = 100,
 ) -> None:
     """Write report.html, report.pdf, results.json and the exports of a wave."""
-    from barometre.report import Methodology, ReportError, build_report
+    from barometre.report import Methodology, build_report
 
     q = _questionnaire(questionnaire)
     data = _wave(wave)
-    try:
-        meta = Methodology.from_yaml(methodology) if methodology else None
-        with progress_bar() as progress:
-            paths = build_report(
-                data,
-                q,
-                out,
-                lang,
-                previous,
-                meta,
-                wave=name,
-                min_base=min_base,
-                pdf=pdf,
-                driver_replicates=replicates,
-                progress=progress,
-            )
-    except ReportError as ex:
-        _fail(ex)
-        return
+    meta = Methodology.from_yaml(methodology) if methodology else None
+    with progress_bar() as progress:
+        paths = build_report(
+            data,
+            q,
+            out,
+            lang,
+            previous,
+            meta,
+            wave=name,
+            min_base=min_base,
+            pdf=pdf,
+            driver_replicates=replicates,
+            progress=progress,
+        )
     console.print(f"report: {paths.html}" + (f" and {paths.pdf}" if paths.pdf else ""))
     console.print(f"results: {paths.results_json}")
     if paths.exports:
@@ -142,15 +133,11 @@ def export(
     ] = False,
 ) -> None:
     """Export a wave to CSV, Parquet, Excel, SPSS and Stata with its codebook."""
-    from barometre.report import ReportError, export_wave
+    from barometre.report import export_wave
 
-    try:
-        paths = export_wave(
-            _wave(wave), _questionnaire(questionnaire), out, lang=lang, pseudonymised=not keep_all
-        )
-    except ReportError as ex:
-        _fail(ex)
-        return
+    paths = export_wave(
+        _wave(wave), _questionnaire(questionnaire), out, lang=lang, pseudonymised=not keep_all
+    )
     for p in (paths.csv, paths.parquet, paths.xlsx, paths.sav, paths.dta, paths.codebook_md):
         console.print(str(p))
 
@@ -162,26 +149,18 @@ def codebook(
     lang: LangOption = "fr",
 ) -> None:
     """Write the codebook of a questionnaire as codebook.md and codebook.html."""
-    from barometre.report import ReportError, write_codebook
+    from barometre.report import write_codebook
 
-    try:
-        md, html = write_codebook(_questionnaire(questionnaire), out, lang)
-    except ReportError as ex:
-        _fail(ex)
-        return
+    md, html = write_codebook(_questionnaire(questionnaire), out, lang)
     console.print(f"{md}\n{html}")
 
 
 @app.command("check-results")
 def check_results(results: Annotated[Path, typer.Argument(help="A results.json file.")]) -> None:
     """Read a results.json back and print its wave, size and number of indicators."""
-    from barometre.report import ReportError, read_results_json
+    from barometre.report import read_results_json
 
-    try:
-        r = read_results_json(results)
-    except ReportError as ex:
-        _fail(ex)
-        return
+    r = read_results_json(results)
     console.print(
         f"wave {r.wave or '—'}: {r.n_respondents} respondents, {len(r.indicators)} indicators"
     )

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from barometre.stats import Design, StatsError, estimates_frame
+from barometre.cli._common import console
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from barometre.stats import Design
 
 app = typer.Typer(
     name="stats",
     help="Weighted estimates with R-equivalent standard errors, and weight diagnostics.",
     no_args_is_help=True,
 )
-console = Console()
 
 DataArg = Annotated[Path, typer.Argument(help="Wave dataset (.parquet or .csv).")]
 WeightsOpt = Annotated[str, typer.Option("--weights", help="Column of final weights.")]
@@ -27,6 +29,8 @@ FpcOpt = Annotated[str | None, typer.Option("--fpc", help="Column of stratum pop
 
 
 def _read(path: Path) -> pl.DataFrame:
+    import polars as pl
+
     if path.suffix == ".parquet":
         return pl.read_parquet(path)
     return pl.read_csv(path, infer_schema_length=None)
@@ -35,11 +39,9 @@ def _read(path: Path) -> pl.DataFrame:
 def _design(
     path: Path, weights: str, strata: str | None, psu: str | None, fpc: str | None
 ) -> Design:
-    try:
-        return Design(_read(path), weights=weights, strata=strata, psu=psu, fpc=fpc)
-    except StatsError as err:
-        console.print(f"[red]error:[/red] {err}")
-        raise typer.Exit(code=1) from err
+    from barometre.stats import Design
+
+    return Design(_read(path), weights=weights, strata=strata, psu=psu, fpc=fpc)
 
 
 @app.command()
@@ -80,13 +82,11 @@ def estimate(
 ) -> None:
     """Estimate means and proportions in the whole sample and by domain, with 95 % CIs."""
     design = _design(data, weights, strata, psu, fpc)
-    try:
-        rows = design.estimate_many(
-            means=mean or [], proportions=proportion or [], by=[None, *(by or [])], ci=ci
-        )
-    except StatsError as err:
-        console.print(f"[red]error:[/red] {err}")
-        raise typer.Exit(code=1) from err
+    from barometre.stats import estimates_frame
+
+    rows = design.estimate_many(
+        means=mean or [], proportions=proportion or [], by=[None, *(by or [])], ci=ci
+    )
     frame = estimates_frame(rows)
     if out is not None:
         frame.write_parquet(out) if out.suffix == ".parquet" else frame.write_csv(out)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from barometre.cli._common import UrlOption
+from barometre.cli._common import UrlOption, fail
 from barometre.store import StoreError, default_url, open_store
 
 app = typer.Typer(name="user", help="Create study-team users and their API tokens.")
@@ -49,3 +49,27 @@ def token(
         raise typer.BadParameter(str(exc)) from exc
     typer.echo(f"API token {record.id} ({record.name}) for {record.username}:")
     typer.echo(secret)
+
+
+@app.command()
+def disable(username: str, url: UrlOption = None) -> None:
+    """Disable a user: sign-in, its open sessions and its API tokens stop working at once."""
+    try:
+        with open_store(url or default_url()) as store:
+            user = store.disable_user(username)
+    except StoreError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"user {user.username!r} disabled; its sessions are ended")
+
+
+@app.command("list")
+def list_users(url: UrlOption = None) -> None:
+    """List the users, their roles and whether they are disabled."""
+    try:
+        with open_store(url or default_url()) as store:
+            users = store.users()
+    except StoreError as exc:
+        raise fail(str(exc)) from exc
+    for user in users:
+        state = "disabled" if user.disabled_at else "active"
+        typer.echo(f"{user.username}\t{user.role}\t{state}")

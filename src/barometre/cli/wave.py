@@ -1,4 +1,4 @@
-"""`barometre wave`: list waves, weight a wave, write its dataset, publish it."""
+"""`barometre wave`: list waves, move one through its life, weight it, extract it, publish it."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from barometre.store import Store
 
 app = typer.Typer(
     name="wave",
-    help="Weight, extract and publish a wave once its fieldwork is over.",
+    help="A wave's life (open, close, publish, archive), weighting, dataset and report.",
     no_args_is_help=True,
 )
 
@@ -48,6 +48,39 @@ def list_waves(url: UrlOption = None) -> None:
     console.print(table)
 
 
+def _step(step: str, wave: str, url: str | None) -> None:
+    from barometre.campaign.lifecycle import STEPS, LifecycleError
+
+    store, wave_id = _open(url, wave)
+    before = store.wave(wave_id).status
+    try:
+        after = STEPS[step](store, wave_id)
+    except LifecycleError as exc:
+        raise fail(str(exc)) from exc
+    if after.status == before:
+        console.print(f"wave {wave!r} is already {after.status}; nothing changed")
+    else:
+        console.print(f"wave {wave!r}: {before} -> {after.status}")
+
+
+@app.command("open")
+def open_(wave: WaveOption, url: UrlOption = None) -> None:
+    """Open the fieldwork (needs a sample and codes); from closed, reopen it."""
+    _step("open", wave, url)
+
+
+@app.command()
+def close(wave: WaveOption, url: UrlOption = None) -> None:
+    """Close the fieldwork: no more web answers; late paper returns can still be keyed."""
+    _step("close", wave, url)
+
+
+@app.command()
+def archive(wave: WaveOption, url: UrlOption = None) -> None:
+    """Archive a published wave: no longer the self-diagnostic's benchmark, kept for trends."""
+    _step("archive", wave, url)
+
+
 @app.command()
 def weight(
     wave: WaveOption,
@@ -66,7 +99,7 @@ def weight(
 ) -> None:
     """Rake the respondents' design weights to the frame's counts and store the final weights."""
     from barometre.stats import StatsError
-    from barometre.weighting import WeightingError, frame_counts, weight_wave
+    from barometre.wave import WeightingError, frame_counts, weight_wave
 
     store, wave_id = _open(url, wave)
     try:
@@ -126,10 +159,13 @@ def publish(
     url: UrlOption = None,
 ) -> None:
     """Store the wave's results and benchmark table; the self-diagnostic then compares with it."""
-    from barometre.publication import publish as publish_wave
+    from barometre.campaign.lifecycle import check_publishable
+    from barometre.report import read_results_json
+    from barometre.wave import publish as publish_wave
 
     store, wave_id = _open(url, wave)
-    table = publish_wave(store, wave_id, results.read_text(encoding="utf-8"))
+    check_publishable(store, wave_id)
+    table = publish_wave(store, wave_id, read_results_json(results))
     console.print(
         f"wave {wave} published: benchmark of {len(table.cells)} peer groups (min n {table.min_n})"
     )
@@ -147,23 +183,94 @@ def report(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
 ) -> None:
     """Build a stored wave's report, with the change since the last published wave if any."""
-    from barometre.publication import earlier_results
+    from barometre.cli.report import progress_bar
     from barometre.report import Methodology, ReportError, build_report
+    from barometre.wave import earlier_results
 
     store, wave_id = _open(url, wave)
     try:
         previous = earlier_results(store, wave_id)
-        paths = build_report(
-            store.wave_dataset(wave_id),
-            store.questionnaire_of(wave_id),
-            out,
-            lang=lang,
-            previous=previous,
-            methodology=Methodology.from_yaml(methodology) if methodology else None,
-            wave=wave,
-            pdf=pdf,
-        )
+        with progress_bar() as progress:
+            paths = build_report(
+                store.wave_dataset(wave_id),
+                store.questionnaire_of(wave_id),
+                out,
+                lang=lang,
+                previous=previous,
+                methodology=Methodology.from_yaml(methodology) if methodology else None,
+                wave=wave,
+                pdf=pdf,
+                progress=progress,
+            )
     except ReportError as exc:
         raise fail(str(exc)) from exc
     since = f", compared with {previous.wave}" if previous else ""
     console.print(f"report of {wave}{since}: {paths.html}")
+
+
+@app.command()
+def settings(
+    wave: WaveOption,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="YAML file of settings (the same names as the options)."),
+    ] = None,
+    organiser: Annotated[
+        str | None, typer.Option(help="Who runs the study (and controls the data).")
+    ] = None,
+    contact_name: Annotated[str | None, typer.Option(help="A person respondents can ask.")] = None,
+    contact_email: Annotated[str | None, typer.Option(help="Their e-mail address.")] = None,
+    contact_phone: Annotated[str | None, typer.Option(help="Their telephone number.")] = None,
+    purpose: Annotated[str | None, typer.Option(help="Notice: what the answers are for.")] = None,
+    legal_basis: Annotated[
+        str | None, typer.Option(help="Notice: the legal basis (GDPR art. 6).")
+    ] = None,
+    retention: Annotated[str | None, typer.Option(help="Notice: how long data are kept.")] = None,
+    rights: Annotated[
+        str | None, typer.Option(help="Notice: the rights and how to use them.")
+    ] = None,
+    dpo_contact: Annotated[
+        str | None, typer.Option(help="Notice: the data-protection officer's contact.")
+    ] = None,
+    email_sender: Annotated[str | None, typer.Option(help="From: address of the e-mails.")] = None,
+    email_sender_name: Annotated[str | None, typer.Option(help="From: name.")] = None,
+    url: UrlOption = None,
+) -> None:
+    """Set or show the wave's organiser, contact, data-protection notice and e-mail sender.
+
+    Letters, e-mails, the home page and the questionnaire show them. Without options,
+    prints the current settings.
+    """
+    import yaml
+
+    from barometre.campaign.settings import SettingsError, WaveSettings
+    from barometre.campaign.storage import set_wave_settings, wave_settings
+
+    store, wave_id = _open(url, wave)
+    changes = {
+        "organiser": organiser, "contact_name": contact_name, "contact_email": contact_email,
+        "contact_phone": contact_phone, "purpose": purpose, "legal_basis": legal_basis,
+        "retention": retention, "rights": rights, "dpo_contact": dpo_contact,
+        "email_sender": email_sender, "email_sender_name": email_sender_name,
+    }  # fmt: skip
+    try:
+        current = wave_settings(store, wave_id)
+        if file is not None:
+            try:
+                loaded = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+            except (OSError, yaml.YAMLError) as exc:
+                raise SettingsError(f"{file}: cannot read the settings ({exc})") from exc
+            if not isinstance(loaded, dict):
+                raise SettingsError(f"{file}: expected a mapping of setting: value")
+            current = current.merged(WaveSettings.from_mapping(loaded, str(file)).to_mapping())
+        updated = current.merged(changes)
+    except SettingsError as exc:
+        raise fail(str(exc)) from exc
+    if file is not None or any(v is not None for v in changes.values()):
+        set_wave_settings(store, wave_id, updated)
+        console.print(f"settings of wave {wave!r} stored")
+    shown = updated.to_mapping()
+    for key in WaveSettings.__dataclass_fields__:
+        console.print(f"  {key}: {shown.get(key, '(not set)')}", highlight=False, markup=False)
+    if updated.missing():
+        console.print(f"not set yet: {', '.join(updated.missing())}", highlight=False)

@@ -2,7 +2,7 @@
 
 Pure: no I/O. The web app feeds it one answer set and the stored benchmark table of the
 latest published wave; the table itself is built once, at publication, by
-`barometre.diagnostic.publication.build_benchmark_table`.
+`build_benchmark_table`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from barometre.diagnostic.action_plan import (
     ActionStep,
     action_plan,
 )
-from barometre.diagnostic.answers import Answers, AnswerValue
 from barometre.diagnostic.benchmark import (
     BenchmarkCell,
     BenchmarkRow,
@@ -26,6 +25,7 @@ from barometre.diagnostic.benchmark import (
     Share,
     peer_benchmark,
 )
+from barometre.diagnostic.build_benchmark import DEFAULT_MIN_N, build_benchmark_table
 from barometre.diagnostic.diagnose import Diagnostic, diagnose
 from barometre.diagnostic.errors import (
     BenchmarkFormatError,
@@ -45,14 +45,13 @@ from barometre.diagnostic.scoring import (
 from barometre.diagnostic.segment import Segment, segment_of
 
 __all__ = [
+    "DEFAULT_MIN_N",
     "ENTRY_BUDGET",
     "ENTRY_TIME",
     "INDICATORS",
     "SCORE_ITEMS",
     "ActionPlan",
     "ActionStep",
-    "AnswerValue",
-    "Answers",
     "BenchmarkCell",
     "BenchmarkFormatError",
     "BenchmarkRow",
@@ -73,6 +72,7 @@ __all__ = [
     "Text",
     "WaveDatasetError",
     "action_plan",
+    "build_benchmark_table",
     "diagnose",
     "maturity_score",
     "peer_benchmark",

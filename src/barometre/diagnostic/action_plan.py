@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from barometre.diagnostic._text import Text
-from barometre.diagnostic.answers import Answers, chosen, code, is_present, market
 from barometre.diagnostic.scoring import Dimension, MaturityScore
+from barometre.questionnaire import Answers, chosen, code, is_present
 
 MIN_STEPS = 3
 MAX_STEPS = 5
@@ -248,7 +248,7 @@ CANDIDATES: tuple[_Candidate, ...] = (
 
 def action_plan(answers: Answers, score: MaturityScore) -> ActionPlan:
     """Choose and order 3-5 steps for one firm from its gaps, its scores and its market."""
-    firm_market = market(answers) or ""
+    firm_market = code(answers, "market") or ""
     ranked: list[tuple[float, int, _Candidate]] = []
     for order, candidate in enumerate(CANDIDATES):
         if firm_market not in candidate.markets or not candidate.gap(answers):
@@ -257,7 +257,7 @@ def action_plan(answers: Answers, score: MaturityScore) -> ActionPlan:
         gap = 100 - (measured.score if measured is not None else 50)
         ranked.append((candidate.weight * gap, order, candidate))
     # A firm with no account at all first needs to exist where its market is.
-    if not is_present(answers):
+    if is_present(answers) is not True:  # not known to be present: treated as absent
         ranked = [
             (r + 1000 if c.dimension is Dimension.PRESENCE else r, o, c) for r, o, c in ranked
         ]

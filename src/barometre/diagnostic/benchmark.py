@@ -1,6 +1,6 @@
 """The peer benchmark: a wave's stored table of weighted shares by peer group, and its lookup.
 
-The table is computed once when a wave is published (see `publication.py`) and stored; looking
+The table is computed once when a wave is published (see `build_benchmark.py`) and stored; looking
 a firm up in it does no statistics. Peer groups are nested: size band x sector, then size band
 only, then sector only, then all firms. A firm is compared with the narrowest group that has at
 least `min_n` respondents, and the result says which group that was.
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 from barometre.diagnostic._text import Text
-from barometre.diagnostic.answers import Answers
 from barometre.diagnostic.errors import BenchmarkFormatError
 from barometre.diagnostic.indicators import INDICATORS
+from barometre.questionnaire import Answers
 
 SCORE_INDICATOR = "score"
 """The indicator code of the peers' mean maturity score (0-100) in a benchmark table."""

@@ -6,10 +6,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from barometre.diagnostic.action_plan import ActionPlan, action_plan
-from barometre.diagnostic.answers import Answers, code
 from barometre.diagnostic.benchmark import BenchmarkTable, PeerBenchmark, peer_benchmark
 from barometre.diagnostic.scoring import MaturityScore, maturity_score
 from barometre.diagnostic.segment import Segment, segment_of
+from barometre.questionnaire import Answers, code
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from barometre.errors import UserError
 
-class DiagnosticError(ValueError):
+
+class DiagnosticError(UserError, ValueError):
     """Base class: bad input to a diagnostic computation."""
 
 

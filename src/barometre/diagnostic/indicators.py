@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from barometre.diagnostic._text import Text
-from barometre.diagnostic.answers import NETWORKS, Answers, chosen, is_present
+from barometre.questionnaire import Answers, chosen, is_present
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,6 @@ class Indicator:
     def holds(self, answers: Answers) -> bool | None:
         """Whether the fact holds for one answer set; None when the question was not answered."""
         if self.question == "present":
-            if not any(answers.get(q) is not None for q in NETWORKS):
-                return None
             return is_present(answers)
         answered = chosen(answers, self.question)
         if not answered:

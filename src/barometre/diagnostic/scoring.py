@@ -21,8 +21,9 @@ from enum import Enum
 from types import MappingProxyType
 
 from barometre.diagnostic._text import Text
-from barometre.diagnostic.answers import Answers, chosen
 from barometre.diagnostic.errors import NothingToScoreError
+from barometre.questionnaire import Answers, chosen
+from barometre.questionnaire.vocabulary import ACTIONS, OBJECTIVES
 
 
 class Dimension(Enum):
@@ -85,26 +86,6 @@ _NETWORK_NAMES = {
     "net_youtube": "YouTube",
     "net_instagram": "Instagram",
 }
-_ACTIONS = (
-    "company_news",
-    "market_watch",
-    "share_content",
-    "photos",
-    "recruit",
-    "prospect",
-    "customer_service",
-    "advertising",
-)
-_OBJECTIVES = (
-    "visibility",
-    "brand_image",
-    "new_customers",
-    "loyalty",
-    "recruitment",
-    "employer_brand",
-    "market_watch",
-    "sales",
-)
 
 D = Dimension
 SCORE_ITEMS: tuple[ScoreItem, ...] = (
@@ -118,11 +99,11 @@ SCORE_ITEMS: tuple[ScoreItem, ...] = (
           "Activity (barely active 1, active 2, very active 3)",
           {"peu_active": 1, "active": 2, "tres_active": 3}),
     _multi(D.ACTIVITY, "actions", "Actions menées (1 par action, 4 au plus)",
-           "Actions carried out (1 each, at most 4)", _ACTIONS, 4),
+           "Actions carried out (1 each, at most 4)", ACTIONS, 4),
     _item(D.STRATEGY, "strategy", "Une stratégie réseaux sociaux (3)",
           "A social-network strategy (3)", {"yes": 3}),
     _multi(D.STRATEGY, "objectives", "Objectifs poursuivis (1 par objectif, 2 au plus)",
-           "Objectives pursued (1 each, at most 2)", _OBJECTIVES, 2),
+           "Objectives pursued (1 each, at most 2)", OBJECTIVES, 2),
     _item(D.STRATEGY, "competitive_edge", "Y voir un avantage concurrentiel (1)",
           "Seeing it as a competitive edge (1)", {"yes": 1}),
     _item(D.MEANS, "spend", "Budget annuel, personnel compris (< 5 k€ 1, 5-10 k€ 2, "

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from barometre.diagnostic._text import Text
-from barometre.diagnostic.answers import Answers, code
+from barometre.questionnaire import Answers, code
 from barometre.typology.rules import RuleTypology, assign_segment, load_typology
 
 

@@ -18,6 +18,7 @@ import yaml
 
 from barometre.questionnaire._errors import QuestionnaireError
 from barometre.questionnaire._model import (
+    DEFAULT_LANGUAGES,
     YES_NO_CHOICES,
     Choice,
     Question,
@@ -35,8 +36,19 @@ _QUESTIONNAIRE_KEYS: Final = {
     "title_en",
     "sections",
     "diagnostic_questions",
+    "languages",
+    "metadata",
 }
-_SECTION_KEYS: Final = {"id", "label_fr", "label_en", "relevant", "questions"}
+_SECTION_KEYS: Final = {
+    "id",
+    "label_fr",
+    "label_en",
+    "relevant",
+    "questions",
+    "grouped",
+    "parent",
+    "appearance",
+}
 _QUESTION_OPTIONAL: Final = (
     "hint_fr",
     "hint_en",
@@ -47,6 +59,10 @@ _QUESTION_OPTIONAL: Final = (
     "unit",
     "minimum",
     "maximum",
+    "step",
+    "calculation",
+    "choice_filter",
+    "appearance",
 )
 _QUESTION_KEYS: Final = {
     "id",
@@ -56,9 +72,10 @@ _QUESTION_KEYS: Final = {
     "choices",
     "required",
     "integer",
+    "or_other",
     *_QUESTION_OPTIONAL,
 }
-_CHOICE_KEYS: Final = {"code", "label_fr", "label_en"}
+_CHOICE_KEYS: Final = {"code", "label_fr", "label_en", "properties"}
 
 BUILTINS: Final = ("bpi2018",)
 
@@ -92,11 +109,19 @@ def _choice_from_dict(data: object, where: str) -> Choice:
     if not isinstance(item["code"], str):
         # YAML reads 11 or yes as numbers/booleans; codes must be quoted to stay texts.
         raise QuestionnaireError(f"{where}: code {item['code']!r} must be a text (quote it)")
-    return Choice(item["code"], item["label_fr"], item["label_en"])
+    properties = item.get("properties", {})
+    if not isinstance(properties, Mapping):
+        raise QuestionnaireError(f"{where}: properties must be a mapping of column to text")
+    return Choice(
+        item["code"],
+        item["label_fr"],
+        item["label_en"],
+        tuple((str(k), str(v)) for k, v in properties.items()),
+    )
 
 
 def _question_from_dict(data: object, where: str) -> Question:
-    item = _mapping(data, where, _QUESTION_KEYS, ("id", "type", "label_fr", "label_en"), "question")
+    item = _mapping(data, where, _QUESTION_KEYS, ("id", "type"), "question")
     where = f"{where} (question {item['id']!r})"
     try:
         kind = QuestionType(item["type"])
@@ -113,11 +138,12 @@ def _question_from_dict(data: object, where: str) -> Question:
         return Question(
             id=item["id"],
             type=kind,
-            label_fr=item["label_fr"],
-            label_en=item["label_en"],
+            label_fr=item.get("label_fr", ""),
+            label_en=item.get("label_en", ""),
             choices=choices,
             required=item.get("required", False),
             integer=item.get("integer", False),
+            or_other=item.get("or_other", False),
             **{key: item.get(key) for key in _QUESTION_OPTIONAL},
         )
     except QuestionnaireError as error:
@@ -137,9 +163,7 @@ def questionnaire_from_dict(data: object) -> Questionnaire:
     sections = []
     for i, raw in enumerate(_list(root["sections"], "sections")):
         where = f"sections[{i}]"
-        item = _mapping(
-            raw, where, _SECTION_KEYS, ("id", "label_fr", "label_en", "questions"), "section"
-        )
+        item = _mapping(raw, where, _SECTION_KEYS, ("id", "questions"), "section")
         where = f"{where} (section {item['id']!r})"
         questions = tuple(
             _question_from_dict(q, f"{where}, questions[{j}]")
@@ -148,7 +172,14 @@ def questionnaire_from_dict(data: object) -> Questionnaire:
         try:
             sections.append(
                 Section(
-                    item["id"], item["label_fr"], item["label_en"], questions, item.get("relevant")
+                    item["id"],
+                    item.get("label_fr", ""),
+                    item.get("label_en", ""),
+                    questions,
+                    item.get("relevant"),
+                    grouped=item.get("grouped", True),
+                    parent=item.get("parent"),
+                    appearance=item.get("appearance"),
                 )
             )
         except QuestionnaireError as error:
@@ -164,7 +195,19 @@ def questionnaire_from_dict(data: object) -> Questionnaire:
         title_en=root["title_en"],
         sections=tuple(sections),
         diagnostic_questions=tuple(diagnostic),
+        languages=_languages(root.get("languages", list(DEFAULT_LANGUAGES))),
+        metadata=tuple(
+            (str(m.get("type")), str(m.get("name"))) if isinstance(m, Mapping) else m
+            for m in _list(root.get("metadata", []), "metadata")
+        ),
     )
+
+
+def _languages(value: object) -> tuple[str, str]:
+    items = _list(value, "languages")
+    if len(items) != 2 or not all(isinstance(x, str) for x in items):
+        raise QuestionnaireError("languages: give two language names (French slot, English slot)")
+    return (items[0], items[1])
 
 
 def questionnaire_to_dict(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -177,30 +220,37 @@ def questionnaire_to_dict(questionnaire: Questionnaire) -> dict[str, Any]:
     }
     if questionnaire.diagnostic_questions:
         data["diagnostic_questions"] = list(questionnaire.diagnostic_questions)
-    data["sections"] = [
-        {
-            "id": section.id,
-            "label_fr": section.label_fr,
-            "label_en": section.label_en,
-            **({"relevant": section.relevant} if section.relevant else {}),
-            "questions": [_question_to_dict(q) for q in section.questions],
-        }
-        for section in questionnaire.sections
-    ]
+    if questionnaire.languages != DEFAULT_LANGUAGES:
+        data["languages"] = list(questionnaire.languages)
+    if questionnaire.metadata:
+        data["metadata"] = [{"type": t, "name": n} for t, n in questionnaire.metadata]
+    data["sections"] = [_section_to_dict(section) for section in questionnaire.sections]
+    return data
+
+
+def _section_to_dict(section: Section) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": section.id}
+    if section.label_fr or section.label_en:
+        data["label_fr"], data["label_en"] = section.label_fr, section.label_en
+    if not section.grouped:
+        data["grouped"] = False
+    for key in ("relevant", "parent", "appearance"):
+        if getattr(section, key) is not None:
+            data[key] = getattr(section, key)
+    data["questions"] = [_question_to_dict(q) for q in section.questions]
     return data
 
 
 def _question_to_dict(question: Question) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": question.id,
-        "type": question.type.value,
-        "label_fr": question.label_fr,
-        "label_en": question.label_en,
-    }
+    data: dict[str, Any] = {"id": question.id, "type": question.type.value}
+    if question.label_fr or question.label_en:
+        data["label_fr"], data["label_en"] = question.label_fr, question.label_en
     if question.required:
         data["required"] = True
     if question.integer:
         data["integer"] = True
+    if question.or_other:
+        data["or_other"] = True
     for key in _QUESTION_OPTIONAL:
         value = getattr(question, key)
         if value is not None:
@@ -208,7 +258,12 @@ def _question_to_dict(question: Question) -> dict[str, Any]:
     # The standard yes/no labels are implied by the type; write only custom ones.
     if question.choices and question.choices != YES_NO_CHOICES:
         data["choices"] = [
-            {"code": c.code, "label_fr": c.label_fr, "label_en": c.label_en}
+            {
+                "code": c.code,
+                "label_fr": c.label_fr,
+                "label_en": c.label_en,
+                **({"properties": dict(c.properties)} if c.properties else {}),
+            }
             for c in question.choices
         ]
     return data
@@ -272,10 +327,12 @@ def read_questionnaire_file(path: str | Path) -> Questionnaire:
     """Read a questionnaire from the file named: XLSForm (.xlsx), YAML or JSON by suffix."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
+    if suffix in (".xlsx", ".xls"):
         return read_xlsform(path)
     if suffix not in _TEXT_SUFFIXES:
-        raise QuestionnaireError(f"{path}: unknown questionnaire format; use .xlsx, .yaml or .json")
+        raise QuestionnaireError(
+            f"{path}: unknown questionnaire format; use .xlsx, .xls, .yaml or .json"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from barometre.errors import UserError
 
-class QuestionnaireError(ValueError):
+
+class QuestionnaireError(UserError, ValueError):
     """A questionnaire definition is invalid; names the question and field at fault when known."""
 
     def __init__(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final, Literal
 
@@ -23,6 +23,28 @@ from barometre.questionnaire._errors import (
 )
 
 Lang = Literal["fr", "en"]
+
+# XLSForm metadata types: recorded by the collection tool, never asked.
+METADATA_TYPES: Final = (
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+)
+_PIPED_RE: Final = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}")
+
+
+def piped_names(text: str) -> list[str]:
+    """The names a text shows with ``${name}`` (piped labels), in order."""
+    return _PIPED_RE.findall(text)
+
+
 LANGS: Final[tuple[Lang, ...]] = ("fr", "en")
 
 _ID_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -39,11 +61,27 @@ class QuestionType(StrEnum):
     SCALE4 = "scale4"
     NUMBER = "number"
     TEXT = "text"
+    DATE = "date"
+    TIME = "time"
+    DATETIME = "datetime"
+    NOTE = "note"
+    ACKNOWLEDGE = "acknowledge"
+    CALCULATE = "calculate"
 
     @property
     def has_choices(self) -> bool:
         """Whether answers are choice codes."""
-        return self not in (QuestionType.NUMBER, QuestionType.TEXT)
+        return self in _CHOICE_TYPES
+
+    @property
+    def is_input(self) -> bool:
+        """Whether the respondent answers it (a note is only read, a calculation is computed)."""
+        return self not in (QuestionType.NOTE, QuestionType.CALCULATE)
+
+
+_CHOICE_TYPES: Final = frozenset(
+    {QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.YES_NO, QuestionType.SCALE4}
+)
 
 
 def check_lang(lang: str) -> Lang:
@@ -57,11 +95,16 @@ def check_lang(lang: str) -> Lang:
 
 @dataclass(frozen=True)
 class Choice:
-    """One answer option: a stable, language-neutral code and its labels."""
+    """One answer option: a stable, language-neutral code and its labels.
+
+    ``properties`` are the choices sheet's extra columns (name, value), which a cascading
+    select's ``choice_filter`` reads (``state = ${state}``).
+    """
 
     code: str
     label_fr: str
     label_en: str
+    properties: tuple[tuple[str, str], ...] = ()
 
     def label(self, lang: str = "fr") -> str:
         """The label in ``lang`` ("fr" or "en")."""
@@ -69,6 +112,11 @@ class Choice:
 
 
 YES_NO_CHOICES: Final = (Choice("yes", "Oui", "Yes"), Choice("no", "Non", "No"))
+# What ``or_other`` adds to a list, as pyxform does: the code "other".
+OTHER_CHOICE: Final = Choice("other", "Autre", "Other")
+ACKNOWLEDGED: Final = "OK"
+# Label languages as the form's columns name them (French slot, English slot).
+DEFAULT_LANGUAGES: Final = ("French (fr)", "English (en)")
 
 
 def _require_text(value: object, what: str, question_id: str | None, name: str) -> None:
@@ -134,8 +182,15 @@ class Question:
     minimum: int | float | None = None
     maximum: int | float | None = None
     integer: bool = False
+    step: int | float | None = None
+    calculation: str | None = None
+    choice_filter: str | None = None
+    or_other: bool = False
+    appearance: str | None = None
     relevant_expr: ex.Expr | None = field(default=None, init=False, compare=False, repr=False)
     constraint_expr: ex.Expr | None = field(default=None, init=False, compare=False, repr=False)
+    calculation_expr: ex.Expr | None = field(default=None, init=False, compare=False, repr=False)
+    choice_filter_expr: ex.Expr | None = field(default=None, init=False, compare=False, repr=False)
     # The choice codes in order; precomputed because validation looks them up constantly.
     codes: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
 
@@ -152,25 +207,34 @@ class Question:
             raise QuestionnaireError(
                 f"{what}: unknown type {self.type!r}", question_id=qid, field="type"
             )
-        _require_text(self.label_fr, what, qid, "label_fr")
-        _require_text(self.label_en, what, qid, "label_en")
+        if self.type is QuestionType.CALCULATE and self.label_fr == self.label_en == "":
+            pass  # a calculation is never shown, so it may go without a label
+        else:
+            _require_text(self.label_fr, what, qid, "label_fr")
+            _require_text(self.label_en, what, qid, "label_en")
         for name in (
             "hint_fr",
             "hint_en",
             "constraint_message_fr",
             "constraint_message_en",
             "unit",
+            "appearance",
         ):
             _optional_text(getattr(self, name), what, qid, name)
-        if not isinstance(self.required, bool) or not isinstance(self.integer, bool):
+        if (
+            not isinstance(self.required, bool)
+            or not isinstance(self.integer, bool)
+            or not isinstance(self.or_other, bool)
+        ):
             raise QuestionnaireError(
                 f"{what}: required and integer must be true or false",
                 question_id=qid,
                 field="required",
             )
         self._check_choices()
-        object.__setattr__(self, "codes", tuple(choice.code for choice in self.choices))
+        object.__setattr__(self, "codes", tuple(choice.code for choice in self.offered_choices))
         self._check_number()
+        self._check_kind_fields()
         if (self.constraint_message_fr is None) != (self.constraint_message_en is None):
             raise QuestionnaireError(
                 f"{what}: give the constraint message in both French and English",
@@ -194,6 +258,60 @@ class Question:
         object.__setattr__(
             self, "constraint_expr", _parse_expression(self.constraint, what, qid, "constraint")
         )
+        object.__setattr__(
+            self, "calculation_expr", _parse_expression(self.calculation, what, qid, "calculation")
+        )
+        if self.choice_filter is not None:
+            _optional_text(self.choice_filter, what, qid, "choice_filter")
+            try:
+                # Bare names in a filter are the choices sheet's columns (name, state...).
+                filter_expr = ex.parse(self.choice_filter, choice_columns=True)
+            except ExpressionError as error:
+                raise QuestionnaireError(
+                    f"{what}: choice_filter {self.choice_filter!r} does not parse: {error}",
+                    question_id=qid,
+                    field="choice_filter",
+                ) from error
+            object.__setattr__(self, "choice_filter_expr", filter_expr)
+
+    @property
+    def offered_choices(self) -> tuple[Choice, ...]:
+        """The choices a respondent sees: the list, and "other" when ``or_other`` is set."""
+        return (*self.choices, OTHER_CHOICE) if self.or_other else self.choices
+
+    def _check_kind_fields(self) -> None:
+        qid, what = self.id, f"question {self.id!r}"
+        if (self.calculation is None) != (self.type is not QuestionType.CALCULATE):
+            raise QuestionnaireError(
+                f"{what}: a calculate question needs a calculation, and only it takes one",
+                question_id=qid,
+                field="calculation",
+            )
+        if not self.type.has_choices and (self.or_other or self.choice_filter is not None):
+            raise QuestionnaireError(
+                f"{what}: or_other and choice_filter only apply to choice questions",
+                question_id=qid,
+                field="choice_filter",
+            )
+        if self.or_other and "other" in (c.code for c in self.choices):
+            raise QuestionnaireError(
+                f"{what}: or_other adds the code 'other', which the list already has",
+                question_id=qid,
+                field="choices",
+            )
+        if self.step is not None and (
+            isinstance(self.step, bool)
+            or not isinstance(self.step, int | float)
+            or not math.isfinite(self.step)
+            or self.step <= 0
+            or self.minimum is None
+            or self.maximum is None
+        ):
+            raise QuestionnaireError(
+                f"{what}: a range needs a positive step, a minimum and a maximum",
+                question_id=qid,
+                field="step",
+            )
 
     def _check_choices(self) -> None:
         qid, what = self.id, f"question {self.id!r}"
@@ -226,9 +344,9 @@ class Question:
                 question_id=qid,
                 field="choices",
             )
-        if len(self.choices) < 2:
+        if not self.choices:
             raise QuestionnaireError(
-                f"{what}: needs at least two choices", question_id=qid, field="choices"
+                f"{what}: needs at least one choice", question_id=qid, field="choices"
             )
         seen: set[str] = set()
         for choice in self.choices:
@@ -245,6 +363,15 @@ class Question:
                     field="choices",
                 )
             seen.add(choice.code)
+            if not isinstance(choice.properties, tuple) or not all(
+                isinstance(p, tuple) and len(p) == 2 and all(isinstance(x, str) for x in p)
+                for p in choice.properties
+            ):
+                raise QuestionnaireError(
+                    f"{what}: choice {choice.code!r} has properties that are not pairs of texts",
+                    question_id=qid,
+                    field="choices",
+                )
             _require_text(choice.label_fr, f"{what}, choice {choice.code!r}", qid, "choices")
             _require_text(choice.label_en, f"{what}, choice {choice.code!r}", qid, "choices")
 
@@ -252,7 +379,12 @@ class Question:
         qid, what = self.id, f"question {self.id!r}"
         bounds = {"minimum": self.minimum, "maximum": self.maximum}
         if self.type is not QuestionType.NUMBER:
-            if self.unit is not None or self.integer or any(v is not None for v in bounds.values()):
+            if (
+                self.unit is not None
+                or self.integer
+                or self.step is not None
+                or any(v is not None for v in bounds.values())
+            ):
                 raise QuestionnaireError(
                     f"{what}: unit, bounds and integer only apply to number questions",
                     question_id=qid,
@@ -305,13 +437,22 @@ class Question:
 
 @dataclass(frozen=True)
 class Section:
-    """A titled group of questions, optionally skipped as a whole by ``relevant``."""
+    """A titled group of questions, optionally skipped as a whole by ``relevant``.
+
+    An XLSForm's nesting is kept flat: a group inside another names it as ``parent`` (its
+    questions are asked only when the parent's condition holds too), and questions that
+    stand outside any group, or follow a nested group inside its parent, form a section with
+    ``grouped=False``, which has no title and is written back without a group row.
+    """
 
     id: str
     label_fr: str
     label_en: str
     questions: tuple[Question, ...]
     relevant: str | None = None
+    grouped: bool = True
+    parent: str | None = None
+    appearance: str | None = None
     relevant_expr: ex.Expr | None = field(default=None, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -320,15 +461,25 @@ class Section:
                 f"section id {self.id!r} is not a valid identifier", field="id"
             )
         what = f"section {self.id!r}"
-        _require_text(self.label_fr, what, None, "label_fr")
-        _require_text(self.label_en, what, None, "label_en")
+        if not (self.label_fr == self.label_en == ""):  # an unlabelled group has no title
+            _require_text(self.label_fr, what, None, "label_fr")
+            _require_text(self.label_en, what, None, "label_en")
+        _optional_text(self.appearance, what, None, "appearance")
+        _optional_text(self.parent, what, None, "parent")
         if not isinstance(self.questions, tuple) or not all(
             isinstance(q, Question) for q in self.questions
         ):
             raise QuestionnaireError(
                 f"{what}: questions must be a tuple of Question", field="questions"
             )
-        if not self.questions:
+        if not self.grouped and (
+            self.label_fr or self.relevant is not None or self.appearance is not None
+        ):
+            raise QuestionnaireError(
+                f"{what}: questions outside a group have no title, condition or appearance",
+                field="grouped",
+            )
+        if not self.grouped and not self.questions:
             raise QuestionnaireError(f"{what} has no question", field="questions")
         expr = _parse_expression(self.relevant, what, None, "relevant")
         if expr is not None and ex.uses_current(expr):
@@ -350,6 +501,11 @@ class Questionnaire:
     title_en: str
     sections: tuple[Section, ...]
     diagnostic_questions: tuple[str, ...] = ()
+    # The label columns' languages as the form names them, for the French and the English
+    # interface; a form in one language (German, say) shows it in both.
+    languages: tuple[str, str] = DEFAULT_LANGUAGES
+    # Metadata rows (start, end, today, deviceid...): (type, name), recorded, never asked.
+    metadata: tuple[tuple[str, str], ...] = ()
     _by_id: Mapping[str, Question] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
@@ -376,12 +532,21 @@ class Questionnaire:
         by_id: dict[str, Question] = {}
         section_of: dict[str, Section] = {}
         section_ids: set[str] = set()
+        grouped_ids: set[str] = set()
         for section in self.sections:
             if section.id in section_ids:
                 raise QuestionnaireError(
                     f"section id {section.id!r} appears twice", field="id", section_id=section.id
                 )
+            if section.parent is not None and section.parent not in grouped_ids:
+                raise QuestionnaireError(
+                    f"section {section.id!r}: parent {section.parent!r} is not an earlier group",
+                    field="parent",
+                    section_id=section.id,
+                )
             section_ids.add(section.id)
+            if section.grouped:
+                grouped_ids.add(section.id)
             # A section condition may only look at questions asked before the section.
             _check_references(
                 section.relevant_expr, by_id, None, f"section {section.id!r}", None, section.id
@@ -397,10 +562,19 @@ class Questionnaire:
                 _check_references(question.relevant_expr, by_id, None, what, question.id)
                 by_id[question.id] = question
                 _check_references(question.constraint_expr, by_id, question, what, question.id)
+                for name, expr in (
+                    ("calculation", question.calculation_expr),
+                    ("choice_filter", question.choice_filter_expr),
+                ):
+                    _check_references(expr, by_id, None, what, question.id, name=name)
                 section_of[question.id] = section
+        if not by_id:
+            raise QuestionnaireError(f"questionnaire {self.id!r} has no question", field="sections")
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_section_of", section_of)
-        self._check_unambiguous(section_ids)
+        self._check_unambiguous(grouped_ids)
+        self._check_piped(by_id)
+        self._check_languages_and_metadata(by_id)
         if not isinstance(self.diagnostic_questions, tuple):
             raise QuestionnaireError(
                 "diagnostic_questions must be a tuple of question ids", field="diagnostic_questions"
@@ -416,6 +590,65 @@ class Questionnaire:
             raise QuestionnaireError(
                 "diagnostic_questions lists a question twice", field="diagnostic_questions"
             )
+
+    def _check_piped(self, by_id: Mapping[str, Question]) -> None:
+        # A piped label ``${x}`` shows the answer to x; an unknown name would be shown as is.
+        texts: list[tuple[str | None, str | None, str, str | None]] = []
+        for section in self.sections:
+            texts += [(None, section.id, "label_fr", section.label_fr)]
+            texts += [(None, section.id, "label_en", section.label_en)]
+        for q in self.questions:
+            for name in ("label_fr", "label_en", "hint_fr", "hint_en"):
+                texts.append((q.id, None, name, getattr(q, name)))
+            for name in ("constraint_message_fr", "constraint_message_en"):
+                texts.append((q.id, None, name, getattr(q, name)))
+            for choice in q.choices:
+                texts += [(q.id, None, "choices", choice.label_fr)]
+                texts += [(q.id, None, "choices", choice.label_en)]
+        for question_id, section_id, name, text in texts:
+            for ref in piped_names(text or ""):
+                if ref not in by_id:
+                    what = (
+                        f"question {question_id!r}"
+                        if question_id is not None
+                        else f"section {section_id!r}"
+                    )
+                    raise QuestionnaireError(
+                        f"{what}: the text {text!r} shows ${{{ref}}}, which is not a question",
+                        question_id=question_id,
+                        field=name,
+                        section_id=section_id,
+                    )
+
+    def _check_languages_and_metadata(self, by_id: Mapping[str, Question]) -> None:
+        if (
+            not isinstance(self.languages, tuple)
+            or len(self.languages) != 2
+            or not all(isinstance(x, str) and x.strip() == x and x for x in self.languages)
+        ):
+            raise QuestionnaireError(
+                "languages must be two language names (French slot, English slot)",
+                field="languages",
+            )
+        seen: set[str] = set()
+        for item in self.metadata:
+            if (
+                not isinstance(item, tuple)
+                or len(item) != 2
+                or not isinstance(item[1], str)
+                or not _ID_RE.match(item[1])
+                or item[0] not in METADATA_TYPES
+            ):
+                raise QuestionnaireError(
+                    f"metadata {item!r} must be (type, name) with a type among "
+                    f"{', '.join(METADATA_TYPES)}",
+                    field="metadata",
+                )
+            if item[1] in by_id or item[1] in seen:
+                raise QuestionnaireError(
+                    f"metadata name {item[1]!r} is used twice", field="metadata"
+                )
+            seen.add(item[1])
 
     def _check_unambiguous(self, section_ids: set[str]) -> None:
         # A section may share its id with a question (section `activity` holds question
@@ -491,18 +724,23 @@ class Questionnaire:
         keep = set(question_ids)
         for qid in keep:
             self.question(qid)
-        sections = tuple(
-            Section(s.id, s.label_fr, s.label_en, kept, s.relevant)
-            for s in self.sections
-            if (kept := tuple(q for q in s.questions if q.id in keep))
-        )
+        sections = []
+        for s in self.sections:
+            kept = tuple(q for q in s.questions if q.id in keep)
+            if kept or (s.grouped and any(t.parent == s.id for t in self.sections)):
+                sections.append(replace(s, questions=kept))
+        kept_ids = {s.id for s in sections}
+        # A group left without questions or subgroups is dropped; so are its dangling children.
+        sections = [s for s in sections if s.parent is None or s.parent in kept_ids]
         return Questionnaire(
             id=id or self.id,
             version=version or self.version,
             title_fr=self.title_fr,
             title_en=self.title_en,
-            sections=sections,
+            sections=tuple(sections),
             diagnostic_questions=tuple(q for q in self.diagnostic_questions if q in keep),
+            languages=self.languages,
+            metadata=self.metadata,
         )
 
 
@@ -513,11 +751,13 @@ def _check_references(
     what: str,
     question_id: str | None,
     section_id: str | None = None,
+    name: str | None = None,
 ) -> None:
     """Refuse references to unknown or later questions, and codes that a question lacks."""
     if expr is None:
         return
-    name = "relevant" if current is None else "constraint"
+    if name is None:
+        name = "relevant" if current is None else "constraint"
     for ref in sorted(ex.references(expr)):
         if ref not in earlier:
             raise QuestionnaireError(

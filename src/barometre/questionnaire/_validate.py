@@ -8,16 +8,23 @@ for the skip logic of later questions, so a chain of conditions behaves as in th
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Mapping
 
 from barometre.questionnaire import _expression as ex
-from barometre.questionnaire._model import Question, Questionnaire, QuestionType
+from barometre.questionnaire._answers import Answers, is_answered
+from barometre.questionnaire._model import (
+    ACKNOWLEDGED,
+    Choice,
+    Question,
+    Questionnaire,
+    QuestionType,
+    Section,
+)
 from barometre.questionnaire._problems import Problem, ProblemCode, make_problem
-
-Answer = str | Sequence[str] | int | float | None
-Answers = Mapping[str, Answer]
 
 _EXPECTED: dict[QuestionType, tuple[str, str]] = {
     QuestionType.SINGLE: ("un code de réponse (texte)", "an answer code (text)"),
@@ -26,18 +33,20 @@ _EXPECTED: dict[QuestionType, tuple[str, str]] = {
     QuestionType.MULTIPLE: ("une liste de codes distincts", "a list of distinct codes"),
     QuestionType.NUMBER: ("un nombre", "a number"),
     QuestionType.TEXT: ("un texte", "a text"),
+    QuestionType.DATE: ("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
+    QuestionType.TIME: ("une heure HH:MM", "a time HH:MM"),
+    QuestionType.DATETIME: (
+        "une date et une heure AAAA-MM-JJTHH:MM",
+        "a date and time YYYY-MM-DDTHH:MM",
+    ),
+    QuestionType.ACKNOWLEDGE: (
+        f"« {ACKNOWLEDGED} » (case cochée)",
+        f"'{ACKNOWLEDGED}' (box ticked)",
+    ),
+    QuestionType.NOTE: ("aucune réponse (c'est une note)", "no answer (it is a note)"),
+    QuestionType.CALCULATE: ("un texte ou un nombre", "a text or a number"),
 }
-
-
-def is_answered(value: object) -> bool:
-    """Whether a value counts as an answer (``None``, blank text and ``[]`` do not)."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return value.strip() != ""
-    if isinstance(value, list | tuple):
-        return len(value) > 0
-    return True
+_TIME_RE = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?\Z")
 
 
 def _as_value(value: object) -> ex.Value:
@@ -53,26 +62,92 @@ def _as_value(value: object) -> ex.Value:
     return str(value)
 
 
-def relevance(questionnaire: Questionnaire, answers: Answers) -> dict[str, bool]:
-    """For every question id, in order, whether it is asked given the earlier answers."""
+def _evaluated(
+    questionnaire: Questionnaire, answers: Answers, today: dt.date | None
+) -> tuple[dict[str, bool], dict[str, ex.Value]]:
+    """Every question's asked state and the values later conditions see (calculations done)."""
     seen: dict[str, ex.Value] = {}
     result: dict[str, bool] = {}
+    section_on: dict[str, bool] = {}
+    context = ex.Context(today=today)
 
     def resolve(name: str) -> ex.Value:
         return seen.get(name, "")
 
     for section in questionnaire.sections:
-        section_on = section.relevant_expr is None or ex.to_boolean(
-            ex.evaluate(section.relevant_expr, resolve)
-        )
+        on = section.parent is None or section_on.get(section.parent, True)
+        if on and section.relevant_expr is not None:
+            on = ex.to_boolean(ex.evaluate(section.relevant_expr, resolve, "", context))
+        section_on[section.id] = on
         for question in section.questions:
-            asked = section_on and (
+            asked = on and (
                 question.relevant_expr is None
-                or ex.to_boolean(ex.evaluate(question.relevant_expr, resolve))
+                or ex.to_boolean(ex.evaluate(question.relevant_expr, resolve, "", context))
             )
             result[question.id] = asked
-            seen[question.id] = _as_value(answers.get(question.id)) if asked else ""
-    return result
+            if not asked:
+                seen[question.id] = ""
+            elif question.calculation_expr is not None:
+                seen[question.id] = ex.evaluate(question.calculation_expr, resolve, "", context)
+            else:
+                seen[question.id] = _as_value(answers.get(question.id))
+    return result, seen
+
+
+def relevance(
+    questionnaire: Questionnaire, answers: Answers, *, today: dt.date | None = None
+) -> dict[str, bool]:
+    """For every question id, in order, whether it is asked given the earlier answers."""
+    return _evaluated(questionnaire, answers, today)[0]
+
+
+def calculations(
+    questionnaire: Questionnaire, answers: Answers, *, today: dt.date | None = None
+) -> dict[str, str | float]:
+    """The value of every calculate question that is asked, from the answers given."""
+    asked, seen = _evaluated(questionnaire, answers, today)
+    values: dict[str, str | float] = {}
+    for question in questionnaire.questions:
+        if question.type is QuestionType.CALCULATE and asked[question.id]:
+            value = seen[question.id]
+            values[question.id] = ex.to_string(value) if isinstance(value, bool) else value
+    return values
+
+
+def visible_choices(
+    questionnaire: Questionnaire,
+    question: Question,
+    answers: Answers,
+    *,
+    today: dt.date | None = None,
+) -> tuple[Choice, ...]:
+    """The choices shown for a question: all of them, or those its choice_filter keeps."""
+    if question.choice_filter_expr is None:
+        return question.offered_choices
+    _, seen = _evaluated(questionnaire, answers, today)
+
+    def resolve(name: str) -> ex.Value:
+        return seen.get(name, "")
+
+    kept: list[Choice] = []
+    for choice in question.offered_choices:
+        columns = {"name": choice.code, **dict(choice.properties)}
+
+        def column(name: str, columns: dict[str, str] = columns) -> ex.Value:
+            return columns.get(name, "")
+
+        context = ex.Context(today=today, column=column)
+        if ex.to_boolean(ex.evaluate(question.choice_filter_expr, resolve, "", context)):
+            kept.append(choice)
+    return tuple(kept)
+
+
+def section_chain(questionnaire: Questionnaire, section: Section) -> tuple[Section, ...]:
+    """A section and the groups it is nested in, outermost first."""
+    chain = [section]
+    while chain[0].parent is not None:
+        chain.insert(0, questionnaire.section(chain[0].parent))
+    return tuple(chain)
 
 
 def is_relevant(questionnaire: Questionnaire, question_id: str, answers: Answers) -> bool:
@@ -81,12 +156,16 @@ def is_relevant(questionnaire: Questionnaire, question_id: str, answers: Answers
     return relevance(questionnaire, answers)[question_id]
 
 
-def validate(questionnaire: Questionnaire, answers: Answers) -> tuple[Problem, ...]:
+def validate(
+    questionnaire: Questionnaire, answers: Answers, *, today: dt.date | None = None
+) -> tuple[Problem, ...]:
     """Every problem of an answer set, in questionnaire order; unknown questions come last."""
     problems: list[Problem] = []
-    asked = relevance(questionnaire, answers)
+    asked = relevance(questionnaire, answers, today=today)
     for question in questionnaire.questions:
         value = answers.get(question.id)
+        if question.type is QuestionType.CALCULATE:
+            continue  # computed from the other answers, whatever was sent
         if not asked[question.id]:
             if is_answered(value):
                 problems.append(
@@ -103,6 +182,15 @@ def validate(questionnaire: Questionnaire, answers: Answers) -> tuple[Problem, .
                 problems.append(make_problem(ProblemCode.MISSING_REQUIRED, question.id))
             continue
         found = _check_answer(question, value)
+        if not found and question.choice_filter_expr is not None:
+            shown = visible_choices(questionnaire, question, answers, today=today)
+            codes = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+            allowed = ", ".join(c.code for c in shown)
+            found = [
+                make_problem(ProblemCode.UNKNOWN_CHOICE, question.id, code, allowed)
+                for code in codes
+                if code not in {c.code for c in shown}
+            ]
         if not found and question.constraint_expr is not None:
             found = _check_constraint(questionnaire, question, value, answers, asked)
         problems.extend(found)
@@ -113,8 +201,8 @@ def validate(questionnaire: Questionnaire, answers: Answers) -> tuple[Problem, .
 
 
 def _condition(questionnaire: Questionnaire, question: Question) -> str:
-    section_condition = questionnaire.section_of(question.id).relevant
-    conditions = [c for c in (section_condition, question.relevant) if c]
+    chain = section_chain(questionnaire, questionnaire.section_of(question.id))
+    conditions = [c for c in (*(s.relevant for s in chain), question.relevant) if c]
     if len(conditions) == 1:
         return conditions[0]
     return " and ".join(f"({c})" for c in conditions)
@@ -139,7 +227,27 @@ def _check_answer(question: Question, value: object) -> list[Problem]:
         if not isinstance(value, str):
             return [make_problem(ProblemCode.WRONG_TYPE, qid, value, expected_fr, expected_en)]
         return []
-    return _check_number(question, value)
+    if kind is QuestionType.NUMBER:
+        return _check_number(question, value)
+    if not _well_formed(kind, value):
+        return [make_problem(ProblemCode.WRONG_TYPE, qid, value, expected_fr, expected_en)]
+    return []
+
+
+def _well_formed(kind: QuestionType, value: object) -> bool:
+    """Whether a date, time, date-time, acknowledgement (or a note, never) answer is valid."""
+    if kind is QuestionType.NOTE or not isinstance(value, str):
+        return False
+    if kind is QuestionType.ACKNOWLEDGE:
+        return value == ACKNOWLEDGED
+    if kind is QuestionType.TIME:
+        return _TIME_RE.match(value) is not None
+    try:
+        if kind is QuestionType.DATE:
+            return len(value) == 10 and bool(dt.date.fromisoformat(value))
+        return "T" in value and bool(dt.datetime.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 def _unknown_codes(question: Question, codes: list[str]) -> list[Problem]:
@@ -168,7 +276,26 @@ def _check_number(question: Question, value: object) -> list[Problem]:
     number, low, high = float(value), question.minimum, question.maximum
     if (low is not None and number < low) or (high is not None and number > high):
         return [make_problem(ProblemCode.OUT_OF_BOUNDS, qid, value, *_bounds_text(low, high))]
+    step = question.step
+    if step is not None and low is not None:
+        steps = (number - low) / step
+        if abs(steps - round(steps)) > 1e-9:
+            bounds_fr, bounds_en = _bounds_text(low, high)
+            return [
+                make_problem(
+                    ProblemCode.OUT_OF_BOUNDS,
+                    qid,
+                    value,
+                    f"{bounds_fr}, par pas de {_show(step, 'fr')}",
+                    f"{bounds_en}, in steps of {_show(step, 'en')}",
+                )
+            ]
     return []
+
+
+def _show(number: float, lang: str) -> str:
+    text = str(int(number)) if float(number).is_integer() else str(number)
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def _bounds_text(low: float | None, high: float | None) -> tuple[str, str]:
@@ -192,7 +319,11 @@ def _check_constraint(
 ) -> list[Problem]:
     assert question.constraint_expr is not None
 
+    computed = calculations(questionnaire, answers)
+
     def resolve(name: str) -> ex.Value:
+        if name in computed:
+            return computed[name]
         return _as_value(answers.get(name)) if asked.get(name, False) else ""
 
     current = _as_value(value)

@@ -12,33 +12,12 @@ from barometre.questionnaire import _xlsform_common as xc
 from barometre.questionnaire._model import (
     LANGS,
     Choice,
+    Lang,
     Question,
     Questionnaire,
     QuestionType,
 )
-
-SURVEY_COLUMNS = (
-    "type",
-    "name",
-    *(xc.translated("label", lang) for lang in LANGS),
-    *(xc.translated("hint", lang) for lang in LANGS),
-    "required",
-    "relevant",
-    "constraint",
-    *(xc.translated("constraint_message", lang) for lang in LANGS),
-    xc.UNIT,
-    xc.MINIMUM,
-    xc.MAXIMUM,
-)
-CHOICES_COLUMNS = ("list_name", "name", *(xc.translated("label", lang) for lang in LANGS))
-SETTINGS_COLUMNS = (
-    "form_title",
-    xc.TITLE_EN,
-    "form_id",
-    "version",
-    "default_language",
-    xc.DIAGNOSTIC,
-)
+from barometre.questionnaire._xlsform_sheets import DEFAULT_LANGUAGE, language_of
 
 Cell = str | int | float | None
 
@@ -82,45 +61,101 @@ def choice_lists(questionnaire: Questionnaire) -> dict[str, str]:
 
 def _question_type(question: Question, list_name: str | None) -> str:
     if question.type is QuestionType.MULTIPLE:
-        return f"select_multiple {list_name}"
-    if question.type.has_choices:
-        return f"select_one {list_name}"
-    if question.type is QuestionType.NUMBER:
+        kind = f"select_multiple {list_name}"
+    elif question.type.has_choices:
+        kind = f"select_one {list_name}"
+    elif question.type is QuestionType.NUMBER:
+        if question.step is not None:
+            return "range"
         return "integer" if question.integer else "decimal"
-    return "text"
+    else:
+        return question.type.value
+    return f"{kind} or_other" if question.or_other else kind
 
 
-def _question_row(question: Question, list_name: str | None) -> dict[str, Cell]:
-    bounds = xc.bounds_expression(question.minimum, question.maximum)
+def _language_columns(questionnaire: Questionnaire) -> dict[Lang, str | None]:
+    """The header suffix of each slot's texts; None when a slot repeats the other's column."""
+    fr, en = questionnaire.languages
+    suffix = {name: None if name == DEFAULT_LANGUAGE else name for name in (fr, en)}
+    return {"fr": suffix[fr], "en": None if en == fr else suffix[en]}
+
+
+def _header(base: str, suffix: str | None) -> str:
+    return base if suffix is None else f"{base}::{suffix}"
+
+
+def _question_row(
+    question: Question, list_name: str | None, columns: dict[Lang, str | None]
+) -> dict[str, Cell]:
+    ranged = question.step is not None
+    bounds = None if ranged else xc.bounds_expression(question.minimum, question.maximum)
     row: dict[str, Cell] = {
         "type": _question_type(question, list_name),
         "name": question.id,
         "required": "yes" if question.required else None,
         "relevant": question.relevant,
         "constraint": xc.combined_constraint(bounds, question.constraint),
+        "calculation": question.calculation,
+        "choice_filter": question.choice_filter,
+        "appearance": question.appearance,
         xc.UNIT: question.unit,
-        xc.MINIMUM: question.minimum,
-        xc.MAXIMUM: question.maximum,
+        xc.MINIMUM: None if ranged else question.minimum,
+        xc.MAXIMUM: None if ranged else question.maximum,
     }
-    for lang in LANGS:
-        row[xc.translated("label", lang)] = question.label(lang)
-        row[xc.translated("hint", lang)] = question.hint(lang)
-        row[xc.translated("constraint_message", lang)] = question.constraint_message(lang)
+    if ranged:
+        assert question.minimum is not None and question.maximum is not None
+        assert question.step is not None
+        row["parameters"] = (
+            f"start={xc.format_number(question.minimum)} end={xc.format_number(question.maximum)}"
+            f" step={xc.format_number(question.step)}"
+        )
+    for base, getter in (
+        ("label", question.label),
+        ("hint", question.hint),
+        ("constraint_message", question.constraint_message),
+    ):
+        texts: dict[Lang, str | None] = {lang: getter(lang) or None for lang in LANGS}
+        _put_slots(row, base, texts, columns)
     return row
 
 
+def _put_slots(
+    row: dict[str, Cell], base: str, texts: dict[Lang, str | None], columns: dict[Lang, str | None]
+) -> None:
+    row[_header(base, columns["fr"])] = texts["fr"]
+    if columns["en"] is not None:
+        row[_header(base, columns["en"])] = texts["en"]
+
+
 def survey_rows(questionnaire: Questionnaire) -> list[dict[str, Cell]]:
-    """The survey sheet as rows of column -> value."""
+    """The survey sheet as rows of column -> value; nested groups are opened as they were."""
     lists = choice_lists(questionnaire)
-    rows: list[dict[str, Cell]] = []
+    columns = _language_columns(questionnaire)
+    rows: list[dict[str, Cell]] = [
+        {"type": kind, "name": name} for kind, name in questionnaire.metadata
+    ]
+    by_id = {s.id: s for s in questionnaire.sections}
+    open_groups: list[str] = []
     for section in questionnaire.sections:
-        begin: dict[str, Cell] = {"type": "begin group", "name": section.id}
-        for lang in LANGS:
-            begin[xc.translated("label", lang)] = section.label(lang)
-        begin["relevant"] = section.relevant
-        rows.append(begin)
-        rows.extend(_question_row(q, lists.get(q.id)) for q in section.questions)
-        rows.append({"type": "end group", "name": section.id})
+        chain: list[str] = [section.id] if section.grouped else []
+        parent = section.parent
+        while parent is not None:
+            chain.insert(0, parent)
+            parent = by_id[parent].parent
+        while open_groups and open_groups != chain[: len(open_groups)]:
+            rows.append({"type": "end group", "name": open_groups.pop()})
+        for group_id in chain[len(open_groups) :]:
+            group = by_id[group_id]
+            begin: dict[str, Cell] = {"type": "begin group", "name": group.id}
+            labels: dict[Lang, str | None] = {lang: group.label(lang) or None for lang in LANGS}
+            _put_slots(begin, "label", labels, columns)
+            begin["relevant"] = group.relevant
+            begin["appearance"] = group.appearance
+            rows.append(begin)
+            open_groups.append(group_id)
+        rows.extend(_question_row(q, lists.get(q.id), columns) for q in section.questions)
+    while open_groups:
+        rows.append({"type": "end group", "name": open_groups.pop()})
     return rows
 
 
@@ -134,10 +169,11 @@ def choices_rows(questionnaire: Questionnaire) -> list[dict[str, Cell]]:
         if name is None or name in written:
             continue
         written.add(name)
+        columns = _language_columns(questionnaire)
         for choice in question.choices:
             row: dict[str, Cell] = {"list_name": name, "name": choice.code}
-            for lang in LANGS:
-                row[xc.translated("label", lang)] = choice.label(lang)
+            _put_slots(row, "label", {lang: choice.label(lang) for lang in LANGS}, columns)
+            row.update(dict(choice.properties))
             rows.append(row)
     return rows
 
@@ -149,9 +185,37 @@ def settings_row(questionnaire: Questionnaire) -> dict[str, Cell]:
         xc.TITLE_EN: questionnaire.title_en,
         "form_id": questionnaire.id,
         "version": questionnaire.version,
-        "default_language": xc.LANGUAGE_NAMES["fr"],
+        "default_language": _default_language(questionnaire),
         xc.DIAGNOSTIC: " ".join(questionnaire.diagnostic_questions) or None,
     }
+
+
+def _default_language(questionnaire: Questionnaire) -> str | None:
+    """The default_language that makes the reader fill the two slots as they are.
+
+    The reader takes French (English) when the form has it, else the default language: so
+    the default is whichever slot is not French (English), or French for the usual form.
+    """
+    fr, en = questionnaire.languages
+    if fr == DEFAULT_LANGUAGE:
+        return None
+    if language_of(en) != "en":
+        return en
+    if language_of(fr) != "fr":
+        return fr
+    return fr
+
+
+def _columns(rows: list[dict[str, Cell]], first: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns that hold a value, the usual ones first, then in order of appearance."""
+    used: dict[str, None] = {}
+    for row in rows:
+        for key, value in row.items():
+            if value is not None:
+                used[key] = None
+    ordered = [c for c in first if c in used]
+    ordered += [c for c in used if c not in ordered]
+    return tuple(ordered)
 
 
 def write_xlsform(questionnaire: Questionnaire, target: str | Path | IO[bytes]) -> None:
@@ -160,10 +224,13 @@ def write_xlsform(questionnaire: Questionnaire, target: str | Path | IO[bytes]) 
     ``read_xlsform`` reads it back to an equal questionnaire.
     """
     workbook = Workbook()
+    survey = survey_rows(questionnaire)
+    choices = choices_rows(questionnaire)
+    settings = [settings_row(questionnaire)]
     sheets = (
-        ("survey", SURVEY_COLUMNS, survey_rows(questionnaire)),
-        ("choices", CHOICES_COLUMNS, choices_rows(questionnaire)),
-        ("settings", SETTINGS_COLUMNS, [settings_row(questionnaire)]),
+        ("survey", _columns(survey, ("type", "name")), survey),
+        ("choices", _columns(choices, ("list_name", "name")) or ("list_name", "name"), choices),
+        ("settings", _columns(settings, ("form_title",)), settings),
     )
     workbook.remove(workbook.active)
     bold = Font(bold=True)

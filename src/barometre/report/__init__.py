@@ -14,7 +14,6 @@ from barometre.report.exports import ExportPaths, export_wave, pseudonymise
 from barometre.report.html import render_html
 from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
 from barometre.report.pdf import write_pdf
-from barometre.report.published import published_2018
 from barometre.report.results import (
     Breakdown,
     BreakdownCell,
@@ -32,6 +31,7 @@ from barometre.report.results import (
     WeightDiagnostics,
 )
 from barometre.report.results_json import read_results_json, write_results_json
+from barometre.report.study2018 import published_2018
 
 __all__ = [
     "DEFAULT_MIN_BASE",

@@ -18,7 +18,6 @@ from barometre.report.errors import ReportError, WaveFormatError
 from barometre.report.estimation import DesignInfo, ShareEstimator
 from barometre.report.indicators import BREAKDOWN_VARIABLES, catalogue, with_presence
 from barometre.report.order import level_key, stratum_key, stratum_label
-from barometre.report.published import REBASED, changes, compare_published, comparison_specs
 from barometre.report.results import (
     Breakdown,
     BreakdownCell,
@@ -28,6 +27,8 @@ from barometre.report.results import (
     WeightDiagnostics,
 )
 from barometre.report.segments import compute_drivers, compute_typology
+from barometre.report.study2018 import REBASED, compare_published, comparison_specs
+from barometre.report.trends import changes
 
 DEFAULT_MIN_BASE = 30
 # Bootstrap replicates behind the drivers' importance CIs: about 35 ms each for 1,657

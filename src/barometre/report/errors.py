@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from barometre.errors import UserError
 
-class ReportError(Exception):
+
+class ReportError(UserError):
     """Base class of every error raised by `barometre.report`."""
 
 

@@ -15,11 +15,10 @@ from typing import Any
 
 import polars as pl
 
+from barometre.questionnaire import NETWORK_QUESTIONS, PRESENT, present_code
 from barometre.report.errors import WaveFormatError
 
-NETWORK_QUESTIONS = ("net_facebook", "net_linkedin", "net_twitter", "net_youtube", "net_instagram")
 MULTIPLE_TYPES = frozenset({"multiple", "select_multiple", "multi", "multiple_choice"})
-PRESENT = "present"
 BREAKDOWN_VARIABLES = ("size_band", "sector", "market")
 
 
@@ -268,10 +267,9 @@ def with_presence(wave: pl.DataFrame) -> pl.DataFrame:
     nets = [c for c in NETWORK_QUESTIONS if c in wave.columns]
     if not nets:
         return wave
-    answered = pl.any_horizontal([pl.col(c).is_not_null() for c in nets])
-    yes = pl.any_horizontal([pl.col(c) == "yes" for c in nets]).fill_null(False)
-    present = pl.when(yes).then(pl.lit("yes")).when(answered).then(pl.lit("no"))
-    return wave.with_columns(present.otherwise(None).alias(PRESENT))
+    # The questionnaire's one rule (`is_present`), row by row: a few thousand rows, no hot path.
+    present = [present_code(row, nets) for row in wave.select(nets).iter_rows(named=True)]
+    return wave.with_columns(pl.Series(PRESENT, present, dtype=pl.String))
 
 
 def indicator_columns(

@@ -6,6 +6,7 @@ Start from :class:`Design`; every estimate is an :class:`Estimate`.
 from barometre.stats.batch import estimates_frame
 from barometre.stats.design import Design
 from barometre.stats.errors import (
+    CalibrationWarning,
     ColumnNotFoundError,
     DataLevelNotInMarginError,
     DesignVariableError,
@@ -18,16 +19,21 @@ from barometre.stats.errors import (
     StatsError,
     WeightError,
 )
+from barometre.stats.replicates import ReplicateDesign
+from barometre.stats.representativity import PartialR, RIndicators, representativity
 from barometre.stats.results import (
     CrossTab,
     Estimate,
     LabelledEstimate,
     LogitFit,
     RaoScott,
+    TTest,
+    Wald,
     WeightDiagnostics,
 )
 
 __all__ = [
+    "CalibrationWarning",
     "ColumnNotFoundError",
     "CrossTab",
     "DataLevelNotInMarginError",
@@ -40,11 +46,17 @@ __all__ = [
     "MarginError",
     "MarginLevelNotInDataError",
     "MarginTotalsDisagreeError",
+    "PartialR",
+    "RIndicators",
     "RakingDidNotConvergeError",
     "RaoScott",
+    "ReplicateDesign",
     "SingletonStratumError",
     "StatsError",
+    "TTest",
+    "Wald",
     "WeightDiagnostics",
     "WeightError",
     "estimates_frame",
+    "representativity",
 ]

@@ -21,8 +21,9 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
-from barometre.stats._estimators import Linearized
+from barometre.stats._estimators import Linearized, srs_variance
 from barometre.stats._projections import (
     R_RAKING_SWEEPS,
     GregCalibration,
@@ -99,51 +100,111 @@ def build_cells(
     )
 
 
-def _cell_sums(key: IntArray, weights: FloatArray | None, size: int) -> FloatArray:
-    out: FloatArray = np.bincount(key, weights=weights, minlength=size).astype(np.float64)
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class Breakdown:
-    """A breakdown's bin of each row (cell x domain; one extra bin for no domain)."""
+    """The occupied (domain, cell) bins of a breakdown, sorted by domain, stratum, cell.
 
-    key: IntArray
+    Only bins with respondents are kept (a cell meets few domains: a stratum
+    domain holds its own cells only), so a block of k estimates costs k x
+    bins, not k x domains x cells. ``rows_*`` are sparse (bins + 1) x rows
+    maps carrying 1, w and w² of each row to its bin (the last bin gathers the
+    rows outside every domain); one sparse product sums a whole block.
+    """
+
     n_domains: int
-    n_cells: int
-    w: FloatArray  # per domain x cell: sum of weights
-    w2: FloatArray  # sum of squared weights
-    ones: FloatArray  # respondents
+    n_bins: int
+    bin_domain: IntArray
+    bin_cell: IntArray
+    domain_starts: IntArray  # first bin of each domain
+    group_starts: IntArray  # first bin of each occupied (domain, stratum)
+    group_key: IntArray  # domain * strata + stratum of each group
+    w: FloatArray  # per bin: sum of weights
+    w2: FloatArray
+    ones: FloatArray
+    rows_1: sp.csc_matrix
+    rows_w: sp.csc_matrix
+    rows_w2: sp.csc_matrix
+    domain_levels: sp.csr_matrix | None  # bins x (domains * calibration levels)
 
-    @property
-    def trash(self) -> int:
-        """The bin of rows outside every domain."""
-        return self.n_cells * self.n_domains
-
-    def sums(self, v: FloatArray | None, key: IntArray | None = None) -> FloatArray:
-        """Per (domain, cell) sums of ``v`` (counts when None)."""
-        k = self.key if key is None else key
-        flat = _cell_sums(k, v, self.trash + 1)[: self.trash]
-        out: FloatArray = flat.reshape(self.n_cells, self.n_domains).T
+    def bin_sums(self, values_t: FloatArray, rows: sp.csc_matrix) -> FloatArray:
+        """Per bin sums of each column of ``values_t`` (n x k) -> (k x bins)."""
+        flat = np.asarray(rows @ values_t)
+        out: FloatArray = np.ascontiguousarray(flat[: self.n_bins].T)
         return out
+
+    def per_domain(self, a: FloatArray) -> FloatArray:
+        """Sums of bin values (k x bins) over each domain's bins -> (k x domains)."""
+        out: FloatArray = np.add.reduceat(a, self.domain_starts, axis=1)
+        return out
+
+    def per_domain_stratum(self, a: FloatArray, n_strata: int) -> FloatArray:
+        """Sums over each (domain, stratum) -> (k * domains x strata), zeros where empty."""
+        k = a.shape[0]
+        out = np.zeros((k, self.n_domains * n_strata))
+        out[:, self.group_key] = np.add.reduceat(a, self.group_starts, axis=1)
+        result: FloatArray = out.reshape(k * self.n_domains, n_strata)
+        return result
 
 
 def breakdown(cells: CellIndex, weights: FloatArray, domain: IntArray, n_domains: int) -> Breakdown:
-    """Bins of a breakdown with its weight sums, computed once per ``by`` column."""
-    trash = cells.n_cells * n_domains
-    key = np.where(domain >= 0, cells.cell * n_domains + domain, trash)
-    b = Breakdown(
-        key=key,
+    """Occupied bins of a breakdown with their weight sums, computed once per ``by``."""
+    n = domain.shape[0]
+    n_strata = int(cells.cell_stratum.max()) + 1
+    inside = domain >= 0
+    stratum = cells.cell_stratum[cells.cell]
+    full_key = (domain * n_strata + stratum) * cells.n_cells + cells.cell
+    uniq, inverse = np.unique(full_key[inside], return_inverse=True)
+    n_bins = int(uniq.shape[0])
+    row_bin = np.full(n, n_bins, dtype=np.int64)
+    row_bin[inside] = inverse.reshape(-1)
+    bin_cell = (uniq % cells.n_cells).astype(np.int64)
+    group = uniq // cells.n_cells
+    bin_domain = (group // n_strata).astype(np.int64)
+    new_group = np.ones(n_bins, dtype=bool)
+    new_group[1:] = group[1:] != group[:-1]
+    new_domain = np.ones(n_bins, dtype=bool)
+    new_domain[1:] = bin_domain[1:] != bin_domain[:-1]
+
+    def rows(v: FloatArray) -> sp.csc_matrix:
+        # One entry per data row (column): built as CSC directly, no sorting.
+        return sp.csc_matrix((v, row_bin, np.arange(n + 1, dtype=np.int64)), shape=(n_bins + 1, n))
+
+    def sums(v: FloatArray) -> FloatArray:
+        out: FloatArray = np.bincount(row_bin, weights=v, minlength=n_bins + 1)[:n_bins].astype(
+            np.float64
+        )
+        return out
+
+    domain_levels = None
+    if cells.levels:
+        width = sum(cells.sizes)
+        offsets = np.cumsum((0, *cells.sizes))[:-1]
+        cols = np.concatenate(
+            [
+                bin_domain * width + off + lv[bin_cell]
+                for lv, off in zip(cells.levels, offsets, strict=True)
+            ]
+        )
+        rows_idx = np.tile(np.arange(n_bins), len(cells.levels))
+        domain_levels = sp.csr_matrix(
+            (np.ones(cols.shape[0]), (rows_idx, cols)), shape=(n_bins, n_domains * width)
+        )
+    return Breakdown(
         n_domains=n_domains,
-        n_cells=cells.n_cells,
-        w=np.empty(0),
-        w2=np.empty(0),
-        ones=np.empty(0),
+        n_bins=n_bins,
+        bin_domain=bin_domain,
+        bin_cell=bin_cell,
+        domain_starts=np.flatnonzero(new_domain).astype(np.int64),
+        group_starts=np.flatnonzero(new_group).astype(np.int64),
+        group_key=group[new_group].astype(np.int64),
+        w=sums(weights),
+        w2=sums(weights * weights),
+        ones=sums(np.ones(n)),
+        rows_1=rows(np.ones(n)),
+        rows_w=rows(weights),
+        rows_w2=rows(weights * weights),
+        domain_levels=domain_levels,
     )
-    object.__setattr__(b, "w", b.sums(weights))
-    object.__setattr__(b, "w2", b.sums(weights * weights))
-    object.__setattr__(b, "ones", b.sums(None))
-    return b
 
 
 def run_breakdown(
@@ -155,122 +216,152 @@ def run_breakdown(
     statistic: str,
     binary: bool = False,
 ) -> Linearized:
-    """Mean or total of ``values`` (NaN = missing) in each domain of ``bd``.
+    """Mean or total of each row of ``values`` (k x n, NaN = missing) in each domain of ``bd``.
 
-    ``binary``: values are 0/1 (an indicator), which saves two of the sums.
+    Results are indicator-major: estimate ``i * domains + d`` is row i in
+    domain d. ``binary``: values are 0/1 (indicators), which saves sums.
     """
-    missing = np.isnan(values)
+    if values.ndim == 1:
+        values = values[None, :]
+    k, n_dom, n_strata = values.shape[0], bd.n_domains, structure.n_strata
+    # Rows x estimates, contiguous: the layout sparse (bins x rows) products want.
+    yt = np.ascontiguousarray(values.T)
+    missing = np.isnan(yt)
     if missing.any():
-        key = np.where(missing, bd.trash, bd.key)
-        y = np.where(missing, 0.0, values)
-        w, w2, ones = bd.sums(weights, key), bd.sums(weights * weights, key), bd.sums(None, key)
+        present = (~missing).astype(np.float64)
+        yt = np.where(missing, 0.0, yt)
+        w = bd.bin_sums(present, bd.rows_w)
+        w2 = bd.bin_sums(present, bd.rows_w2)
+        ones = bd.bin_sums(present, bd.rows_1)
     else:
-        key, y, w, w2, ones = bd.key, values, bd.w, bd.w2, bd.ones
-
-    def sums(v: FloatArray | None) -> FloatArray:
-        return bd.sums(v, key)
-
-    wy = sums(weights * y)
-    w2y = sums(weights * weights * y)
-    s_y = sums(y)
+        w, w2, ones = (np.broadcast_to(a, (k, bd.n_bins)) for a in (bd.w, bd.w2, bd.ones))
+    wy = bd.bin_sums(yt, bd.rows_w)
+    w2y = bd.bin_sums(yt, bd.rows_w2)
+    s_y = bd.bin_sums(yt, bd.rows_1)
     if binary:
-        w2y2, nonzero = w2y, s_y
+        w2y2, nonzero, wy2 = w2y, s_y, wy
     else:
-        w2y2, nonzero = sums(weights * weights * y * y), sums((y != 0).astype(np.float64))
+        yy = yt * yt
+        w2y2, wy2 = bd.bin_sums(yy, bd.rows_w2), bd.bin_sums(yy, bd.rows_w)
+        nonzero = bd.bin_sums((yt != 0).astype(np.float64), bd.rows_1)
+    w_dom, wy_dom = bd.per_domain(w), bd.per_domain(wy)
     if statistic == "total":
-        est = wy.sum(axis=1)
+        est = wy_dom
         z1, zw, z2, zr = wy, w2y, w2y2, s_y
     else:
-        wsum = w.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            est = wy.sum(axis=1) / wsum
-            m, inv = est[:, None], np.where(wsum > 0, 1.0 / wsum, 0.0)[:, None]
-            z1 = (wy - m * w) * inv
-            zw = (w2y - m * w2) * inv
-            z2 = (w2y2 - 2 * m * w2y + m * m * w2) * inv**2
-            zr = (s_y - m * ones) * inv
-        z1, zw, z2, zr = (np.nan_to_num(a) for a in (z1, zw, z2, zr))
-    shift = _shift(cells, z1, zr)
-    h = cells.cell_stratum
-    s1 = _by_stratum(z1 - cells.w1[None, :] * shift, h, structure.n_strata)
-    s2 = _by_stratum(z2 - 2 * zw * shift + cells.w2[None, :] * shift**2, h, structure.n_strata)
+            est = wy_dom / w_dom
+            inv_dom = np.where(w_dom > 0, 1.0 / w_dom, 0.0)
+        m = np.nan_to_num(est)[:, bd.bin_domain]
+        inv = inv_dom[:, bd.bin_domain]
+        z1 = (wy - m * w) * inv
+        zw = (w2y - m * w2) * inv
+        z2 = (w2y2 - 2 * m * w2y + m * m * w2) * inv**2
+        zr = (s_y - m * ones) * inv
+    s1 = bd.per_domain_stratum(z1, n_strata)
+    s2 = bd.per_domain_stratum(z2, n_strata)
+    coef = _coefficients(cells, bd, z1, zr, k)
+    if coef is not None:
+        # r_i = z_i - w_i G(d, c_i) with G(d, c) = x_c . coef_d over every cell
+        # (calibration spreads a domain's residual to all rows). Cells are
+        # sorted by stratum, so stratum sums are contiguous segments.
+        offsets = np.cumsum((0, *cells.sizes))[:-1]
+        g = coef[:, offsets[0] + cells.levels[0]]
+        for lv, off in zip(cells.levels[1:], offsets[1:], strict=True):
+            g += coef[:, off + lv]
+        starts = np.flatnonzero(np.r_[True, cells.cell_stratum[1:] != cells.cell_stratum[:-1]])
+        strata_hit = cells.cell_stratum[starts]
+        g_bins = g.reshape(k, n_dom, cells.n_cells)[:, bd.bin_domain, bd.bin_cell]
+        gw1 = np.zeros_like(s1)
+        gw1[:, strata_hit] = np.add.reduceat(g * cells.w1[None, :], starts, axis=1)
+        gw2 = np.zeros_like(s2)
+        gw2[:, strata_hit] = np.add.reduceat(g * g * cells.w2[None, :], starts, axis=1)
+        s1 = s1 - gw1
+        s2 = s2 - 2 * bd.per_domain_stratum(zw * g_bins, n_strata) + gw2
     centred = np.where(structure.centre[None, :], s1**2 / structure.n_psu[None, :], 0.0)
     raw = (s2 * structure.scale[None, :]).sum(axis=1)
     var = ((s2 - centred) * structure.scale[None, :]).sum(axis=1) * structure.average_factor
     # sum r^2 - (sum r)^2 / n loses ~1e-16 of sum r^2 to rounding: below that
     # floor the variance is zero (e.g. the share of a stratum with equal weights).
     var = np.where(var <= ROUNDING_FLOOR * raw, 0.0, var)
-    n_by_stratum = _by_stratum(ones, h, structure.n_strata)
-    n = ones.sum(axis=1).astype(np.int64)
+    n_by_stratum = bd.per_domain_stratum(np.ascontiguousarray(ones), n_strata)
+    n = n_by_stratum.sum(axis=1).astype(np.int64)
     df = n - (n_by_stratum > 0).sum(axis=1)
+    w_flat, wy_flat = w_dom.reshape(-1), wy_dom.reshape(-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = bd.per_domain(wy2).reshape(-1) - wy_flat * wy_flat / w_flat
+        deff = var / srs_variance(spread, w_flat, n, statistic)
     return Linearized(
-        estimate=est,
+        estimate=est.reshape(-1),
         se=np.sqrt(np.maximum(var, 0.0)),
         df=df.astype(np.int64),
         n=n,
-        nonzero=nonzero.sum(axis=1).astype(np.int64),
+        nonzero=bd.per_domain(nonzero).reshape(-1).astype(np.int64),
+        deff=deff,
     )
 
 
-def _indicator(codes: IntArray, size: int) -> FloatArray:
-    out = np.zeros((codes.shape[0], size))
-    out[np.arange(codes.shape[0]), codes] = 1.0
+def _cell_design(cells: CellIndex) -> FloatArray:
+    """One-hot of every calibration margin's level, per cell: cells x levels."""
+    x = np.zeros((cells.n_cells, sum(cells.sizes)))
+    off = 0
+    for lv, size in zip(cells.levels, cells.sizes, strict=True):
+        x[np.arange(cells.n_cells), off + lv] = 1.0
+        off += size
+    return x
+
+
+def _stratum_weights(cells: CellIndex, per_cell: FloatArray, n_strata: int) -> FloatArray:
+    """cells x strata matrix carrying each cell's value to its stratum."""
+    out = np.zeros((cells.n_cells, n_strata))
+    out[np.arange(cells.n_cells), cells.cell_stratum] = per_cell
     return out
 
 
-def _by_stratum(a: FloatArray, stratum: IntArray, n_strata: int) -> FloatArray:
-    # Cells are few (strata x calibration levels): a dense product is fastest.
-    out: FloatArray = a @ _indicator(stratum, n_strata)
-    return out
+def _domain_level_sums(bd: Breakdown, a: FloatArray, k: int) -> FloatArray:
+    """Sums of bin values (k x bins) per (domain, margin level) -> (k * domains x levels)."""
+    assert bd.domain_levels is not None
+    out = np.asarray(bd.domain_levels.T @ a.T).T  # k x (domains * levels)
+    result: FloatArray = out.reshape(k * bd.n_domains, -1)
+    return result
 
 
-def _level_sums(a: FloatArray, levels: IntArray, size: int) -> FloatArray:
-    out: FloatArray = a @ _indicator(levels, size)
-    return out
+def _raking_map(p: Raking) -> FloatArray:
+    """The linear map from level sums to coefficients of R's ten raking sweeps."""
+    eye = np.eye(p.offsets[-1])
+    coef = np.zeros_like(eye)
+    for _ in range(R_RAKING_SWEEPS):
+        for lo, hi in itertools.pairwise(p.offsets):
+            fitted = coef @ p.cross[lo:hi].T
+            coef[:, lo:hi] += (eye[:, lo:hi] - fitted) / p.counts[None, lo:hi]
+    return coef
 
 
-def _shift(cells: CellIndex, z1: FloatArray, zr: FloatArray) -> FloatArray:
-    """G(cell) of the calibration step for each domain (D x cells); 0 without one."""
+def _coefficients(
+    cells: CellIndex, bd: Breakdown, z1: FloatArray, zr: FloatArray, k: int
+) -> FloatArray | None:
+    """Per domain, the calibration step's coefficients on the margins' levels; None without one.
+
+    G(d, c) = x_c . coef_d is the fitted part removed from the influence
+    values (R ``svyrecvar``'s post-stratification, raking or regression residual).
+    """
     p = cells.projection
     if p is None:
-        return np.zeros_like(z1)
+        return None
+    ratio = cells.ratio[bd.bin_cell][None, :]
     if isinstance(p, PostStratification):
-        lv = cells.levels[0]
-        num = _level_sums(z1 * cells.ratio[None, :], lv, p.n_levels)
+        num = _domain_level_sums(bd, z1 * ratio, k)
         den = np.bincount(p.codes, weights=p.old_weights, minlength=p.n_levels)
-        out: FloatArray = (num / den[None, :])[:, lv]
-        return out
+        post: FloatArray = num / den[None, :]
+        return post
     if isinstance(p, Raking):
-        offsets = p.offsets
-        sums = np.concatenate(
-            [_level_sums(zr, lv, s) for lv, s in zip(cells.levels, cells.sizes, strict=True)],
-            axis=1,
-        )
-        coef = np.zeros_like(sums)
-        for _ in range(R_RAKING_SWEEPS):
-            for lo, hi in itertools.pairwise(offsets):
-                fitted = coef @ p.cross[lo:hi].T
-                coef[:, lo:hi] += (sums[:, lo:hi] - fitted) / p.counts[None, lo:hi]
-        return _expand(coef, cells, offsets)
-    x_rhs = np.concatenate(
-        [
-            _level_sums(z1 * cells.ratio[None, :], lv, s)
-            for lv, s in zip(cells.levels, cells.sizes, strict=True)
-        ],
-        axis=1,
-    )
-    offsets = tuple(int(v) for v in np.cumsum((0, *cells.sizes)))
-    old_w1 = cells.w1 * cells.ratio
-    gram = np.zeros((offsets[-1], offsets[-1]))
-    for (lo_a, _), lv_a in zip(itertools.pairwise(offsets), cells.levels, strict=True):
-        for (lo_b, _), lv_b in zip(itertools.pairwise(offsets), cells.levels, strict=True):
-            np.add.at(gram, (lo_a + lv_a, lo_b + lv_b), old_w1)
-    b = x_rhs @ np.linalg.pinv(gram).T
-    return _expand(b, cells, offsets)
-
-
-def _expand(coef: FloatArray, cells: CellIndex, offsets: tuple[int, ...]) -> FloatArray:
-    out = np.zeros((coef.shape[0], cells.n_cells))
-    for lo, lv in zip(offsets, cells.levels, strict=False):
-        out += coef[:, lo + lv]
-    return out
+        # The sweeps are linear in the level sums: run them once on the identity
+        # and apply the resulting map to every domain's sums.
+        sums = _domain_level_sums(bd, zr, k)
+        coef: FloatArray = sums @ _raking_map(p)
+        return coef
+    x_rhs = _domain_level_sums(bd, z1 * ratio, k)
+    x = _cell_design(cells)
+    gram = x.T @ (x * (cells.w1 * cells.ratio)[:, None])
+    b: FloatArray = x_rhs @ np.linalg.pinv(gram).T
+    return b

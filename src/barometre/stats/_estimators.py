@@ -29,6 +29,7 @@ from barometre.stats._variance import (
     domain_df,
     variances,
 )
+from barometre.stats.errors import EstimationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,42 @@ class Linearized:
     df: IntArray
     n: IntArray
     nonzero: IntArray
+    deff: FloatArray | None = None  # design effect (R svymean/svytotal deff = TRUE)
+
+
+def srs_variance(
+    spread: FloatArray, wsum: FloatArray, nobs: IntArray, statistic: str
+) -> FloatArray:
+    """Variance under simple random sampling without replacement, as R's ``deff = TRUE``.
+
+    ``spread`` is the weighted sum of squared deviations from the domain mean,
+    ``wsum`` the domain's weight total (R's estimate of the population size N)
+    and ``nobs`` its respondents: s² (N - n) / (N n) for a mean, times N² for
+    a total, with s² = n / (n - 1) * spread / N (R ``svyvar``).
+    """
+    m = nobs.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s2 = m / (m - 1) * spread / wsum
+        out: FloatArray = s2 * (wsum - m) / (wsum * m)
+        if statistic == "total":
+            out = out * wsum * wsum
+    # R returns NA when the weights sum to less than the sample size.
+    return np.where(wsum < m, np.nan, out)
+
+
+def mean_influence(
+    weights: FloatArray, values: FloatArray, mask: BoolArray
+) -> tuple[float, FloatArray]:
+    """A domain mean and its influence values w (y - ybar) 1_d / W_d (before calibration)."""
+    ok = mask & ~np.isnan(values)
+    wm = np.where(ok, weights, 0.0)
+    wsum = float(wm.sum())
+    if wsum <= 0:
+        raise EstimationError("the domain has no respondent with a value")
+    y = np.where(ok, values, 0.0)
+    mean = float(wm @ y) / wsum
+    z: FloatArray = wm * (y - mean) / wsum
+    return mean, z
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +103,7 @@ class Engine:
         df = np.empty(k, dtype=np.int64)
         n = np.empty(k, dtype=np.int64)
         nonzero = np.empty(k, dtype=np.int64)
+        srs = np.empty(k)
         w = self.weights[None, :]
         n_rows = self.weights.shape[0]
         # Domains shared by many requests (a breakdown) get their df once.
@@ -89,21 +127,31 @@ class Engine:
             n[sl] = np.count_nonzero(mask, axis=1)
             df[sl] = self._df(chunk, mask, has_missing, df_of_mask)
             wm = mask * w
+            wsum = wm.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.einsum("kn,kn->k", wm, y) / wsum
+                spread = np.einsum("kn,kn,kn->k", wm, y, y) - mean * mean * wsum
+            srs[sl] = srs_variance(spread, wsum, n[sl], statistic)
             if statistic == "total":
                 y *= wm
                 est[sl] = y.sum(axis=1)
             else:
-                wsum = wm.sum(axis=1)
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    mean = np.einsum("kn,kn->k", wm, y) / wsum
                     y -= mean[:, None]
                     y *= wm
                     y /= wsum[:, None]
                 y[wsum == 0] = 0.0
                 est[sl] = mean
             var[sl] = variances(self.structure, project(self.projections, y))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            deff = var / srs
         return Linearized(
-            estimate=est, se=np.sqrt(np.maximum(var, 0.0)), df=df, n=n, nonzero=nonzero
+            estimate=est,
+            se=np.sqrt(np.maximum(var, 0.0)),
+            df=df,
+            n=n,
+            nonzero=nonzero,
+            deff=deff,
         )
 
     def _df(

@@ -35,6 +35,11 @@ def require(frame: pl.DataFrame, column: str, role: str) -> pl.Series:
     return frame[column]
 
 
+def is_numeric(dtype: pl.DataType) -> bool:
+    """True for numeric and boolean columns (read as float64)."""
+    return bool(dtype == pl.Boolean or dtype.is_numeric())
+
+
 def numeric(frame: pl.DataFrame, column: str, role: str) -> FloatArray:
     """A numeric (or boolean) column as float64, NaN where missing."""
     s = require(frame, column, role)

@@ -28,7 +28,9 @@ def t_quantile(df: IntArray, alpha: float) -> FloatArray:
     d = df.astype(np.float64)
     out = np.full(d.shape, np.nan)
     ok = d >= 1
-    out[ok] = st.t.ppf(1 - alpha / 2, d[ok])
+    # A batch has few distinct df: one quantile per distinct value.
+    distinct, where = np.unique(d[ok], return_inverse=True)
+    out[ok] = np.asarray(st.t.ppf(1 - alpha / 2, distinct))[where.reshape(-1)]
     return out
 
 

@@ -1,4 +1,5 @@
-"""Weight calibration: margin checks, raking (via svy), bounded raking, post-stratification.
+"""Weight calibration: margin checks, raking (via svy), bounded raking, post-stratification,
+and R's ``calibrate`` with its linear, raking and logit distance functions.
 
 One calibration step per design: R and svy both credit only the last weight
 adjustment in the variance of a chain, so trimming is done *inside* the
@@ -8,15 +9,19 @@ calibration (bounds on g = new weight / old weight, R ``calibrate(calfun =
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import polars as pl
+from scipy.special import expit
 
 from barometre.stats._variance import FloatArray, IntArray
 from barometre.stats.errors import (
+    CalibrationWarning,
     DataLevelNotInMarginError,
     MarginError,
     MarginLevelNotInDataError,
@@ -222,3 +227,131 @@ def bounded_raked_weights(
         iterations=iteration,
         gap=gap,
     )
+
+
+CALIBRATION_METHODS: tuple[str, ...] = ("linear", "raking", "logit")
+
+
+def _calibration_function(
+    method: str, lo: float, hi: float
+) -> tuple[Callable[[FloatArray], FloatArray], Callable[[FloatArray], FloatArray]]:
+    """g(u) and dg/du of R's ``cal.linear``, ``cal.raking`` and ``cal.logit``."""
+    if method == "linear":
+
+        def g_lin(u: FloatArray) -> FloatArray:
+            out: FloatArray = np.clip(1.0 + u, lo, hi)
+            return out
+
+        def d_lin(u: FloatArray) -> FloatArray:
+            out: FloatArray = ((1.0 + u > lo) & (1.0 + u < hi)).astype(np.float64)
+            return out
+
+        return g_lin, d_lin
+    if method == "raking":
+
+        def g_rak(u: FloatArray) -> FloatArray:
+            out: FloatArray = np.clip(np.exp(np.minimum(u, 700.0)), lo, hi)
+            return out
+
+        def d_rak(u: FloatArray) -> FloatArray:
+            e = np.exp(np.minimum(u, 700.0))
+            out: FloatArray = np.where((e > lo) & (e < hi), e, 0.0)
+            return out
+
+        return g_rak, d_rak
+    # Logit: g = L + (U - L) s, s = expit(A u + log((1 - L) / (U - 1))), which is
+    # R's (L (U-1) + U (1-L) e^{Au}) / (U - 1 + (1-L) e^{Au}) without overflow.
+    a = (hi - lo) / ((1 - lo) * (hi - 1))
+    shift = math.log((1 - lo) / (hi - 1))
+
+    def g_logit(u: FloatArray) -> FloatArray:
+        out: FloatArray = lo + (hi - lo) * expit(a * u + shift)
+        return out
+
+    def d_logit(u: FloatArray) -> FloatArray:
+        s = expit(a * u + shift)
+        out: FloatArray = (hi - lo) * a * s * (1 - s)
+        return out
+
+    return g_logit, d_logit
+
+
+def calibrated_weights(
+    weights: FloatArray,
+    margins: Sequence[Margin],
+    method: str,
+    bounds: tuple[float, float] | None,
+    *,
+    tol: float,
+    max_iter: int,
+    strict: bool = False,
+) -> FloatArray:
+    """Weights calibrated to the margins with R's ``calibrate(calfun = method, bounds)``.
+
+    Solves sum_i w_i g_i x_i = T with g_i = F(x_i' lambda) by Newton steps
+    on the cells (combinations of margin levels, where every row shares one
+    g), as R's ``grake``: a generalised inverse for the collinear one-hot
+    blocks, the step halved while it does not reduce the misfit. Converged
+    when every |misfit| / (1 + |T|) < ``tol`` (R's ``epsilon``). When the
+    bounds make the margins unreachable: ``strict`` raises
+    :class:`RakingDidNotConvergeError`, otherwise (R's behaviour) a
+    :class:`CalibrationWarning` names the gap and the closest weights are kept.
+    """
+    if method not in CALIBRATION_METHODS:
+        raise MarginError(f"calibrate: method must be one of {CALIBRATION_METHODS}, got {method!r}")
+    lo, hi = (-math.inf, math.inf) if bounds is None else (float(bounds[0]), float(bounds[1]))
+    if not lo < 1 < hi:
+        raise MarginError(f"calibrate: bounds {bounds} need lower < 1 < upper")
+    if method == "logit" and not (math.isfinite(lo) and math.isfinite(hi)):
+        raise MarginError("calibrate: logit calibration needs finite bounds, e.g. (0.5, 2.0)")
+    if method == "raking" and lo < 0:
+        lo = 0.0
+    g_of, slope_of = _calibration_function(method, lo, hi)
+    cell_of_row, cell_codes = _cells_of(margins)
+    w_cell = np.bincount(cell_of_row, weights=weights)
+    sizes = [int(m.targets.shape[0]) for m in margins]
+    x = np.zeros((w_cell.shape[0], sum(sizes)))
+    offset = 0
+    for codes, s in zip(cell_codes, sizes, strict=True):
+        x[np.arange(w_cell.shape[0]), offset + codes] = 1.0
+        offset += s
+    target = np.concatenate([m.targets for m in margins])
+    lam = np.zeros(x.shape[1])
+
+    def misfit_of(lam: FloatArray) -> FloatArray:
+        out: FloatArray = target - x.T @ (w_cell * g_of(x @ lam))
+        return out
+
+    def size_of(misfit: FloatArray) -> float:
+        return float(np.max(np.abs(misfit) / (1 + np.abs(target))))
+
+    misfit = misfit_of(lam)
+    for _ in range(max_iter):
+        if size_of(misfit) < tol:
+            out: FloatArray = weights * g_of(x @ lam)[cell_of_row]
+            return out
+        u = x @ lam
+        hess = x.T @ (x * (w_cell * slope_of(u))[:, None])
+        step = np.linalg.pinv(hess, rcond=256 * np.finfo(float).eps) @ misfit
+        t = 1.0
+        while t > 1e-10:
+            trial = misfit_of(lam + t * step)
+            if np.all(np.isfinite(trial)) and float(trial @ trial) < float(misfit @ misfit):
+                break
+            t /= 2
+        lam = lam + t * step
+        misfit = misfit_of(lam)
+    gap = size_of(misfit)
+    bound_text = "" if bounds is None else f" with g in {bounds}"
+    message = (
+        f"{method} calibration on {[m.column for m in margins]}{bound_text} did not converge "
+        f"after {max_iter} iterations: the largest relative gap to a margin is {gap:.3g}; "
+        "widen the bounds or merge small levels"
+    )
+    if strict:
+        raise RakingDidNotConvergeError(message, iterations=max_iter, gap=gap)
+    # As R's calibrate: a warning, and the weights of the last iterate (the
+    # closest to the margins the bounds allow).
+    warnings.warn(CalibrationWarning(message), stacklevel=3)
+    last: FloatArray = weights * g_of(x @ lam)[cell_of_row]
+    return last

@@ -18,7 +18,7 @@ from scipy import stats as st
 from barometre.stats._projections import project
 from barometre.stats._variance import FloatArray, covariance
 from barometre.stats.errors import EstimationError
-from barometre.stats.results import CrossTab, RaoScott
+from barometre.stats.results import CrossTab, RaoScott, Wald
 
 if TYPE_CHECKING:
     from barometre.stats.design import Design
@@ -82,6 +82,7 @@ def crosstab(design: Design, rows: str, cols: str) -> CrossTab:
         chisq_p_value=float(st.chi2.sf(chisq, df_chi)),
     )
     counts = (share * wsum).reshape(nc, nr).T
+    wald = _wald(design, ind, grid_r, grid_c, nr, nc, wm, nu)
     return CrossTab(
         row_variable=rows,
         col_variable=cols,
@@ -90,4 +91,46 @@ def crosstab(design: Design, rows: str, cols: str) -> CrossTab:
         counts=tuple(tuple(float(x) for x in row) for row in counts),
         shares=tuple(tuple(float(x) for x in row) for row in counts / wsum),
         rao_scott=rao,
+        wald=wald,
+    )
+
+
+def _wald(
+    design: Design,
+    ind: FloatArray,
+    grid_r: np.ndarray,
+    grid_c: np.ndarray,
+    nr: int,
+    nc: int,
+    wm: FloatArray,
+    nu: int,
+) -> Wald:
+    """R ``svychisq(statistic = "Wald")``: N_ij - N_i. N_.j / N against its covariance.
+
+    The totals of the cells, the row and column margins and the grand total
+    are linearized jointly; the delta method (Jacobian ``jac``) carries their
+    covariance to the deviations from independence, of which the
+    (r-1)(c-1) cells beyond the first row and column are tested.
+    """
+    k = nr * nc
+    rows = ind.reshape(-1, nc, nr).sum(axis=1)  # row margins: sum over columns
+    cols = ind.reshape(-1, nc, nr).sum(axis=2)
+    x = np.column_stack([ind, rows, cols, np.ones(ind.shape[0])])
+    z = (wm[:, None] * x).T
+    totals = z.sum(axis=1)
+    v = covariance(design.structure, project(design.engine.projections, z))
+    n_r, n_c, n_all = totals[k : k + nr], totals[k + nr : k + nr + nc], totals[-1]
+    jac = np.zeros((k, x.shape[1]))
+    cells = np.arange(k)
+    jac[cells, cells] = 1.0
+    jac[cells, k + grid_r] = -n_c[grid_c] / n_all
+    jac[cells, k + nr + grid_c] = -n_r[grid_r] / n_all
+    jac[:, -1] = n_r[grid_r] * n_c[grid_c] / n_all**2
+    dev = totals[:k] - n_r[grid_r] * n_c[grid_c] / n_all
+    vd = jac @ v @ jac.T
+    use = (grid_r > 0) & (grid_c > 0)
+    ndf = (nr - 1) * (nc - 1)
+    stat = float(dev[use] @ np.linalg.solve(vd[np.ix_(use, use)], dev[use])) / ndf
+    return Wald(
+        statistic=stat, ndf=float(ndf), ddf=float(nu), p_value=float(st.f.sf(stat, ndf, nu))
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
@@ -37,15 +37,31 @@ from barometre.stats._variance import (
 from barometre.stats.calibration import (
     Margin,
     bounded_raked_weights,
+    calibrated_weights,
     check_totals_agree,
     match_margin,
     poststratified_weights,
     raked_weights,
 )
 from barometre.stats.errors import DesignVariableError, EstimationError, StatsError, WeightError
-from barometre.stats.results import CrossTab, Estimate, LogitFit, WeightDiagnostics
+from barometre.stats.results import (
+    CrossTab,
+    Estimate,
+    LabelledEstimate,
+    LogitFit,
+    TTest,
+    WeightDiagnostics,
+)
+
+if TYPE_CHECKING:
+    from barometre.stats.domains import Domains
+    from barometre.stats.replicates import ReplicateDesign
 
 ALPHA = 0.05
+
+# A breakdown: the whole sample (None), one column, or the crossing of several.
+By = str | tuple[str, ...] | None
+CalibrationMethod = Literal["linear", "raking", "logit"]
 
 
 class Design:
@@ -95,9 +111,9 @@ class Design:
         )
         self._engine = Engine(weights=w[order], structure=self._structure, projections=())
         self._cells = _fast_cells(self._engine)
-        self._breakdowns: dict[str | None, Breakdown] = {}
+        self._breakdowns: dict[By, Breakdown] = {}
         self._codes: dict[str, tuple[tuple[Any, ...], IntArray]] = {}
-        self._domains: dict[str | None, tuple[tuple[Any, ...], IntArray, list[int]]] = {}
+        self._domains: dict[By, tuple[tuple[Any, ...], IntArray, list[int]]] = {}
 
     # -- construction of calibrated copies ------------------------------------
 
@@ -142,6 +158,29 @@ class Design:
         return self._frame.height
 
     @property
+    def singleton(self) -> SingletonPolicy:
+        """What a stratum with a single PSU contributes to variances."""
+        return self._singleton
+
+    @property
+    def sorted_data(self) -> pl.DataFrame:
+        """The respondents in the design's internal order (by stratum, then PSU)."""
+        return self._frame
+
+    @property
+    def order(self) -> IntArray | None:
+        """Row of ``data`` at each internal position (None when already in order)."""
+        return self._order
+
+    def to_data_order(self, values: FloatArray) -> FloatArray:
+        """Per-row values in the internal order put back in the order of ``data``."""
+        if self._order is None:
+            return values
+        out = np.empty_like(values)
+        out[..., self._order] = values
+        return out
+
+    @property
     def structure(self) -> SampleStructure:
         """Strata, PSUs and fpc factors as used in variances."""
         return self._structure
@@ -166,8 +205,70 @@ class Design:
         """A numeric column as float64 (NaN where missing)."""
         return _frame.numeric(self._frame, column, f"column {column!r}")
 
+    def values_block(self, columns: Sequence[str]) -> FloatArray:
+        """Several numeric columns as one (rows x columns) float64 array, NaN where missing."""
+        if not columns:
+            return np.empty((self.n, 0))
+        for c in columns:
+            _frame.require(self._frame, c, f"column {c!r}")
+        bad = [c for c in columns if not _frame.is_numeric(self._frame[c].dtype)]
+        if bad:
+            raise StatsError(f"column {bad[0]!r} is {self._frame[bad[0]].dtype}, not numeric")
+        out: FloatArray = np.ascontiguousarray(
+            self._frame.select(
+                [pl.col(c).cast(pl.Float64).fill_null(float("nan")) for c in columns]
+            ).to_numpy(),
+            dtype=np.float64,
+        )
+        return out
+
+    def indicator_block(self, pairs: Sequence[tuple[str, Any]]) -> FloatArray:
+        """Indicators of several (column, level) pairs as one (rows x pairs) array."""
+        fast = [
+            i
+            for i, (c, lv) in enumerate(pairs)
+            if c not in self._codes
+            and isinstance(lv, int | float)
+            and not isinstance(lv, bool)
+            and c in self._frame.columns
+            and self._frame[c].dtype.is_numeric()
+        ]
+        out = np.empty((self.n, len(pairs)))
+        if fast:
+            x = self.values_block([pairs[i][0] for i in fast])
+            levels = np.array([float(pairs[i][1]) for i in fast])
+            hit = x == levels[None, :]
+            absent = np.flatnonzero(~hit.any(axis=0))
+            if absent.size:
+                c, lv = pairs[fast[int(absent[0])]]
+                raise EstimationError(f"level {lv!r} does not occur in column {c!r}")
+            block: FloatArray = hit.astype(np.float64)
+            block[np.isnan(x)] = np.nan
+            if len(fast) == len(pairs):
+                return block
+            out[:, fast] = block
+        fast_set = set(fast)
+        for i, (c, lv) in enumerate(pairs):
+            if i not in fast_set:
+                out[:, i] = self.indicator(c, lv)
+        return out
+
     def indicator(self, column: str, level: Any) -> FloatArray:
         """1.0 where ``column == level``, 0.0 elsewhere, NaN where missing."""
+        if (
+            column not in self._codes
+            and isinstance(level, int | float)
+            and not isinstance(level, bool)
+            and column in self._frame.columns
+            and self._frame[column].dtype.is_numeric()
+        ):
+            # A numeric code (a 0/1 answer): compared directly, no level table.
+            x = self.values(column)
+            hit = x == level
+            if not hit.any():
+                raise EstimationError(f"level {level!r} does not occur in column {column!r}")
+            ind: FloatArray = np.where(np.isnan(x), np.nan, hit.astype(np.float64))
+            return ind
         levels, codes = self.levels(column)
         text = [str(v) for v in levels]
         if level not in levels and str(level) not in text:
@@ -206,11 +307,16 @@ class Design:
             for lv in levels
         }
 
-    def by(self, column: str) -> Any:
-        """Estimates in each domain (level) of ``column``: ``d.by("size").mean("x")``."""
+    def by(self, column: str | Sequence[str]) -> Domains:
+        """Estimates in each domain of ``column``: ``d.by("size").mean("x")``.
+
+        Give a list of columns for the domains of their crossing, keyed by
+        tuples of levels: ``d.by(["size", "sector"]).mean("x")[("0-9", "BTP")]``
+        (R ``svyby(~x, ~size + sector, ...)``).
+        """
         from barometre.stats.domains import Domains
 
-        return Domains(self, column)
+        return Domains(self, _as_by(column))
 
     def estimate_many(
         self,
@@ -218,11 +324,67 @@ class Design:
         proportions: Sequence[str | tuple[str, Any]] = (),
         by: Sequence[str | None] = (None,),
         ci: str = "logit",
-    ) -> Any:
+    ) -> tuple[LabelledEstimate, ...]:
         """Many estimates in one vectorized pass (see ``barometre.stats.batch``)."""
         from barometre.stats.batch import estimate_many
 
         return estimate_many(self, means=means, proportions=proportions, by=by, ci=ci)
+
+    def totals(self, column: str) -> dict[Any, Estimate]:
+        """Estimated population count of every level of a categorical column (R ``svytotal``)."""
+        levels, _ = self.levels(column)
+        return {
+            lv: self.mean_estimates(self.linearize(self.indicator(column, lv), None, "total"))[0]
+            for lv in levels
+        }
+
+    def quantile(self, column: str, q: float) -> Estimate:
+        """Weighted quantile with Woodruff's interval (R ``svyquantile(~x, d, q, ci = TRUE)``).
+
+        survey 4.1's defaults: ``qrule = "math"``, ``interval.type = "mean"``;
+        ``se`` is the interval's width over 2 t(0.975, df). Missing values are
+        left out (``na.rm = TRUE``).
+        """
+        from barometre.stats.quantiles import quantile
+
+        return quantile(self, column, q)
+
+    def ratio(self, numerator: str, denominator: str) -> Estimate:
+        """Ratio of two weighted totals with its linearized SE (R ``svyratio``).
+
+        Rows missing either value are left out (``na.rm = TRUE``); the interval
+        is Student t on the design df of the rows kept.
+        """
+        from barometre.stats.ratios import ratio
+
+        return ratio(self, numerator, denominator)
+
+    def contrast(self, column: str, *, by: str | Sequence[str], a: Any, b: Any) -> Estimate:
+        """Mean of ``column`` in domain ``a`` of ``by`` minus its mean in domain ``b``.
+
+        The SE accounts for the covariance of the two domain means (R
+        ``svycontrast(svyby(~x, ~by, d, svymean, covmat = TRUE), ...)``); the
+        interval is Student t on the design df.
+        """
+        from barometre.stats.contrasts import contrast
+
+        return contrast(self, column, _as_by(by), a, b)
+
+    def ttest(self, column: str, *, group: str) -> TTest:
+        """Design-based t-test of ``column``'s mean between the two levels of ``group``."""
+        from barometre.stats.contrasts import ttest
+
+        return ttest(self, column, group)
+
+    def jackknife(self) -> ReplicateDesign:
+        """The delete-one-PSU jackknife replicate design (R ``as.svrepdesign(type = "JKn")``).
+
+        As R, the replicates multiply the current (final) weights; a
+        calibration is not redone inside each replicate.
+        """
+        from barometre.stats.replicates import ReplicateDesign
+
+        return ReplicateDesign(self)
 
     def weight_diagnostics(self) -> WeightDiagnostics:
         """Spread of the weights and the precision it costs (Kish)."""
@@ -286,6 +448,46 @@ class Design:
             GregCalibration(margins=codes, sizes=sizes, old_weights=old, new_weights=new_w),
         )
 
+    def calibrate(
+        self,
+        margins: Mapping[str, Mapping[Any, float]],
+        method: CalibrationMethod = "linear",
+        bounds: tuple[float, float] | None = None,
+        *,
+        tol: float = 1e-10,
+        max_iter: int = 500,
+        strict: bool = False,
+    ) -> Design:
+        """A new design calibrated to every margin ``{column: {level: total}}``.
+
+        R ``calibrate(d, ~a + b, population, calfun = method, bounds = bounds)``:
+        ``"linear"`` is GREG (g = 1 + x'lambda, may be negative without
+        bounds), ``"raking"`` g = exp(x'lambda), ``"logit"`` g bounded in
+        ``bounds`` (required). With bounds, g = new / old weight stays in them.
+        The variance is R's for a calibrated design (residuals of the
+        regression on the margins' indicators). If the bounds make the margins
+        unreachable, R warns and keeps the closest weights: so do we (a
+        ``CalibrationWarning``), or raise ``RakingDidNotConvergeError`` with
+        ``strict=True``.
+        """
+        if not margins:
+            raise StatsError("calibrate: give at least one margin")
+        matched = [self._margin(col, tot) for col, tot in margins.items()]
+        check_totals_agree(matched)
+        old = self._engine.weights
+        new_w = calibrated_weights(
+            old, matched, method, bounds, tol=tol, max_iter=max_iter, strict=strict
+        )
+        return self._with(
+            new_w,
+            GregCalibration(
+                margins=tuple(m.codes for m in matched),
+                sizes=tuple(int(m.targets.shape[0]) for m in matched),
+                old_weights=old,
+                new_weights=new_w,
+            ),
+        )
+
     def _margin(self, column: str, totals: Mapping[Any, float]) -> Margin:
         levels, codes = self.levels(column, f"margin {column!r}")
         if np.any(codes < 0):
@@ -322,25 +524,52 @@ class Design:
 
     # -- helpers shared with domains and batches -------------------------------------
 
-    def breakdown(self, by: str | None) -> tuple[tuple[Any, ...], IntArray, list[int]]:
-        """Domains of ``by`` (None: the whole sample), each row's domain code and sizes."""
+    def breakdown(self, by: By) -> tuple[tuple[Any, ...], IntArray, list[int]]:
+        """Domains of ``by`` (None: the whole sample), each row's domain code and sizes.
+
+        A tuple of columns gives the domains of their crossing that have at
+        least one respondent, as tuples of levels in sorted order.
+        """
         if by not in self._domains:
             if by is None:
                 self._domains[by] = ((None,), np.zeros(self.n, dtype=np.int64), [self.n])
             else:
-                levels, codes = self.levels(by, "by")
+                levels, codes = self.levels(by, "by") if isinstance(by, str) else self._crossing(by)
                 sizes = np.bincount(codes[codes >= 0], minlength=len(levels))
                 self._domains[by] = (levels, codes, [int(v) for v in sizes])
         return self._domains[by]
 
+    def _crossing(self, columns: tuple[str, ...]) -> tuple[tuple[Any, ...], IntArray]:
+        """Levels (tuples) and codes of the crossing of several columns."""
+        parts = [self.levels(c, "by") for c in columns]
+        key = np.zeros(self.n, dtype=np.int64)
+        missing = np.zeros(self.n, dtype=bool)
+        for levels, codes in parts:
+            key = key * len(levels) + np.maximum(codes, 0)
+            missing |= codes < 0
+        present, inverse = np.unique(key[~missing], return_inverse=True)
+        codes_out = np.full(self.n, -1, dtype=np.int64)
+        codes_out[~missing] = inverse.reshape(-1)
+        combos: list[tuple[Any, ...]] = []
+        for k in present.tolist():
+            combo: list[Any] = []
+            for levels, _ in reversed(parts):
+                combo.append(levels[k % len(levels)])
+                k //= len(levels)
+            combos.append(tuple(reversed(combo)))
+        return tuple(combos), codes_out
+
     def linearize(
-        self, values: FloatArray, by: str | None, statistic: str, *, binary: bool = False
+        self, values: FloatArray, by: By, statistic: str, *, binary: bool = False
     ) -> Linearized:
         """``statistic`` ("mean" or "total") of ``values`` in every domain of ``by``.
 
-        ``binary``: the values are a 0/1 indicator (lets the fast path skip work).
+        ``values`` is one column (n,) or a block of columns (k x n); results
+        are column-major: estimate ``i * domains + d`` is column i in domain d.
+        ``binary``: the values are 0/1 indicators (lets the fast path skip work).
         """
         levels, codes, _ = self.breakdown(by)
+        block = values[None, :] if values.ndim == 1 else values
         if self._cells is not None:
             if by not in self._breakdowns:
                 self._breakdowns[by] = breakdown(
@@ -350,12 +579,13 @@ class Design:
                 self._cells,
                 self._structure,
                 self._engine.weights,
-                values,
+                block,
                 self._breakdowns[by],
                 statistic,
                 binary,
             )
-        requests = [Request(values, codes == k) for k in range(len(levels))]
+        masks = [codes == k for k in range(len(levels))]
+        requests = [Request(row, mask) for row in block for mask in masks]
         return self._engine.run(requests, statistic)
 
     def mean_estimates(self, lin: Linearized) -> list[Estimate]:
@@ -380,7 +610,9 @@ class Design:
             # R keeps calibrated subsets at full size (zero weights), so nrow is n.
             rows = np.full(rows.shape, self.n, dtype=np.int64)
         lo, hi = proportion_interval(p, se, lin.df, lin.n, rows, lin.nonzero, ci, ALPHA)
-        fixed = Linearized(estimate=p, se=se, df=lin.df, n=lin.n, nonzero=lin.nonzero)
+        fixed = Linearized(
+            estimate=p, se=se, df=lin.df, n=lin.n, nonzero=lin.nonzero, deff=lin.deff
+        )
         return _estimates(fixed, lo, hi)
 
 
@@ -390,18 +622,28 @@ def _fast_cells(engine: Engine) -> CellIndex | None:
     return build_cells(engine.structure, engine.weights, engine.projections)
 
 
+def _as_by(column: str | Sequence[str]) -> str | tuple[str, ...]:
+    if isinstance(column, str):
+        return column
+    columns = tuple(column)
+    if not columns or not all(isinstance(c, str) for c in columns):
+        raise StatsError(f"by: give a column name or a list of column names, got {column!r}")
+    return columns[0] if len(columns) == 1 else columns
+
+
 def _estimates(lin: Linearized, lo: FloatArray, hi: FloatArray) -> list[Estimate]:
-    return [
-        Estimate(
-            estimate=float(lin.estimate[i]),
-            se=float(lin.se[i]),
-            ci_low=float(lo[i]),
-            ci_high=float(hi[i]),
-            df=int(lin.df[i]),
-            n=int(lin.n[i]),
-        )
-        for i in range(lin.estimate.shape[0])
-    ]
+    deff = np.full(lin.estimate.shape, np.nan) if lin.deff is None else lin.deff
+    # tolist() converts whole arrays to Python numbers at once (batches are large).
+    columns = (
+        lin.estimate.tolist(),
+        lin.se.tolist(),
+        lo.tolist(),
+        hi.tolist(),
+        lin.df.tolist(),
+        lin.n.tolist(),
+        deff.tolist(),
+    )
+    return [Estimate(*row) for row in zip(*columns, strict=True)]
 
 
 def _check_weights(w: FloatArray, column: str) -> None:

@@ -3,7 +3,8 @@
 As R's ``subset(design, ...)``: the domain keeps the whole design's strata and
 PSUs (a PSU with no respondent of the domain counts as a zero), so SEs reflect
 that the domain's size is random. Rows with no value for the breakdown belong
-to no domain.
+to no domain. Crossing several columns gives domains keyed by tuples of levels
+(R ``svyby(~y, ~a + b, ...)``), only those with respondents.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 class Domains:
     """Estimates by level of one column; every method returns ``{domain: ...}``."""
 
-    def __init__(self, design: Design, column: str) -> None:
+    def __init__(self, design: Design, column: str | tuple[str, ...]) -> None:
         self._design = design
         self._column = column
         self._levels, _, self._sizes = design.breakdown(column)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from barometre.errors import UserError
 
-class StatsError(ValueError):
+
+class StatsError(UserError, ValueError):
     """Base class of every input error in barometre.stats."""
 
 
@@ -50,3 +52,7 @@ class RakingDidNotConvergeError(MarginError):
 
 class EstimationError(StatsError):
     """An estimate cannot be computed on this data (empty domain, no variation...)."""
+
+
+class CalibrationWarning(UserWarning):
+    """A calibration stopped short of its margins (bounds too tight); weights kept as R does."""

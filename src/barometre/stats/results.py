@@ -12,6 +12,10 @@ class Estimate:
 
     ``df`` is the design degrees of freedom used for the interval (PSUs minus
     strata of the domain, as R's ``degf``); ``n`` the respondents counted.
+    ``deff`` is the design effect of a mean, proportion or total: its design
+    variance over the variance of a simple random sample without replacement
+    of the same size (R ``svymean(..., deff = TRUE)``); NaN where R gives none
+    (quantiles, ratios, contrasts).
     """
 
     estimate: float
@@ -20,6 +24,7 @@ class Estimate:
     ci_high: float
     df: int
     n: int
+    deff: float = math.nan
 
     @property
     def cv(self) -> float:
@@ -61,11 +66,46 @@ class RaoScott:
 
 
 @dataclass(frozen=True, slots=True)
+class Wald:
+    """Design-based Wald test of independence in a two-way table (R ``svychisq``, "Wald").
+
+    The interaction cells' deviations from independence, N_ij - N_i. N_.j / N,
+    tested against their linearized covariance; ``statistic`` is the Wald
+    chi-square over ``ndf`` = (r-1)(c-1), referred to F(ndf, ddf), ``ddf`` =
+    PSUs minus strata.
+    """
+
+    statistic: float
+    ndf: float
+    ddf: float
+    p_value: float
+
+
+@dataclass(frozen=True, slots=True)
+class TTest:
+    """Design-based t-test of a difference of two domain means (R ``svyttest``).
+
+    ``difference`` is the mean in the second level of the group minus the mean
+    in the first (R's coefficient of ``y ~ g``), ``se`` its linearized standard
+    error, ``statistic`` = difference / se on ``df`` = design df - 1.
+    """
+
+    difference: float
+    se: float
+    statistic: float
+    df: int
+    p_value: float
+    group: str
+    levels: tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class CrossTab:
     """A weighted two-way table with its Rao-Scott tests.
 
     ``counts[i][j]`` is the estimated population count of ``row_levels[i]`` x
-    ``col_levels[j]``; ``shares`` the same as a share of the table total.
+    ``col_levels[j]``; ``shares`` the same as a share of the table total;
+    ``wald`` the design-based Wald test of the same hypothesis.
     """
 
     row_variable: str
@@ -75,6 +115,7 @@ class CrossTab:
     counts: tuple[tuple[float, ...], ...]
     shares: tuple[tuple[float, ...], ...]
     rao_scott: RaoScott
+    wald: Wald
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ SQLite (a file, WAL mode) by default, PostgreSQL through psycopg 3 by URL::
 
 from barometre.store._frame import CONTACT_COLUMNS, FRAME_COLUMNS, SAMPLE_COLUMNS
 from barometre.store._invitations import short_code_key, token_hash
+from barometre.store._limits import AttemptPolicy
 from barometre.store.errors import (
     DuplicateError,
     InputError,
@@ -21,9 +22,7 @@ from barometre.store.errors import (
     WriteFailed,
 )
 from barometre.store.records import (
-    AnswerValue,
     ApiToken,
-    BenchmarkRow,
     Case,
     Contact,
     Disposition,
@@ -45,9 +44,8 @@ __all__ = [
     "FRAME_COLUMNS",
     "SAMPLE_COLUMNS",
     "URL_ENV",
-    "AnswerValue",
     "ApiToken",
-    "BenchmarkRow",
+    "AttemptPolicy",
     "Case",
     "Contact",
     "Disposition",

@@ -18,12 +18,35 @@ from barometre.store._questionnaire import QuestionnaireCatalog
 from barometre.store._types import utcnow
 from barometre.store.errors import NotFoundError, WaveStatusError, WriteFailed
 
-# Allowed moves; "published" is final because published results are served as they are.
+# Allowed moves; published results are served as they are, so a published wave can only
+# be archived (no longer the self-diagnostic's benchmark, still in trends), never reopened.
 _TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"open"}),
     "open": frozenset({"closed"}),
     "closed": frozenset({"open", "published"}),
-    "published": frozenset(),
+    "published": frozenset({"archived"}),
+    "archived": frozenset(),
+}
+_STATUS_WORDS = {
+    "draft": "a draft",
+    "open": "open (in fieldwork)",
+    "closed": "closed",
+    "published": "published",
+    "archived": "archived",
+}
+
+
+def status_words(status: str) -> str:
+    """A wave's status as said in a sentence ("is a draft", "is open (in fieldwork)")."""
+    return _STATUS_WORDS.get(status, status)
+
+
+_VERB = {
+    "draft": "made a draft again",
+    "open": "opened",
+    "closed": "closed",
+    "published": "published",
+    "archived": "archived",
 }
 
 
@@ -110,10 +133,17 @@ class StoreBase:
         return row
 
     def _change_status(self, conn: sa.Connection, wave_id: int, status: str) -> None:
-        current = self._wave_row(conn, wave_id).status
+        row = self._wave_row(conn, wave_id)
+        current = "archived" if row.archived_at is not None else str(row.status)
         if status != current and status not in _TRANSITIONS[current]:
-            raise WaveStatusError(f"wave {wave_id} cannot go from {current!r} to {status!r}")
+            raise WaveStatusError(
+                f"wave {row.name!r} is {status_words(current)}: it cannot be {_VERB[status]} "
+                f"(allowed from {current}: {', '.join(sorted(_TRANSITIONS[current])) or 'none'})"
+            )
         values: dict[str, Any] = {"status": status}
         if status == "published" and current != "published":
             values["published_at"] = utcnow()
-        conn.execute(sa.update(t.waves).where(t.waves.c.id == wave_id).values(**values))
+        if status == "archived":
+            values = {"archived_at": utcnow()} if current != "archived" else {}
+        if values:
+            conn.execute(sa.update(t.waves).where(t.waves.c.id == wave_id).values(**values))

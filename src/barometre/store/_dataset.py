@@ -12,15 +12,21 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from barometre.questionnaire import Questionnaire
+from barometre.questionnaire import (
+    NETWORK_QUESTIONS,
+    PRESENT,
+    Questionnaire,
+    present_code,
+    wide_columns,
+    wide_row,
+)
 from barometre.store import schema as t
 from barometre.store._base import StoreBase
-from barometre.store._questionnaire import choice_codes, question_shape
+from barometre.store._questionnaire import question_shape
 from barometre.store._responses import decode_answer
 
 # Frame values win over what a company says about itself (vocabulary.md).
 FRAME_VARIABLES = ("size_band", "sector", "region")
-NETWORKS = ("net_facebook", "net_linkedin", "net_twitter", "net_youtube", "net_instagram")
 
 
 def dataset_schema(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -29,8 +35,8 @@ def dataset_schema(questionnaire: Questionnaire) -> dict[str, Any]:
     for question in questionnaire.questions:
         shape = question_shape(question)
         if shape == "multiple":
-            for code in choice_codes(question):
-                schema[f"{question.id}__{code}"] = pl.Int8
+            for column in wide_columns(question):
+                schema[column] = pl.Int8
         elif shape == "number":
             schema[question.id] = pl.Float64
         else:
@@ -40,42 +46,24 @@ def dataset_schema(questionnaire: Questionnaire) -> dict[str, Any]:
         schema.setdefault(name, pl.String)
     schema["design_weight"] = pl.Float64
     schema["weight"] = pl.Float64
-    schema["present"] = pl.String
+    schema[PRESENT] = pl.String
     return schema
 
 
-def _present(answers: Mapping[str, Any], networks: Sequence[str]) -> str | None:
-    # "yes" as soon as one official account is declared; "no" only when all five are known.
-    values = [answers.get(n) for n in networks]
-    if "yes" in values:
-        return "yes"
-    if not networks or any(v is None for v in values):
-        return None
-    return "no"
-
-
-def build_rows(questionnaire: Any, cases: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+def build_rows(
+    questionnaire: Questionnaire, cases: Sequence[Mapping[str, Any]]
+) -> dict[str, list[Any]]:
     """Dataset columns from cases (design variables plus an `answers` mapping each)."""
     schema = dataset_schema(questionnaire)
     columns: dict[str, list[Any]] = {name: [] for name in schema}
     questions = list(questionnaire.questions)
     asked = {q.id for q in questions}
-    networks = [n for n in NETWORKS if n in asked]
+    networks = [n for n in NETWORK_QUESTIONS if n in asked]
     for case in cases:
         answers = case["answers"]
         columns["case_id"].append(case["case_id"])
-        for question in questions:
-            value = answers.get(question.id)
-            shape = question_shape(question)
-            if shape == "multiple":
-                chosen = set(value) if isinstance(value, list) else None
-                for code in choice_codes(question):
-                    column = columns[f"{question.id}__{code}"]
-                    column.append(None if chosen is None else int(code in chosen))
-            elif shape == "number":
-                columns[question.id].append(None if value is None else float(value))
-            else:
-                columns[question.id].append(None if value is None else str(value))
+        for column, value in wide_row(questions, answers).items():
+            columns[column].append(value)
         for name in FRAME_VARIABLES:
             if name not in asked:
                 columns[name].append(case[name])
@@ -85,7 +73,7 @@ def build_rows(questionnaire: Any, cases: Sequence[Mapping[str, Any]]) -> dict[s
         columns["design_weight"].append(case["design_weight"])
         weight = case["weight"]
         columns["weight"].append(case["design_weight"] if weight is None else weight)
-        columns["present"].append(_present(answers, networks))
+        columns[PRESENT].append(present_code(answers, networks))
     return columns
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from barometre.store import schema as t
-from barometre.store._base import StoreBase
+from barometre.store._base import StoreBase, status_words
 from barometre.store._types import utcnow
 from barometre.store.errors import InputError, NotFoundError, WaveStatusError
 from barometre.store.records import Erasure
@@ -99,13 +99,14 @@ class GdprRepository(StoreBase):
         return int(answers)
 
     def purge_contacts(self, wave_id: int, *, requested_by: str, reason: str = "") -> Erasure:
-        """Delete every contact of a closed or published wave's frame; log it."""
+        """Delete every contact of a closed, published or archived wave's frame; log it."""
         now = utcnow()
         with self._write() as conn:
-            status = self._wave_row(conn, wave_id).status
-            if status not in ("closed", "published"):
+            wave = self._wave_row(conn, wave_id)
+            if wave.status not in ("closed", "published"):
                 raise WaveStatusError(
-                    f"wave {wave_id} is {status}: contacts are purged only once it is closed"
+                    f"wave {wave.name!r} is {status_words(str(wave.status))}: contacts are "
+                    f"purged only once it is closed (barometre wave close --wave {wave.name})"
                 )
             units = sa.select(t.frame_units.c.id).where(t.frame_units.c.wave_id == wave_id)
             removed = conn.execute(

@@ -107,6 +107,63 @@ class InvitationRepository(StoreBase):
                     ) from exc
         return total
 
+    def reissue_invitations(
+        self,
+        wave_id: int,
+        invitations: Iterable[NewInvitation],
+        *,
+        requested_by: str,
+        reason: str = "",
+    ) -> int:
+        """Give cases that have a code a new token and short code; the old ones stop working.
+
+        Each reissue is written to the campaign log (case, who, why) in the same transaction.
+        Sending history (sent, reminded, opted out) stays: it is the same case.
+        """
+        if not requested_by.strip():
+            raise InputError("say who asked for the codes to be reissued (requested_by)")
+        changed = 0
+        now = utcnow()
+        with self._write() as conn:
+            wave = self._wave_row(conn, wave_id)
+            for inv in invitations:
+                case_id, token, code = inv.case_id, inv.token, inv.short_code
+                if len(token) < _MIN_TOKEN_LENGTH or not short_code_key(code):
+                    raise InputError(f"case {case_id!r}: a reissued code needs a token and a code")
+                sample_id = conn.execute(
+                    sa.select(t.samples.c.id).where(
+                        t.samples.c.wave_id == wave_id, t.samples.c.case_id == case_id
+                    )
+                ).scalar()
+                if sample_id is None:
+                    raise NotFoundError(f"wave {wave.name!r} has no case {case_id!r}")
+                try:
+                    done = conn.execute(
+                        sa.update(t.invitations)
+                        .where(t.invitations.c.sample_id == sample_id)
+                        .values(
+                            token_hash=token_hash(token),
+                            short_code=code.strip(),
+                            short_code_key=short_code_key(code),
+                        )
+                    ).rowcount
+                except sa.exc.IntegrityError as exc:
+                    raise DuplicateError(
+                        f"case {case_id!r}: the new code is already in use"
+                    ) from exc
+                if done == 0:
+                    raise NotFoundError(
+                        f"wave {wave.name!r}: case {case_id!r} has no code to reissue yet"
+                    )
+                conn.execute(
+                    sa.insert(t.campaign_log).values(
+                        wave_id=wave_id, case_id=case_id, event="code_reissued",
+                        detail=reason, recorded_at=now, recorded_by=requested_by,
+                    )
+                )  # fmt: skip
+                changed += 1
+        return changed
+
     def find_invitation_by_token(self, token: str) -> Invitation | None:
         """The invitation a personal link's token belongs to, or None."""
         wanted = token_hash(token)

@@ -40,11 +40,6 @@ def question_shape(question: Question) -> Shape:
     return "code"
 
 
-def choice_codes(question: Question) -> tuple[str, ...]:
-    """The choice codes of a question, in the questionnaire's order."""
-    return tuple(choice.code for choice in question.choices)
-
-
 class QuestionnaireCatalog:
     """Finds the questionnaire of a wave: registered ones first, then the built-in ones."""
 

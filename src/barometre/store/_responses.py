@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
 
+from barometre.questionnaire import AnswerValue
 from barometre.store import schema as t
-from barometre.store._base import StoreBase
+from barometre.store._base import StoreBase, status_words
 from barometre.store._questionnaire import normalise_answer, validate_answers
 from barometre.store._types import utcnow
 from barometre.store.errors import (
@@ -20,7 +22,7 @@ from barometre.store.errors import (
     WaveStatusError,
     WriteFailed,
 )
-from barometre.store.records import AnswerValue, Response, ResponseSource, ResponseStatus
+from barometre.store.records import Response, ResponseSource, ResponseStatus
 
 # AAPOR codes recorded automatically when a response is first saved or completed.
 AAPOR_COMPLETE = "1.1"
@@ -39,21 +41,24 @@ _s, _r, _w = t.samples.c, t.responses.c, t.waves.c
 # One round trip finds the case, its wave and its response. The case's sample row is
 # locked (PostgreSQL) so that concurrent saves of one case queue up instead of racing;
 # SQLite's BEGIN IMMEDIATE already serialises writers.
+_RESPONSE_COLUMNS = (
+    _r.id.label("response_id"),
+    _r.status,
+    _r.source,
+    _r.questionnaire_id,
+    _r.questionnaire_version,
+    _r.last_page,
+    _r.started_at,
+    _r.updated_at,
+    _r.submitted_at,
+)
 _LOOKUP = (
     sa.select(
         _s.id.label("sample_id"),
         _w.status.label("wave_status"),
         _w.questionnaire_id.label("wave_qid"),
         _w.questionnaire_version.label("wave_qversion"),
-        _r.id.label("response_id"),
-        _r.status,
-        _r.source,
-        _r.questionnaire_id,
-        _r.questionnaire_version,
-        _r.last_page,
-        _r.started_at,
-        _r.updated_at,
-        _r.submitted_at,
+        *_RESPONSE_COLUMNS,
     )
     .select_from(t.samples)
     .join(t.waves, _w.id == _s.wave_id)
@@ -61,6 +66,12 @@ _LOOKUP = (
     .where(_s.wave_id == sa.bindparam("wave_id"), _s.case_id == sa.bindparam("case_id"))
     .with_for_update(of=t.samples)
 )
+# PostgreSQL, after waiting for the sample row's lock, re-checks the locked row only: the
+# outer-joined response comes from the statement's snapshot, taken before the wait, so a
+# transaction queued behind a completion would still see "partial" and overwrite it (several
+# acknowledged completions, several 1.1 dispositions). A second statement, run once the lock
+# is held, takes a fresh snapshot under READ COMMITTED and sees the committed response.
+_RESPONSE_OF_SAMPLE = sa.select(*_RESPONSE_COLUMNS).where(_r.sample_id == sa.bindparam("sample_id"))
 _ANSWERS_OF = (
     sa.select(t.answers.c.question_id, t.answers.c.value_json)
     .where(t.answers.c.response_id == sa.bindparam("response_id"))
@@ -122,6 +133,19 @@ def _response_query() -> sa.Select[Any]:
     return sa.select(t.responses, t.samples.c.case_id).join(
         t.samples, t.samples.c.id == t.responses.c.sample_id
     )
+
+
+def _locked_case(conn: sa.Connection, wave_id: int, case_id: str) -> Any:
+    """The case's sample, wave and response row, with the case locked for this transaction."""
+    found = conn.execute(_LOOKUP, {"wave_id": wave_id, "case_id": case_id}).first()
+    if found is None or conn.dialect.name == "sqlite":
+        return found  # SQLite: BEGIN IMMEDIATE took the lock before the read, nothing is stale
+    current = conn.execute(_RESPONSE_OF_SAMPLE, {"sample_id": found.sample_id}).first()
+    fresh = found._asdict()
+    for name in fresh:
+        if name not in ("sample_id", "wave_status", "wave_qid", "wave_qversion"):
+            fresh[name] = getattr(current, name) if current is not None else None
+    return SimpleNamespace(**fresh)
 
 
 def _stored_answers(conn: sa.Connection, response_id: int) -> dict[str, AnswerValue]:
@@ -200,13 +224,15 @@ class ResponseRepository(StoreBase):
         page: str | None,
         recorded_by: str | None,
     ) -> Response:
-        found = conn.execute(_LOOKUP, {"wave_id": wave_id, "case_id": case_id}).first()
+        found = _locked_case(conn, wave_id, case_id)
         if found is None:
-            self._wave_row(conn, wave_id)  # a clear error when the wave itself is unknown
-            raise NotFoundError(f"wave {wave_id} has no case {case_id!r} in its sample")
+            name = self._wave_row(conn, wave_id).name  # a clear error for an unknown wave
+            raise NotFoundError(f"wave {name!r} has no case {case_id!r} in its sample")
         if found.wave_status not in _ACCEPTING[source]:
+            name = self._wave_row(conn, wave_id).name
             raise WaveStatusError(
-                f"wave {wave_id} is {found.wave_status}: it accepts no {source} answers"
+                f"wave {name!r} is {status_words(str(found.wave_status))}: "
+                f"it accepts no {source} answers"
             )
         existing = found if found.response_id is not None else None
         stored = _stored_answers(conn, found.response_id) if existing else {}
@@ -273,7 +299,7 @@ class ResponseRepository(StoreBase):
         if not recorded_by.strip():
             raise InputError("say who reopens the response (recorded_by)")
         with self._write() as conn:
-            found = conn.execute(_LOOKUP, {"wave_id": wave_id, "case_id": case_id}).first()
+            found = _locked_case(conn, wave_id, case_id)
             if found is None or found.response_id is None:
                 raise NotFoundError(f"wave {wave_id}: case {case_id!r} has no response")
             if found.status == "complete":

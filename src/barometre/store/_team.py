@@ -136,13 +136,24 @@ class TeamRepository(StoreBase):
             raise NotFoundError(f"no user named {username!r}")
 
     def disable_user(self, username: str) -> User:
-        """Block a user from logging in and using API tokens (history is kept)."""
+        """Block a user from logging in and using API tokens, ending its sessions (history kept)."""
         with self._write() as conn:
             changed = conn.execute(
                 sa.update(t.users)
                 .where(t.users.c.username == username, t.users.c.disabled_at.is_(None))
                 .values(disabled_at=utcnow())
             ).rowcount
+            # Its sessions end in the same transaction: no page opens for it afterwards.
+            conn.execute(
+                sa.update(t.team_sessions)
+                .where(
+                    t.team_sessions.c.ended_at.is_(None),
+                    t.team_sessions.c.user_id.in_(
+                        sa.select(t.users.c.id).where(t.users.c.username == username)
+                    ),
+                )
+                .values(ended_at=utcnow())
+            )
         user = self.user(username)
         assert changed or user.disabled_at is not None
         return user

@@ -1,4 +1,4 @@
-"""Waves: create one per campaign, move it through draft, open, closed, published."""
+"""Waves: create one per campaign, move it through draft, open, closed, published, archived."""
 
 from __future__ import annotations
 
@@ -26,9 +26,11 @@ def wave_from_row(row: Any) -> Wave:
         frame_description=row.frame_description,
         opens_on=row.opens_on,
         closes_on=row.closes_on,
-        status=row.status,
+        # Archived is stored as published + archived_at (migration 0006 says why).
+        status="archived" if row.archived_at is not None else row.status,
         created_at=row.created_at,
         published_at=row.published_at,
+        archived_at=row.archived_at,
     )
 
 
@@ -149,16 +151,17 @@ class WaveRepository(StoreBase):
         with self._read() as conn:
             row = conn.execute(
                 sa.select(t.waves)
-                .where(t.waves.c.status == "published")
+                .where(t.waves.c.status == "published", t.waves.c.archived_at.is_(None))
                 .order_by(t.waves.c.published_at.desc(), t.waves.c.id.desc())
                 .limit(1)
             ).first()
         return None if row is None else wave_from_row(row)
 
     def set_wave_status(self, wave_id: int, status: WaveStatus) -> Wave:
-        """Move a wave to `status` (draft→open→closed→published; closed→open to reopen)."""
-        if status not in t.WAVE_STATUSES:
-            raise InputError(f"unknown wave status {status!r}; expected one of {t.WAVE_STATUSES}")
+        """Move a wave to `status` (draft→open→closed→published→archived; closed→open reopens)."""
+        known = (*t.WAVE_STATUSES, "archived")
+        if status not in known:
+            raise InputError(f"unknown wave status {status!r}; expected one of {known}")
         with self._write() as conn:
             self._change_status(conn, wave_id, status)
         return self.wave(wave_id)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from barometre.errors import UserError
 
-class StoreError(Exception):
+
+class StoreError(UserError):
     """Base class of every error the store raises on purpose."""
 
 

@@ -7,14 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-WaveStatus = Literal["draft", "open", "closed", "published"]
+from barometre.questionnaire import AnswerValue
+
+WaveStatus = Literal["draft", "open", "closed", "published", "archived"]
 ResponseStatus = Literal["partial", "complete"]
 ResponseSource = Literal["web", "paper", "import"]
 Role = Literal["admin", "team", "viewer"]
-
-# An answer as the questionnaire's validator takes it: a code (single, yes/no, scale4),
-# a list of codes (multiple), a number, or free text.
-AnswerValue = str | int | float | list[str]
 
 
 @dataclass(frozen=True)
@@ -31,6 +29,7 @@ class Wave:
     status: WaveStatus
     created_at: datetime
     published_at: datetime | None
+    archived_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -154,20 +153,6 @@ class ApiToken:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
-
-
-@dataclass(frozen=True)
-class BenchmarkRow:
-    """One weighted estimate of the benchmark table, for one peer cell and one indicator."""
-
-    peer_cell: str
-    indicator: str
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    n: int
-    suppressed: bool
-    min_n: int | None = None
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,36 @@ waves = sa.Table(
     sa.Column("status", sa.String(16), nullable=False, server_default="draft"),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("published_at", UTCDateTime),
+    # The fewest respondents a cell of the wave's benchmark table needs to be shown.
+    sa.Column("benchmark_min_n", sa.Integer),
+    # Archived = published and no longer served; a column, not a status (see migration 0006).
+    sa.Column("archived_at", UTCDateTime),
     sa.CheckConstraint(_in("status", WAVE_STATUSES), name="status"),
+)
+
+# What a study team says about its own wave: organiser, contact, data-protection notice,
+# e-mail sender (JSON of `barometre.campaign.settings.WaveSettings`).
+wave_settings = sa.Table(
+    "wave_settings",
+    metadata,
+    sa.Column("wave_id", sa.Integer, _wave_fk(), primary_key=True),
+    sa.Column("settings_json", sa.Text, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Campaign events worth keeping apart from dispositions: each message as it is sent,
+# each reissued code (who asked, why). No personal data beyond the case id.
+campaign_log = sa.Table(
+    "campaign_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("wave_id", sa.Integer, _wave_fk(), nullable=False),
+    sa.Column("case_id", sa.String(32)),
+    sa.Column("event", sa.String(32), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.Column("recorded_by", sa.String(100), nullable=False),
+    sa.Index(None, "wave_id", "event"),
 )
 
 # The definition of every questionnaire a wave uses, so that a wave stays answerable and
@@ -230,6 +259,33 @@ api_tokens = sa.Table(
     sa.Column("revoked_at", UTCDateTime),
 )
 
+# Signed-in study-team members: the cookie carries a random secret, the database its hash, so
+# that signing out or disabling the user ends the session at once, on every server process.
+team_sessions = sa.Table(
+    "team_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("ended_at", UTCDateTime),
+    sa.Index(None, "user_id"),
+)
+
+# Failed attempts (codes, links, sign-ins) per scope and key, shared by every server process.
+# Keys are hashed: a client address or a typed code is not kept in clear.
+attempt_limits = sa.Table(
+    "attempt_limits",
+    metadata,
+    sa.Column("scope", sa.String(16), primary_key=True),
+    sa.Column("key_hash", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("window_started_at", UTCDateTime, nullable=False),
+    sa.Column("next_allowed_at", UTCDateTime),
+)
+
 wave_results = sa.Table(
     "wave_results",
     metadata,
@@ -250,8 +306,6 @@ benchmarks = sa.Table(
     sa.Column("ci_high", sa.Float),
     sa.Column("n", sa.Integer, nullable=False),
     sa.Column("suppressed", sa.Boolean, nullable=False),
-    # The smallest cell size the table shows (the same on every row of a wave's table).
-    sa.Column("min_n", sa.Integer),
     sa.UniqueConstraint("wave_id", "peer_cell", "indicator"),
 )
 

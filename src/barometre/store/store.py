@@ -13,17 +13,21 @@ from sqlalchemy.engine import Engine
 
 from barometre.store import migrate
 from barometre.store import schema as t
+from barometre.store._campaign_log import CampaignLogRepository
 from barometre.store._dataset import DatasetRepository
 from barometre.store._dispositions import DispositionRepository
 from barometre.store._engine import DEFAULT_BUSY_TIMEOUT_MS, create_store_engine
 from barometre.store._frame import FrameRepository
 from barometre.store._gdpr import GdprRepository
 from barometre.store._invitations import InvitationRepository
-from barometre.store._published import PublishedRepository
+from barometre.store._limits import LimitRepository
 from barometre.store._questionnaire import QuestionnaireCatalog
 from barometre.store._responses import ResponseRepository
+from barometre.store._results import ResultsRepository
+from barometre.store._sessions import SessionRepository
 from barometre.store._team import TeamRepository
 from barometre.store._waves import WaveRepository
+from barometre.store._weights import WeightsRepository
 from barometre.store.errors import StoreConfigError
 from barometre.store.records import StoreInfo
 
@@ -43,9 +47,13 @@ class Store(
     ResponseRepository,
     DispositionRepository,
     DatasetRepository,
-    PublishedRepository,
+    WeightsRepository,
+    ResultsRepository,
     TeamRepository,
+    SessionRepository,
+    LimitRepository,
     GdprRepository,
+    CampaignLogRepository,
 ):
     """A barometer's database: waves, frame, sample, invitations, responses and results."""
 

@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 from scipy.special import logit, ndtri
 
+from barometre.questionnaire import vocabulary
 from barometre.synth import mixes, model, targets
 from barometre.synth.frame import draw_units, unit_blocks
 from barometre.synth.model import FrameCodes, Parameters, Simulated
@@ -30,8 +31,8 @@ REFERENCE_UNITS = 400_000
 REFERENCE_SEED = 2018
 
 _ACTIVITY_CUM = (0.30, 0.64, 0.92)  # inactive includes the firms with no account at all
-_LEADER_SHARES = tuple(targets.share("leader_activity", c) for c in model.SCALE4)
-_SPEND_SHARES = tuple(targets.share("spend", c) for c in model.SPEND)
+_LEADER_SHARES = tuple(targets.share("leader_activity", c) for c in vocabulary.SCALE4)
+_SPEND_SHARES = tuple(targets.share("spend", c) for c in vocabulary.SPEND)
 _GROWTH_CUM = (targets.share("growth", "down"), 1.0 - targets.share("growth", "up"))
 
 
@@ -57,9 +58,9 @@ def _initial() -> Parameters:
         website=(-1.5, -1.0),
         networks=(1.0, 0.0, -1.0, -1.0, -1.5),
         managed_by=(0.0, -1.0, -1.5),
-        actions=(0.0,) * len(model.ACTIONS),
-        objectives=(0.0,) * len(model.OBJECTIVES),
-        obstacles=(0.0,) * len(model.OBSTACLES),
+        actions=(0.0,) * len(vocabulary.ACTIONS),
+        objectives=(0.0,) * len(vocabulary.OBJECTIVES),
+        obstacles=(0.0,) * len(vocabulary.OBSTACLES),
         competitive_edge=0.5,
         growth_thresholds=(-0.8, 0.2),
     )
@@ -82,7 +83,7 @@ def calibration_pass(p: Parameters, sim: Simulated) -> Parameters:
     # Firms without an account spend nothing; the rest of "zero" comes from present firms.
     cum_present = tuple(float(c) for c in (cum_spend - (1.0 - p_share)) / p_share)
     site = np.bincount(sim.website, minlength=3) / sim.website.shape[0]
-    t_site = [targets.share("website", c) for c in model.WEBSITE]
+    t_site = [targets.share("website", c) for c in vocabulary.WEBSITE]
     on_present = sim.networks[present].mean(axis=0)
     managed = sim.managed_by[present].mean(axis=0)
     return replace(
@@ -117,19 +118,22 @@ def calibration_pass(p: Parameters, sim: Simulated) -> Parameters:
         actions=tuple(
             _step(b, targets.share("actions", code), float(c))
             for b, code, c in zip(
-                p.actions, model.ACTIONS, sim.actions[present].mean(axis=0), strict=True
+                p.actions, vocabulary.ACTIONS, sim.actions[present].mean(axis=0), strict=True
             )
         ),
         objectives=tuple(
             _step(b, targets.share("objectives", code), float(c))
             for b, code, c in zip(
-                p.objectives, model.OBJECTIVES, sim.objectives[present].mean(axis=0), strict=True
+                p.objectives,
+                vocabulary.OBJECTIVES,
+                sim.objectives[present].mean(axis=0),
+                strict=True,
             )
         ),
         obstacles=tuple(
             _step(b, targets.share("obstacles", code), float(c))
             for b, code, c in zip(
-                p.obstacles, model.OBSTACLES, sim.obstacles.mean(axis=0), strict=True
+                p.obstacles, vocabulary.OBSTACLES, sim.obstacles.mean(axis=0), strict=True
             )
         ),
         competitive_edge=_step(

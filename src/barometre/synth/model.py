@@ -26,50 +26,20 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from barometre.questionnaire import NETWORK_QUESTIONS
+from barometre.questionnaire.vocabulary import (
+    LEADER_AGE,
+)
 from barometre.synth import mixes
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
-SCALE4 = ("inactive", "peu_active", "active", "tres_active")
-TEMPO = ("en_retard", "bon_tempo", "en_avance")
-SPEND = ("zero", "lt_5k", "5k_10k", "10k_50k", "ge_50k")
-WEBSITE = ("vitrine", "marchand", "aucun")
-NETWORKS = ("facebook", "linkedin", "twitter", "youtube", "instagram")
-MANAGED_BY = ("leader", "marketing_team", "employee", "agency", "nobody")
-ACTIONS = (
-    "company_news",
-    "market_watch",
-    "share_content",
-    "photos",
-    "recruit",
-    "prospect",
-    "customer_service",
-    "advertising",
-)
-OBJECTIVES = (
-    "visibility",
-    "brand_image",
-    "new_customers",
-    "loyalty",
-    "recruitment",
-    "employer_brand",
-    "market_watch",
-    "sales",
-)
-OBSTACLES = (
-    "lack_time",
-    "not_priority",
-    "lack_skills",
-    "no_interest_visibility",
-    "too_costly",
-    "data_fear",
-)
-EMPLOYEE_AGE = ("under_40", "40_plus")
-LEADER_AGE = ("under_40", "40_49", "50_59", "60_plus")
+# The answer codes come from the questionnaire's vocabulary, so that they cannot drift; the
+# order of each tuple is the order of the draws (and of the calibrated parameters).
+NETWORKS = tuple(q.removeprefix("net_") for q in NETWORK_QUESTIONS)
 LEADER_AGE_SHARES = (0.15, 0.30, 0.35, 0.20)
-GROWTH = ("down", "stable", "up")
 
 # --- structural effects (indexed by mixes.SIZE_BANDS, mixes.SECTORS, mixes.MARKETS) ---
 # Size on the latent appetite: firms of 10-19 employees are the least active.

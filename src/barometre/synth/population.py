@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from barometre.errors import UserError
+from barometre.questionnaire import AnswerValue, answers_from_wide_row, load_builtin, vocabulary
 from barometre.synth import mixes, model
 from barometre.synth.calibration import frozen_parameters
 from barometre.synth.frame import BLOCK_SIZE, draw_units, unit_blocks
@@ -26,10 +28,10 @@ POPULATION_STREAM = 1
 FILLER_STREAM = 2
 
 MULTIPLE: dict[str, tuple[str, ...]] = {
-    "managed_by": model.MANAGED_BY,
-    "actions": model.ACTIONS,
-    "objectives": model.OBJECTIVES,
-    "obstacles": model.OBSTACLES,
+    "managed_by": vocabulary.MANAGED_BY,
+    "actions": vocabulary.ACTIONS,
+    "objectives": vocabulary.OBJECTIVES,
+    "obstacles": vocabulary.OBSTACLES,
 }
 SKIPPED_WHEN_ABSENT: tuple[str, ...] = ("managed_by", "actions", "objectives")
 
@@ -40,12 +42,12 @@ ANSWER_COLUMNS: tuple[str, ...] = (
     "tempo",
     "strategy",
     "spend",
-    *(f"managed_by__{c}" for c in model.MANAGED_BY),
+    *(f"managed_by__{c}" for c in vocabulary.MANAGED_BY),
     "staff_trained",
     "marketing_team",
-    *(f"actions__{c}" for c in model.ACTIONS),
-    *(f"objectives__{c}" for c in model.OBJECTIVES),
-    *(f"obstacles__{c}" for c in model.OBSTACLES),
+    *(f"actions__{c}" for c in vocabulary.ACTIONS),
+    *(f"objectives__{c}" for c in vocabulary.OBJECTIVES),
+    *(f"obstacles__{c}" for c in vocabulary.OBSTACLES),
     "competitive_edge",
     "leader_activity",
     "size_band",
@@ -61,7 +63,7 @@ ANSWER_COLUMNS: tuple[str, ...] = (
 """Answer columns of the wave dataset, in questionnaire order."""
 
 
-class PopulationMismatchError(ValueError):
+class PopulationMismatchError(UserError, ValueError):
     """Sampled units that the population does not hold (a frame from another seed?)."""
 
 
@@ -75,13 +77,13 @@ def _codes(table: tuple[str, ...], index: np.ndarray) -> pl.Series:
 
 def _answers(sim: Simulated, units: pl.DataFrame) -> dict[str, pl.Series]:
     present = sim.present
-    columns: dict[str, pl.Series] = {"website": _codes(model.WEBSITE, sim.website)}
+    columns: dict[str, pl.Series] = {"website": _codes(vocabulary.WEBSITE, sim.website)}
     for k, net in enumerate(model.NETWORKS):
         columns[f"net_{net}"] = _yes_no(sim.networks[:, k])
-    columns["activity"] = _codes(model.SCALE4, sim.activity)
-    columns["tempo"] = _codes(model.TEMPO, sim.tempo)
+    columns["activity"] = _codes(vocabulary.SCALE4, sim.activity)
+    columns["tempo"] = _codes(vocabulary.TEMPO, sim.tempo)
     columns["strategy"] = _yes_no(sim.strategy)
-    columns["spend"] = _codes(model.SPEND, sim.spend)
+    columns["spend"] = _codes(vocabulary.SPEND, sim.spend)
     chosen = {
         "managed_by": sim.managed_by,
         "actions": sim.actions,
@@ -97,12 +99,12 @@ def _answers(sim: Simulated, units: pl.DataFrame) -> dict[str, pl.Series]:
         columns.update(_multiple(question, chosen[question], asked))
     columns.update(_multiple("obstacles", sim.obstacles, None))
     columns["competitive_edge"] = _yes_no(sim.competitive_edge)
-    columns["leader_activity"] = _codes(model.SCALE4, sim.leader_activity)
+    columns["leader_activity"] = _codes(vocabulary.SCALE4, sim.leader_activity)
     for name in ("size_band", "sector", "market", "region"):
         columns[name] = units[name]
     columns["employee_age"] = _codes(("40_plus", "under_40"), sim.under40.astype(np.int64))
-    columns["leader_age"] = _codes(model.LEADER_AGE, sim.leader_age)
-    columns["growth"] = _codes(model.GROWTH, sim.growth)
+    columns["leader_age"] = _codes(vocabulary.LEADER_AGE, sim.leader_age)
+    columns["growth"] = _codes(vocabulary.GROWTH, sim.growth)
     columns["headcount"] = (
         units["employees"]
         .cast(pl.Float64)
@@ -193,23 +195,15 @@ def to_sirene(
     return write_units(blocks(), Path(directory), bad_rows=by_unit)
 
 
-def answer_sets(rows: pl.DataFrame) -> list[dict[str, str | list[str] | int]]:
-    """Each row's answers as the questionnaire's answer mapping (for `validate`, stores).
+def answer_sets(rows: pl.DataFrame) -> list[dict[str, AnswerValue]]:
+    """Each row's answers as the questionnaire's answer set (for `validate`, stores).
 
-    Single-choice, yes/no and scale questions give their code, multiple-choice ones the
-    list of chosen codes (skipped questions are left out), `headcount` an integer.
+    The one wide-row conversion (`barometre.questionnaire.answers_from_wide_row`): codes as
+    given, multiple choices as the list of chosen codes (skipped questions are left out),
+    `headcount` as an integer.
     """
-    singles = [c for c in ANSWER_COLUMNS if "__" not in c and c not in ("headcount", "comment")]
-    out: list[dict[str, str | list[str] | int]] = []
-    for row in rows.select(*ANSWER_COLUMNS).iter_rows(named=True):
-        answers: dict[str, str | list[str] | int] = {
-            q: row[q] for q in singles if row[q] is not None
-        }
-        for question, codes in MULTIPLE.items():
-            flags = [row[f"{question}__{code}"] for code in codes]
-            if all(flag is not None for flag in flags):
-                answers[question] = [code for code, flag in zip(codes, flags, strict=True) if flag]
-        if row["headcount"] is not None:
-            answers["headcount"] = int(row["headcount"])
-        out.append(answers)
-    return out
+    questionnaire = load_builtin("bpi2018")
+    return [
+        answers_from_wide_row(questionnaire, row)
+        for row in rows.select(*ANSWER_COLUMNS).iter_rows(named=True)
+    ]

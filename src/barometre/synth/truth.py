@@ -14,28 +14,29 @@ from pathlib import Path
 
 import polars as pl
 
+from barometre.questionnaire import vocabulary
 from barometre.synth import mixes, model
 from barometre.synth.population import MULTIPLE, SKIPPED_WHEN_ABSENT
 
 YES_NO = ("yes", "no")
 SINGLE: dict[str, tuple[str, ...]] = {
-    "website": model.WEBSITE,
+    "website": vocabulary.WEBSITE,
     **{f"net_{net}": YES_NO for net in model.NETWORKS},
-    "activity": model.SCALE4,
-    "tempo": model.TEMPO,
+    "activity": vocabulary.SCALE4,
+    "tempo": vocabulary.TEMPO,
     "strategy": YES_NO,
-    "spend": model.SPEND,
+    "spend": vocabulary.SPEND,
     "staff_trained": YES_NO,
     "marketing_team": YES_NO,
     "competitive_edge": YES_NO,
-    "leader_activity": model.SCALE4,
+    "leader_activity": vocabulary.SCALE4,
     "size_band": mixes.SIZE_BANDS,
     "sector": mixes.SECTORS,
     "market": mixes.MARKETS,
     "region": mixes.REGIONS,
-    "employee_age": model.EMPLOYEE_AGE,
-    "leader_age": model.LEADER_AGE,
-    "growth": model.GROWTH,
+    "employee_age": vocabulary.EMPLOYEE_AGE,
+    "leader_age": vocabulary.LEADER_AGE,
+    "growth": vocabulary.GROWTH,
     "present": YES_NO,
 }
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from barometre.errors import UserError
 
-class TypologyError(ValueError):
+
+class TypologyError(UserError, ValueError):
     """Base class: bad input to a typology computation."""
 
 

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
+from barometre.diagnostic import BenchmarkRow
+from barometre.questionnaire import AnswerValue
 from barometre.store import (
     ApiToken,
     NotFoundError,
@@ -20,11 +22,9 @@ from barometre.store import (
     ResponseLocked,
     WaveStatusError,
 )
-from barometre.web.app import web
+from barometre.web.context import web
 
 router = APIRouter(prefix="/api/v1", tags=["barometre"])
-
-AnswerJSON = str | float | int | list[str]
 
 
 def token_user(request: Request) -> ApiToken:
@@ -63,13 +63,13 @@ class ResponseOut(BaseModel):
     questionnaire_version: str
     started_at: datetime
     submitted_at: datetime | None
-    answers: dict[str, AnswerJSON]
+    answers: dict[str, AnswerValue]
 
 
 class ResponseIn(BaseModel):
     """Answers to store for a case (merged with any already stored)."""
 
-    answers: dict[str, AnswerJSON | None]
+    answers: dict[str, AnswerValue | None]
     status: Literal["partial", "complete"] = "complete"
 
 
@@ -82,24 +82,14 @@ class ProblemOut(BaseModel):
     message_en: str
 
 
-class BenchmarkRowOut(BaseModel):
-    """One estimate of the benchmark table."""
-
-    peer_cell: str
-    indicator: str
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    n: int
-    suppressed: bool
-
-
 class ResultsOut(BaseModel):
     """A published wave's results document and benchmark table."""
 
     wave: WaveOut
     results: dict[str, Any] = Field(description="the wave's stored results document")
-    benchmark: list[BenchmarkRowOut]
+    benchmark: list[BenchmarkRow] = Field(
+        description="the stored benchmark table, one row per peer cell and indicator"
+    )
 
 
 def _wave(request: Request, wave_id: int) -> WaveOut:
@@ -209,16 +199,6 @@ def get_results(request: Request, caller: Caller, wave_id: int) -> ResultsOut:
     published = store.wave_results(wave_id)
     if published is None:
         raise HTTPException(404, f"wave {wave_id} has no published results")
-    rows = [
-        BenchmarkRowOut(
-            peer_cell=r.peer_cell,
-            indicator=r.indicator,
-            estimate=r.estimate,
-            ci_low=r.ci_low,
-            ci_high=r.ci_high,
-            n=r.n,
-            suppressed=r.suppressed,
-        )
-        for r in store.benchmark(wave_id)
-    ]
-    return ResultsOut(wave=wave, results=dict(published.results), benchmark=rows)
+    return ResultsOut(
+        wave=wave, results=dict(published.results), benchmark=list(store.benchmark(wave_id))
+    )

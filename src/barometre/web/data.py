@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from barometre.diagnostic import BenchmarkRow, BenchmarkTable
+from barometre.diagnostic import BenchmarkTable
 from barometre.questionnaire import Questionnaire, diagnostic_subset, load_builtin
 from barometre.store import NotFoundError, Store
 
@@ -71,20 +71,6 @@ def load_benchmark(store: Store) -> BenchmarkTable | None:
     if wave is None:
         return None
     try:
-        rows = store.benchmark(wave.id)
+        return store.benchmark_table(wave.id)
     except NotFoundError:
         return None
-    if not rows:
-        return None
-    stored_min_n = next((r.min_n for r in rows if r.min_n is not None), None)
-    min_n = stored_min_n if stored_min_n is not None else min(r.n for r in rows if not r.suppressed)
-    return BenchmarkTable.from_rows(
-        wave.name,
-        (
-            BenchmarkRow(
-                r.peer_cell, r.indicator, r.estimate, r.ci_low, r.ci_high, r.n, r.suppressed
-            )
-            for r in rows
-        ),
-        min_n=min_n,
-    )

@@ -7,18 +7,16 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from barometre.questionnaire import Question, QuestionType
-
-Answer = str | list[str] | int | float
+from barometre.questionnaire import AnswerValue, Question, QuestionType
 
 
-def read_answers(form: FormData, questions: Iterable[Question]) -> dict[str, Answer | None]:
+def read_answers(form: FormData, questions: Iterable[Question]) -> dict[str, AnswerValue | None]:
     """The answers given to `questions` in `form`; None for a question left blank.
 
     A number that does not parse is kept as typed, so that validation reports it as the wrong
     type with the questionnaire's own message (and the page shows it back as typed).
     """
-    answers: dict[str, Answer | None] = {}
+    answers: dict[str, AnswerValue | None] = {}
     for question in questions:
         if question.type is QuestionType.MULTIPLE:
             codes = [str(v) for v in form.getlist(question.id) if str(v)]
@@ -35,7 +33,7 @@ def read_answers(form: FormData, questions: Iterable[Question]) -> dict[str, Ans
     return answers
 
 
-def _number(text: str) -> Answer:
+def _number(text: str) -> AnswerValue:
     cleaned = text.replace("\u202f", "").replace(" ", "").replace(",", ".")
     try:
         value = float(cleaned)
@@ -44,7 +42,7 @@ def _number(text: str) -> Answer:
     return int(value) if value.is_integer() else value
 
 
-def merge(saved: Mapping[str, Any], page: Mapping[str, Answer | None]) -> dict[str, Any]:
+def merge(saved: Mapping[str, Any], page: Mapping[str, AnswerValue | None]) -> dict[str, Any]:
     """Saved answers updated with one page's (a blank answer removes the saved one)."""
     merged = dict(saved)
     for qid, value in page.items():

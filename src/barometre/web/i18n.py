@@ -134,6 +134,27 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "login_submit": ("Se connecter", "Sign in"),
     "login_failed": ("Identifiant ou mot de passe incorrect.", "Wrong username or password."),
     "logout": ("Se déconnecter", "Sign out"),
+    "slow_down": (
+        "Trop de tentatives depuis cette adresse ou pour ce compte. Réessayez dans {n}\u00a0s.",
+        "Too many attempts from this address or for this account. Try again in {n} s.",
+    ),
+    "role_refused": (
+        "Votre rôle ne permet pas cette action. Demandez-la à un membre de l'équipe ou à un "
+        "administrateur.",
+        "Your role does not allow this. Ask a team member or an administrator.",
+    ),
+    "users_title": ("Comptes de l'équipe", "Team accounts"),
+    "role": ("Rôle", "Role"),
+    "role_admin": ("Administrateur", "Administrator"),
+    "role_team": ("Équipe d'étude", "Study team"),
+    "role_viewer": ("Lecture seule", "Read only"),
+    "account_state": ("État", "State"),
+    "account_disabled": ("Désactivé", "Disabled"),
+    "disable_account": ("Désactiver", "Disable"),
+    "text_too_long": (
+        "Texte trop long\u00a0: {n}\u00a0caractères au plus.",
+        "Text too long: at most {n} characters.",
+    ),
     "csrf_failed": (
         "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et réessayez.",
         "The form has expired or does not come from this site. Reload the page and try again.",
@@ -171,6 +192,37 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Questionnaire of case {case} saved.",
     ),
     "dashboard_title": ("Suivi de la collecte", "Fieldwork dashboard"),
+    "wave_life": ("État de la vague", "State of the wave"),
+    "wave_status_is": (
+        "La vague «\u00a0{wave}\u00a0» est {status}.",
+        "Wave “{wave}” is {status}.",
+    ),
+    "wave_open_button": ("Ouvrir la collecte", "Open the fieldwork"),
+    "wave_reopen_button": ("Rouvrir la collecte", "Reopen the fieldwork"),
+    "wave_close_button": ("Clore la collecte", "Close the fieldwork"),
+    "wave_results_file": (
+        "Résultats (results.json de «\u00a0barometre wave report\u00a0»)",
+        "Results (results.json of “barometre wave report”)",
+    ),
+    "wave_publish_button": ("Publier la vague", "Publish the wave"),
+    "wave_archive_button": ("Archiver la vague", "Archive the wave"),
+    "wave_step_opened": (
+        "La collecte de la vague «\u00a0{wave}\u00a0» est ouverte.",
+        "The fieldwork of wave “{wave}” is open.",
+    ),
+    "wave_step_closed": (
+        "La collecte de la vague «\u00a0{wave}\u00a0» est close.",
+        "The fieldwork of wave “{wave}” is closed.",
+    ),
+    "wave_step_published": (
+        "La vague «\u00a0{wave}\u00a0» est publiée\u00a0: "
+        "l\u2019autodiagnostic la prend pour référence.",
+        "Wave “{wave}” is published: the self-diagnostic now compares with it.",
+    ),
+    "wave_step_archived": (
+        "La vague «\u00a0{wave}\u00a0» est archivée.",
+        "Wave “{wave}” is archived.",
+    ),
     "wave": ("Vague", "Wave"),
     "show": ("Afficher", "Show"),
     "cases": ("Cas échantillonnés", "Sampled cases"),

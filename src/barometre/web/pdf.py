@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.responses import Response
 
 from barometre.diagnostic import Diagnostic
-from barometre.web.app import HERE, Web
+from barometre.web.context import HERE, Web
 from barometre.web.i18n import translate
 
 

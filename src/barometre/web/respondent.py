@@ -19,24 +19,54 @@ from barometre.questionnaire import (
     validate,
 )
 from barometre.store import Invitation, ResponseInvalid, ResponseLocked, WaveStatusError
-from barometre.web.app import Web, language, web
+from barometre.web.context import (
+    CASE_KEY,
+    CheckedForm,
+    RespondentCase,
+    UnsubscribeForm,
+    Web,
+    client_address,
+    language,
+    web,
+)
 from barometre.web.forms import merge, read_answers
 from barometre.web.i18n import translate
-from barometre.web.security import CSRF_FIELD, csrf_valid
 
 # Respondent pages are `async def` although they call the (synchronous) store: each request
 # is a few milliseconds of CPU and SQLite work, and running them on the event loop keeps one
 # writer per worker process (no lock contention, no thread hops). The slow PDF routes stay
 # plain `def`, which FastAPI runs in its thread pool.
 router = APIRouter(include_in_schema=False)
-CASE_KEY = "case"
+# Failed codes and links are counted per client address, in the database (every process).
+CODE_BY_CLIENT = "code-ip"
 # AAPOR refusal, the code the campaign records for an opt-out (barometre.campaign.storage).
 OPT_OUT_CODE = "2.111"
 
 
 def client_key(request: Request) -> str:
-    """Who is knocking, for rate limits (the peer address; a proxy must pass the real one)."""
-    return request.client.host if request.client else "unknown"
+    """Who is knocking, for limits (see `context.client_address`: proxies only if named)."""
+    return client_address(request)
+
+
+def _slowed_down(request: Request, app: Web, who: str) -> float:
+    return app.store.attempt_wait(CODE_BY_CLIENT, who)
+
+
+def _failed(app: Web, who: str) -> None:
+    app.store.attempt_failed(CODE_BY_CLIENT, who, app.code_policy)
+
+
+def _wait_answer(request: Request, app: Web, wait: float, template_code: str | None) -> Response:
+    seconds = max(1, round(wait))
+    text = translate("slow_down", language(request), n=seconds)
+    headers = {"retry-after": str(seconds)}
+    if template_code is None:
+        heading = translate("site_title", language(request))
+        page = app.render(request, "message.html", 429, heading=heading, text=text)
+    else:
+        page = app.render(request, "home.html", 429, error=text, code=template_code)
+    page.headers.update(headers)
+    return page
 
 
 def _start(request: Request, invitation: Invitation) -> Response:
@@ -52,30 +82,23 @@ async def home(request: Request) -> Response:
 
 
 @router.post("/code", response_class=HTMLResponse)
-async def enter_code(request: Request) -> Response:
+async def enter_code(request: Request, form: CheckedForm) -> Response:
     """Check a typed code (typos by its check character), then start or resume."""
     app = web(request)
-    form = await request.form()
     lang = language(request)
-    typed = str(form.get("code") or "")
-    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
-        return app.render(
-            request, "home.html", 403, error=translate("csrf_failed", lang), code=typed
-        )
+    typed = str(form.get("code") or "")[:64]
     who = client_key(request)
-    if app.code_limiter.blocked(who):
-        return app.render(
-            request, "home.html", 429, error=translate("too_many_attempts", lang), code=typed
-        )
+    if wait := _slowed_down(request, app, who):
+        return _wait_answer(request, app, wait, typed)
     try:
         normalise_short_code(typed)
     except InvalidShortCode as error:
-        app.code_limiter.hit(who)
+        _failed(app, who)
         key = "code_typo" if "check character" in error.reason else "code_malformed"
         return app.render(request, "home.html", 422, error=translate(key, lang), code=typed)
     invitation = app.store.find_invitation_by_short_code(typed)
     if invitation is None:
-        app.code_limiter.hit(who)
+        _failed(app, who)
         return app.render(
             request, "home.html", 422, error=translate("code_unknown", lang), code=typed
         )
@@ -90,11 +113,11 @@ async def personal_link(request: Request, token: str) -> Response:
     """A personal link from an e-mail or a letter's QR code."""
     app = web(request)
     who = client_key(request)
-    if app.code_limiter.blocked(who):
-        return app.message(request, "site_title", "too_many_attempts", 429)
+    if wait := _slowed_down(request, app, who):
+        return _wait_answer(request, app, wait, None)
     invitation = app.store.find_invitation_by_token(token)
     if invitation is None:
-        app.code_limiter.hit(who)
+        _failed(app, who)
         return app.message(request, "site_title", "link_unknown", 404)
     response = app.store.response(invitation.wave_id, invitation.case_id)
     if response is not None and response.status == "complete":
@@ -104,13 +127,6 @@ async def personal_link(request: Request, token: str) -> Response:
 
 
 # --- the questionnaire, one section per page -------------------------------------------------
-
-
-def _case(request: Request) -> tuple[int, str] | None:
-    value = request.session.get(CASE_KEY)
-    if isinstance(value, list) and len(value) == 2:
-        return int(value[0]), str(value[1])
-    return None
 
 
 def pages(questionnaire: Questionnaire, asked: Mapping[str, bool]) -> list[Section]:
@@ -153,12 +169,9 @@ def _page_response(
 
 
 @router.get("/q")
-async def resume(request: Request) -> Response:
+async def resume(request: Request, case: RespondentCase) -> Response:
     """Resume where the respondent left off (first page when starting)."""
     app = web(request)
-    case = _case(request)
-    if case is None:
-        return RedirectResponse("/", status_code=303)
     response = app.store.response(*case)
     if response is not None and response.status == "complete":
         return RedirectResponse("/merci", status_code=303)
@@ -171,12 +184,9 @@ async def resume(request: Request) -> Response:
 
 
 @router.get("/q/{section_id}")
-async def show_page(request: Request, section_id: str) -> Response:
+async def show_page(request: Request, section_id: str, case: RespondentCase) -> Response:
     """One page of the questionnaire, with the answers saved so far."""
     app = web(request)
-    case = _case(request)
-    if case is None:
-        return RedirectResponse("/", status_code=303)
     response = app.store.response(*case)
     if response is not None and response.status == "complete":
         return RedirectResponse("/merci", status_code=303)
@@ -194,15 +204,11 @@ def _section(questionnaire: Questionnaire, section_id: str) -> Section | None:
 
 
 @router.post("/q/{section_id}")
-async def save_page(request: Request, section_id: str) -> Response:
+async def save_page(
+    request: Request, section_id: str, case: RespondentCase, form: CheckedForm
+) -> Response:
     """Save one page (validated on the server), then go on, back, or submit at the end."""
     app = web(request)
-    case = _case(request)
-    if case is None:
-        return RedirectResponse("/", status_code=303)
-    form = await request.form()
-    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
-        return app.message(request, "site_title", "csrf_failed", 403)
     questionnaire = app.data.questionnaire(case[0])
     section = _section(questionnaire, section_id)
     if section is None:
@@ -289,12 +295,9 @@ def _submit(
 
 
 @router.get("/merci")
-async def thanks(request: Request) -> Response:
+async def thanks(request: Request, case: RespondentCase) -> Response:
     """The thank-you page, with the respondent's own diagnostic."""
     app = web(request)
-    case = _case(request)
-    if case is None:
-        return RedirectResponse("/", status_code=303)
     response = app.store.response(*case)
     if response is None or response.status != "complete":
         return RedirectResponse("/q", status_code=303)
@@ -314,14 +317,13 @@ async def thanks(request: Request) -> Response:
 
 
 @router.get("/merci/diagnostic.pdf")
-def thanks_pdf(request: Request) -> Response:
+def thanks_pdf(request: Request, case: RespondentCase) -> Response:
     """The respondent's diagnostic as a printable PDF."""
     from barometre.web.pdf import diagnostic_pdf
 
     app = web(request)
-    case = _case(request)
-    response = app.store.response(*case) if case else None
-    if case is None or response is None or response.status != "complete":
+    response = app.store.response(*case)
+    if response is None or response.status != "complete":
         return RedirectResponse("/", status_code=303)
     profile = app.data.profile(*case)
     diagnostic = diagnose(
@@ -331,15 +333,11 @@ def thanks_pdf(request: Request) -> Response:
 
 
 @router.post("/q/{section_id}/relevance")
-async def page_relevance(request: Request, section_id: str) -> Response:
+async def page_relevance(
+    request: Request, section_id: str, case: RespondentCase, form: CheckedForm
+) -> Response:
     """Which questions the answers typed so far make relevant (for the browser's skip logic)."""
     app = web(request)
-    case = _case(request)
-    if case is None:
-        return JSONResponse({"relevant": {}}, status_code=401)
-    form = await request.form()
-    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
-        return JSONResponse({"relevant": {}}, status_code=403)
     questionnaire = app.data.questionnaire(case[0])
     section = _section(questionnaire, section_id)
     if section is None:
@@ -363,13 +361,9 @@ def opt_out_form(request: Request, token: str) -> Response:
 
 
 @router.post("/opt-out/{token}")
-async def opt_out(request: Request, token: str) -> Response:
+async def opt_out(request: Request, token: str, form: UnsubscribeForm) -> Response:
     """Stop invitations and reminders for this company (form, or RFC 8058 one-click POST)."""
     app = web(request)
-    form = await request.form()
-    one_click = form.get("List-Unsubscribe") == "One-Click"
-    if not one_click and not csrf_valid(request.session, form.get(CSRF_FIELD)):
-        return app.message(request, "site_title", "csrf_failed", 403)
     invitation = app.store.find_invitation_by_token(token)
     if invitation is None:
         return app.message(request, "site_title", "link_unknown", 404)

@@ -1,4 +1,4 @@
-"""Security plumbing: response headers with a strict CSP, CSRF tokens, a rate limiter.
+"""Security plumbing: response headers with a strict CSP, and CSRF tokens.
 
 Secrets are always compared with `hmac.compare_digest` (constant time), so response times say
 nothing about how much of a guess was right.
@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -82,37 +79,3 @@ def csrf_valid(session: MutableMapping[str, Any], submitted: object) -> bool:
     if not isinstance(expected, str) or not isinstance(submitted, str):
         return False
     return hmac.compare_digest(expected.encode(), submitted.encode())
-
-
-class RateLimiter:
-    """At most `limit` events per key over a sliding window of `window` seconds.
-
-    Kept in the process's memory: with several workers each counts on its own, so the
-    effective limit is `limit x workers` (still far below what guessing a 40-bit code needs).
-    """
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit = limit
-        self.window = window
-        self._events: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        events = self._events.setdefault(key, deque())
-        while events and events[0] <= now - self.window:
-            events.popleft()
-        return events
-
-    def blocked(self, key: str) -> bool:
-        """Whether `key` has used up its events in the current window."""
-        with self._lock:
-            return len(self._recent(key, time.monotonic())) >= self.limit
-
-    def hit(self, key: str) -> None:
-        """Count one event for `key`."""
-        with self._lock:
-            now = time.monotonic()
-            self._recent(key, now).append(now)
-            if len(self._events) > 100_000:  # forget idle keys rather than grow without bound
-                for k in [k for k, v in self._events.items() if not v]:
-                    del self._events[k]

@@ -14,10 +14,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from barometre.diagnostic import Diagnostic, diagnose
 from barometre.questionnaire import relevance, validate
-from barometre.web.app import Web, language, web
+from barometre.web.context import CheckedForm, Web, language, web
 from barometre.web.forms import read_answers
 from barometre.web.i18n import translate
-from barometre.web.security import CSRF_FIELD, csrf_valid
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,12 +51,9 @@ async def self_diagnostic_form(request: Request) -> Response:
 
 
 @router.post("/diagnostic")
-async def self_diagnostic_submit(request: Request) -> Response:
+async def self_diagnostic_submit(request: Request, form: CheckedForm) -> Response:
     """Validate the short form; on success, go to the signed result address."""
     app = web(request)
-    form = await request.form()
-    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
-        return app.message(request, "site_title", "csrf_failed", 403)
     questionnaire = app.data.self_diagnostic
     given = read_answers(form, questionnaire.questions)
     answers = {q: v for q, v in given.items() if v is not None}
@@ -71,12 +67,9 @@ async def self_diagnostic_submit(request: Request) -> Response:
 
 
 @router.post("/diagnostic/relevance")
-async def self_diagnostic_relevance(request: Request) -> Response:
+async def self_diagnostic_relevance(request: Request, form: CheckedForm) -> Response:
     """Which questions of the short form the answers so far make relevant."""
     app = web(request)
-    form = await request.form()
-    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
-        return JSONResponse({"relevant": {}}, status_code=403)
     questionnaire = app.data.self_diagnostic
     answers = {
         q: v for q, v in read_answers(form, questionnaire.questions).items() if v is not None

@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
-import io
+import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
-from barometre.store import NotFoundError, ResponseInvalid, ResponseLocked, StoreError, Wave
-from barometre.web.app import Web, language, web
+from barometre.campaign.lifecycle import STATUS_FR, STEPS, LifecycleError, check_publishable
+from barometre.errors import UserError
+from barometre.report.results_json import results_from_mapping
+from barometre.store import NotFoundError, ResponseInvalid, ResponseLocked, StoreError, User, Wave
+from barometre.wave import publish as publish_wave
+from barometre.web.context import (
+    TEAM_SESSION_KEY,
+    Admin,
+    CheckedForm,
+    Reader,
+    Web,
+    Writer,
+    client_address,
+    language,
+    web,
+)
+from barometre.web.exports import spreadsheet_safe_csv
 from barometre.web.fieldwork import fieldwork
 from barometre.web.forms import read_answers
 from barometre.web.i18n import translate
-from barometre.web.respondent import client_key
-from barometre.web.security import CSRF_FIELD, csrf_valid
 
 router = APIRouter(prefix="/equipe", include_in_schema=False)
-USER_KEY = "user"
-
-
-def _user(request: Request) -> str | None:
-    value = request.session.get(USER_KEY)
-    return value if isinstance(value, str) else None
-
-
-def _login_redirect() -> Response:
-    return RedirectResponse("/equipe/login", status_code=303)
+# Failed sign-ins are counted per client address and per account, in the database.
+LOGIN_BY_CLIENT = "login-ip"
+LOGIN_BY_ACCOUNT = "login-user"
 
 
 @router.get("/login")
@@ -37,25 +46,24 @@ def login_form(request: Request) -> Response:
 
 
 @router.post("/login")
-async def login(request: Request) -> Response:
-    """Check a username and password (argon2), rate-limited per client address."""
+async def login(request: Request, form: CheckedForm) -> Response:
+    """Check a username and password (argon2, off the event loop), with shared limits."""
     app = web(request)
-    form = await request.form()
     lang = language(request)
-    username = str(form.get("username") or "")
-    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
-        return app.render(
-            request, "team_login.html", 403, error=translate("csrf_failed", lang), username=username
-        )
-    who = client_key(request)
-    if app.login_limiter.blocked(who):
-        return app.render(
-            request, "team_login.html", 429, error=translate("too_many_attempts", lang),
-            username=username,
-        )  # fmt: skip
-    user = app.store.authenticate(username, str(form.get("password") or ""))
+    username = str(form.get("username") or "")[:100]
+    who = client_address(request)
+    wait = max(
+        app.store.attempt_wait(LOGIN_BY_CLIENT, who),
+        app.store.attempt_wait(LOGIN_BY_ACCOUNT, username),
+    )
+    if wait:
+        return _slow_down(request, app, wait, username)
+    # argon2 costs tens of milliseconds of CPU and 64 MiB: in the thread pool, so that other
+    # requests (pages, static files) are served meanwhile.
+    password = str(form.get("password") or "")
+    user = await run_in_threadpool(app.store.authenticate, username, password)
     if user is None:
-        app.login_limiter.hit(who)
+        await run_in_threadpool(_count_failure, app, who, username)
         return app.render(
             request,
             "team_login.html",
@@ -63,19 +71,42 @@ async def login(request: Request) -> Response:
             error=translate("login_failed", lang),
             username=username,
         )
+    app.store.attempt_succeeded(LOGIN_BY_ACCOUNT, username)
+    secret = app.store.open_session(
+        user.username, timedelta(seconds=app.settings.team_session_seconds)
+    )
     # A fresh session on sign-in: nothing from before (respondent case, old token) carries over.
     request.session.clear()
     request.session["lang"] = lang
-    request.session[USER_KEY] = user.username
+    request.session[TEAM_SESSION_KEY] = secret
     return RedirectResponse("/equipe", status_code=303)
 
 
+def _count_failure(app: Web, who: str, username: str) -> None:
+    app.store.attempt_failed(LOGIN_BY_CLIENT, who, app.login_policy)
+    app.store.attempt_failed(LOGIN_BY_ACCOUNT, username, app.login_policy)
+
+
+def _slow_down(request: Request, app: Web, wait: float, username: str) -> Response:
+    seconds = max(1, round(wait))
+    page = app.render(
+        request,
+        "team_login.html",
+        429,
+        error=translate("slow_down", language(request), n=seconds),
+        username=username,
+    )
+    page.headers["retry-after"] = str(seconds)
+    return page
+
+
 @router.post("/logout")
-async def logout(request: Request) -> Response:
-    """Sign out."""
-    form = await request.form()
-    if csrf_valid(request.session, form.get(CSRF_FIELD)):
-        request.session.clear()
+async def logout(request: Request, form: CheckedForm) -> Response:
+    """Sign out: the session ends in the database, so a copied cookie no longer opens pages."""
+    secret = request.session.get(TEAM_SESSION_KEY)
+    if isinstance(secret, str):
+        web(request).store.end_session(secret)
+    request.session.clear()
     return RedirectResponse("/", status_code=303)
 
 
@@ -92,23 +123,83 @@ def _chosen_wave(app: Web, request: Request) -> tuple[tuple[Wave, ...], Wave | N
 
 
 @router.get("")
-def dashboard(request: Request) -> Response:
+def dashboard(request: Request, user: Reader) -> Response:
     """The campaign dashboard of a wave: returns per day, dispositions, AAPOR rates."""
-    user = _user(request)
-    if user is None:
-        return _login_redirect()
     app = web(request)
     waves, wave = _chosen_wave(app, request)
+    return _dashboard(request, app, user, waves, wave)
+
+
+def _dashboard(
+    request: Request,
+    app: Web,
+    user: User,
+    waves: tuple[Wave, ...],
+    wave: Wave | None,
+    status_code: int = 200,
+    notice: str | None = None,
+    error: str | None = None,
+) -> Response:
     work = fieldwork(app.store, wave.id) if wave is not None else None
     return app.render(
         request,
         "team_dashboard.html",
-        user=user,
+        status_code,
+        user=user.username,
+        role=user.role,
         waves=waves,
         wave=wave,
         work=work,
         downloads=_downloads(app),
+        status_fr=STATUS_FR,
+        notice=notice,
+        step_error=error,
     )
+
+
+_STEP_LABELS = {
+    "open": ("wave_step_opened", "open"),
+    "close": ("wave_step_closed", "closed"),
+    "archive": ("wave_step_archived", "archived"),
+    "publish": ("wave_step_published", "published"),
+}
+
+
+@router.post("/vague/{wave_id}/{step}")
+async def wave_step(
+    request: Request, wave_id: int, step: str, form: CheckedForm, user: Writer
+) -> Response:
+    """One step of the wave's life (open, close, publish with its results.json, archive)."""
+    app = web(request)
+    lang = language(request)
+    waves = app.store.waves()
+    wave = next((w for w in waves if w.id == wave_id), None)
+    if wave is None or step not in _STEP_LABELS:
+        return app.message(request, "team_area", "not_found", 404)
+    try:
+        if step == "publish":
+            check_publishable(app.store, wave_id)
+            upload = form.get("results")
+            content = await upload.read() if isinstance(upload, UploadFile) else b""
+            if not content:
+                raise LifecycleError(
+                    f"wave {wave.name!r}: choose the results.json written by "
+                    "`barometre wave report`",
+                    f"Vague «\u00a0{wave.name}\u00a0»\u00a0: choisissez le fichier results.json "
+                    "écrit par «\u00a0barometre wave report\u00a0».",
+                )
+            results = results_from_mapping(json.loads(content.decode("utf-8")), "results.json")
+            publish_wave(app.store, wave_id, results)
+        else:
+            STEPS[step](app.store, wave_id)
+    except LifecycleError as refused:
+        return _dashboard(request, app, user, waves, wave, 409, error=refused.message(lang))
+    except (UserError, UnicodeDecodeError, ValueError) as failed:
+        return _dashboard(request, app, user, waves, wave, 422, error=str(failed))
+    waves = app.store.waves()
+    wave = next(w for w in waves if w.id == wave_id)
+    key, _ = _STEP_LABELS[step]
+    return _dashboard(request, app, user, waves, wave, notice=translate(key, lang, wave=wave.name))
 
 
 def _downloads(app: Web) -> list[str]:
@@ -119,10 +210,8 @@ def _downloads(app: Web) -> list[str]:
 
 
 @router.get("/telechargements/{name}")
-def download(request: Request, name: str) -> Response:
+def download(request: Request, name: str, user: Reader) -> Response:
     """A published file (report, exports) from the downloads folder."""
-    if _user(request) is None:
-        return _login_redirect()
     app = web(request)
     if name not in _downloads(app):
         return app.message(request, "site_title", "not_found", 404)
@@ -131,19 +220,15 @@ def download(request: Request, name: str) -> Response:
 
 
 @router.get("/export/{wave_id}.csv")
-def export_csv(request: Request, wave_id: int) -> Response:
-    """The wave dataset as CSV: pseudonymous case ids, no contact data."""
-    if _user(request) is None:
-        return _login_redirect()
+def export_csv(request: Request, wave_id: int, user: Writer) -> Response:
+    """The wave dataset as CSV: pseudonymous case ids, no contact data (team and admin)."""
     app = web(request)
     try:
         data = app.store.wave_dataset(wave_id, include_partial=True)
     except NotFoundError:
         return app.message(request, "site_title", "not_found", 404)
-    buffer = io.StringIO()
-    data.write_csv(buffer)
     return Response(
-        buffer.getvalue(),
+        spreadsheet_safe_csv(data),
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="wave-{wave_id}.csv"'},
     )
@@ -153,11 +238,8 @@ def export_csv(request: Request, wave_id: int) -> Response:
 
 
 @router.get("/saisie")
-def paper_entry(request: Request) -> Response:
+def paper_entry(request: Request, user: Writer) -> Response:
     """The paper questionnaire entry screen: a case, then every question on one page."""
-    user = _user(request)
-    if user is None:
-        return _login_redirect()
     app = web(request)
     _, wave = _chosen_wave(app, request)
     if wave is None:
@@ -195,15 +277,9 @@ def _paper_form(
 
 
 @router.post("/saisie")
-async def paper_save(request: Request) -> Response:
+async def paper_save(request: Request, form: CheckedForm, user: Writer) -> Response:
     """Store a keyed paper questionnaire with the same validation as the web form."""
-    user = _user(request)
-    if user is None:
-        return _login_redirect()
     app = web(request)
-    form = await request.form()
-    if not csrf_valid(request.session, form.get(CSRF_FIELD)):
-        return app.message(request, "team_area", "csrf_failed", 403)
     _, wave = _chosen_wave(app, request)
     if wave is None:
         return app.message(request, "team_area", "not_found", 404)
@@ -224,7 +300,7 @@ async def paper_save(request: Request) -> Response:
         )  # fmt: skip
     try:
         app.store.save_response(
-            wave.id, case_id, answers, "complete", "paper", recorded_by=f"paper:{user}"
+            wave.id, case_id, answers, "complete", "paper", recorded_by=f"paper:{user.username}"
         )
     except ResponseInvalid as invalid:
         return _paper_form(request, app, wave, case_id, answers, invalid.problems, 422)
@@ -236,3 +312,31 @@ async def paper_save(request: Request) -> Response:
     return _paper_form(
         request, app, wave, "", {}, (), saved=translate("paper_saved", lang, case=case_id)
     )
+
+
+# --- users (admin) ------------------------------------------------------------------------
+
+
+@router.get("/utilisateurs")
+def users_page(request: Request, user: Admin) -> Response:
+    """The study team's accounts, with a button to disable each (admin only)."""
+    app = web(request)
+    return app.render(
+        request,
+        "team_users.html",
+        user=user.username,
+        role=user.role,
+        wave=None,
+        users=app.store.users(),
+    )
+
+
+@router.post("/utilisateurs/desactiver")
+async def disable_user(request: Request, form: CheckedForm, user: Admin) -> Response:
+    """Disable an account: its sessions and API tokens stop working at once."""
+    app = web(request)
+    try:
+        app.store.disable_user(str(form.get("username") or ""))
+    except NotFoundError:
+        return app.message(request, "team_area", "not_found", 404)
+    return RedirectResponse("/equipe/utilisateurs", status_code=303)
