@@ -216,6 +216,7 @@ def dot_plot(domains: Sequence[str], series: Sequence[Series], title: str, lang:
     for j, s in enumerate(series):
         offset = (j - (k - 1) / 2) * 0.22
         color = PALETTE[j % len(PALETTE)]
+        labelled = False  # the legend names a series at its first drawn point
         for y, share in zip(ys, s.shares, strict=True):
             if not share.shown or share.estimate is None:
                 ax.plot([2], [y + offset], marker="x", color=MUTED, markersize=5)
@@ -234,15 +235,16 @@ def dot_plot(domains: Sequence[str], series: Sequence[Series], title: str, lang:
                 "o",
                 color=color,
                 markersize=6,
-                label=s.label if y == ys[0] else None,
+                label=None if labelled else s.label,
             )
+            labelled = True
     ax.set_yticks(ys, [_wrap(d, 26) for d in domains])
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: pct(v / 100, lang)))
     ax.grid(axis="x", color="#e4e7eb", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    if k > 1:
+    if k > 1 and ax.get_legend_handles_labels()[1]:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(k, 3), frameon=False)
     return _to_svg(fig, title)
 
