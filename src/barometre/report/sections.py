@@ -44,6 +44,15 @@ ORGANISATION = (
 )
 HEADLINE = "activity.active_or_tres_active"
 BREAKDOWN_CHART = ("presence_any", HEADLINE, "strategy.yes")
+COMPARISON_CHART = (
+    "presence_any",
+    "activity.active_or_tres_active",
+    "tempo.en_retard",
+    "obstacles.lack_time",
+    "strategy.no",
+    "managed_by.leader@all",
+    "competitive_edge.yes",
+)
 TREND_KEYS = (
     "presence_any",
     "activity.active_or_tres_active",
@@ -249,9 +258,18 @@ def comparison(results: WaveResults, lang: str) -> Section | None:
                 sig,
             )
         )
-    labels = [r[0] for r in rows]
-    prev = [Share(c.published, None, None, None, 1657, c.published) for c in results.published]
-    cur = [c.share for c in results.published]
+    # The chart keeps to the study's headline figures and every significant gap (all the
+    # figures are in the table): thirty rows would shrink it past reading on a page.
+    charted = [
+        (row[0], c)
+        for row, c in zip(rows, results.published, strict=True)
+        if c.significant
+        or c.indicator_id in COMPARISON_CHART
+        or c.indicator_id.startswith("typology.")
+    ]
+    labels = [label for label, _ in charted]
+    prev = [Share(c.published, None, None, None, 1657, c.published) for _, c in charted]
+    cur = [c.share for _, c in charted]
     n_sig = sum(bool(c.significant) for c in results.published)
     title = findings.comparison_title(n_sig, len(rows), lang)
     names = (t("published_2018", lang), t("this_wave", lang))
