@@ -16,6 +16,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from barometre.diagnostic import BenchmarkTable
 from barometre.questionnaire import load_builtin
 from barometre.report import compute_results
 from barometre.report.i18n import number, pct
@@ -56,7 +57,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
         store.set_wave_status(wave.id, "closed")
         results = compute_results(example_wave(n, seed=seed), q, wave=name, driver_replicates=0)
         document = json.loads(json.dumps(to_dict(results)))
-        store.publish_wave(wave.id, document, [], min_n=30)
+        store.publish_wave(wave.id, document, BenchmarkTable(name, 30, 0.95, ()))
         published[name] = document
     app = create_app(store, WebSettings(secret_key="explorer-" + "k" * 24, secure_cookies=False))
     port = _free_port()
