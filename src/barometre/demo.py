@@ -21,9 +21,10 @@ from barometre.campaign.aapor import CampaignRates
 from barometre.campaign.frame import import_frame
 from barometre.campaign.sampling import Sample, SampleDesign, allocation_table, draw_sample
 from barometre.campaign.storage import issue_wave_codes, store_frame_and_sample, wave_rates
-from barometre.questionnaire import load_builtin
+from barometre.questionnaire import Language, load_builtin
 from barometre.report import build_report
 from barometre.report.estimation import DesignInfo
+from barometre.report.i18n import interval
 from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
 from barometre.store import Store, open_store
 from barometre.synth.population import answer_sets
@@ -354,7 +355,9 @@ def _methodology(
         if (value := getattr(rates.overall, name.lower())) is not None
     )
     fr = config.lang == "fr"
+    lang: Language = "fr" if config.lang == "fr" else "en"
     low, high = weighting.bounds or (0.0, 0.0)
+    bounds = interval(low, high, lang, 2).replace(",00", "").replace(".00", "")
     return Methodology(
         frame=(
             "Base synthétique au format SIRENE (StockUniteLegale) : entreprises actives, PME et "
@@ -385,8 +388,7 @@ def _methodology(
         ),
         response_rates=response_rates,
         weighting=(
-            f"Poids de sondage calés en une étape (raking, facteurs bornés à "
-            f"[{low:g}\u00a0; {high:g}]) ".replace(".", ",")
+            f"Poids de sondage calés en une étape (raking, facteurs bornés à {bounds}) "
             + "sur les effectifs de la base par cellule taille x secteur (correction de la "
             "non-réponse) et par région. "
             + weighting_report(weighting, "fr")
@@ -395,7 +397,7 @@ def _methodology(
             + " "
             + UNOBSERVED_NON_RESPONSE["fr"]
             if fr
-            else f"Design weights raked in one step (bounded factors [{low:g}, {high:g}]) to the "
+            else f"Design weights raked in one step (bounded factors {bounds}) to the "
             "frame counts of size x sector cells (non-response adjustment) and regions. "
             + weighting_report(weighting, "en")
             + " "

@@ -113,3 +113,42 @@ def test_no_accessibility_violation(browser_page: Page, tmp_path: Path, html_en:
     _open(browser_page, tmp_path, html_en)
     violations = Axe().run(browser_page).response["violations"]
     assert [(v["id"], v["nodes"][0]["html"][:80]) for v in violations] == []
+
+
+PHONE = """
+() => {
+  const texts = Array.from(document.querySelectorAll(
+      'main th, main td, figcaption, main p, .card span, nav a, svg.chart text'))
+    .filter(el => el.textContent.trim().length > 0);
+  const small = texts.filter(el => {
+    if (el instanceof SVGElement) {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height < 11;
+    }
+    return parseFloat(getComputedStyle(el).fontSize) < 11;
+  }).map(el => el.tagName + ': ' + el.textContent.trim().slice(0, 40));
+  const cutting = Array.from(document.querySelectorAll('th, td, figcaption, p'))
+    .filter(el => { const s = getComputedStyle(el);
+      return s.wordBreak === 'break-all' || s.overflowWrap === 'anywhere'
+        || s.hyphens === 'auto'; })
+    .map(el => el.tagName + ': ' + el.textContent.trim().slice(0, 40));
+  const unboxed = Array.from(document.querySelectorAll('table'))
+    .filter(t => t.getBoundingClientRect().right > window.innerWidth + 1)
+    .filter(t => !['auto', 'scroll'].includes(getComputedStyle(t.parentElement).overflowX))
+    .map(t => t.querySelector('caption')?.textContent.slice(0, 40));
+  return {page: document.documentElement.scrollWidth, small: small.slice(0, 10),
+          cutting: cutting.slice(0, 10), unboxed: unboxed};
+}
+"""
+
+
+def test_reads_on_a_phone(browser_page: Page, tmp_path: Path, html_fr: str) -> None:
+    """At 390 px: no sideways page scroll, text and chart labels >= 11 px, no word cut."""
+    browser_page.set_viewport_size({"width": 390, "height": 800})
+    _open(browser_page, tmp_path, html_fr)
+    found = browser_page.evaluate(PHONE)
+    browser_page.set_viewport_size({"width": 1000, "height": 900})
+    assert found["page"] <= 390
+    assert found["small"] == []
+    assert found["cutting"] == []
+    assert found["unboxed"] == []

@@ -7,7 +7,7 @@ import re
 from markupsafe import escape
 
 from barometre.report import WaveResults
-from barometre.report.i18n import TEXT
+from barometre.report.i18n import TEXT, french_spacing
 
 
 def test_french_by_default_with_every_section(html_fr: str) -> None:
@@ -25,7 +25,7 @@ def test_french_by_default_with_every_section(html_fr: str) -> None:
         "methodology",
         "reading_ci",
     ):
-        assert str(escape(TEXT[key][0])) in html, key
+        assert french_spacing(str(escape(TEXT[key][0]))) in html, key
     assert "Évolutions depuis la vague 2024" in html
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from barometre.cli._common import console
 
@@ -28,6 +30,25 @@ QuestionnaireOption = Annotated[
     ),
 ]
 LangOption = Annotated[str, typer.Option("--lang", help="Language: fr or en.")]
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A bar for `build_report(progress=...)`: the current step, its share done, time spent."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("Report", total=None)
+
+        def update(label: str, done: int, total: int) -> None:
+            bar.update(task, description=label, completed=done, total=total)
+
+        yield update
 
 
 def _questionnaire(spec: str) -> Any:
@@ -80,10 +101,7 @@ def build(
     q = _questionnaire(questionnaire)
     data = _wave(wave)
     meta = Methodology.from_yaml(methodology) if methodology else None
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
-    ) as progress:
-        progress.add_task("Computing, drawing and printing the report…", total=None)
+    with progress_bar() as progress:
         paths = build_report(
             data,
             q,
@@ -95,6 +113,7 @@ def build(
             min_base=min_base,
             pdf=pdf,
             driver_replicates=replicates,
+            progress=progress,
         )
     console.print(f"report: {paths.html}" + (f" and {paths.pdf}" if paths.pdf else ""))
     console.print(f"results: {paths.results_json}")

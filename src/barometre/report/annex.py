@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from barometre.questionnaire import Language
 from barometre.report import charts, findings
-from barometre.report.i18n import interval, number, pct, t
+from barometre.report.i18n import interval, long_date, not_classified, number, p_value, pct, t
 from barometre.report.methodology import Methodology
 from barometre.report.results import WaveResults
 from barometre.report.view import (
@@ -18,6 +18,7 @@ from barometre.report.view import (
     Section,
     Table,
     share_cells,
+    small_cell_note,
 )
 
 
@@ -27,7 +28,7 @@ def typology(results: WaveResults, lang: Language) -> Section | None:
     if typ is None or not typ.segments:
         return None
     blocks: list[Block] = [
-        Paragraph(t("typology_intro", lang, nc=number(typ.not_classified, lang)))
+        Paragraph(t("typology_intro", lang, nc=not_classified(typ.not_classified, lang)))
     ]
     title = findings.typology_title(typ.segments, lang)
     axes = typ.axis_labels_en if lang == "en" else typ.axis_labels_fr
@@ -53,7 +54,7 @@ def typology(results: WaveResults, lang: Language) -> Section | None:
             ),
             rows,
             (False, True, True, True, True),
-            t("suppressed_note", lang, m=results.min_base),
+            small_cell_note(rows, lang, results.min_base),
         )
     )
     for s in typ.segments:
@@ -106,7 +107,7 @@ def drivers(results: WaveResults, lang: Language) -> Section | None:
     ]
     blocks: list[Block] = [
         Paragraph(t("drivers_intro", lang, n=number(d.n, lang))),
-        Chart(title, Markup(charts.forest_plot(terms, title, t("odds_ratio", lang)))),
+        Chart(title, Markup(charts.forest_plot(terms, title, t("odds_ratio", lang), lang))),
         Table(
             t("odds_ratio", lang),
             (t("factor", lang), t("reference", lang), t("odds_ratio", lang), t("ci95", lang), "p"),
@@ -116,7 +117,7 @@ def drivers(results: WaveResults, lang: Language) -> Section | None:
                     x.reference_en if lang == "en" else x.reference_fr,
                     number(x.odds_ratio, lang, 2),
                     interval(x.ci_low, x.ci_high, lang, 2),
-                    "< 0.001" if x.p_value < 0.001 else number(x.p_value, lang, 3),
+                    p_value(x.p_value, lang),
                 )
                 for x in d.terms
             ),
@@ -180,7 +181,7 @@ def methodology(results: WaveResults, meta: Methodology, lang: Language) -> Sect
             a = allocation.get(s.stratum)
             rows.append(
                 (
-                    s.stratum,
+                    s.label(lang),
                     number(a.population, lang) if a else "—",
                     number(a.sampled, lang) if a else "—",
                     number(s.respondents, lang),
@@ -201,7 +202,10 @@ def methodology(results: WaveResults, meta: Methodology, lang: Language) -> Sect
                 (False, True, True, True, True),
             )
         )
-    dates = " – ".join(d for d in (meta.fieldwork_start, meta.fieldwork_end) if d) or given
+    dates = (
+        " – ".join(long_date(d, lang) for d in (meta.fieldwork_start, meta.fieldwork_end) if d)
+        or given
+    )
     blocks += [
         Heading(t("fieldwork", lang)),
         DefinitionList(((t("dates", lang), dates), (t("modes", lang), meta.modes or given))),

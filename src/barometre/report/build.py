@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,53 @@ from barometre.report.methodology import Methodology
 from barometre.report.pdf import write_pdf
 from barometre.report.results import WaveResults
 from barometre.report.results_json import read_results_json, write_results_json
+
+# A progress callback: (what is being done, units done, units in all). The units weigh each
+# step by its usual share of the time (statistics and PDF the largest), so that a bar moves
+# evenly; the last call has done == total.
+Progress = Callable[[str, int, int], None]
+
+_STEPS: tuple[tuple[str, int], ...] = (
+    ("results", 5),  # estimates, typology, drivers and their bootstrap, explorer domains
+    ("results.json", 1),
+    ("html", 2),  # charts drawn by matplotlib
+    ("pdf", 4),
+    ("exports", 3),
+)
+STEP_LABELS = {
+    "results": "Computing the weighted estimates, typology and drivers",
+    "results.json": "Writing results.json",
+    "html": "Drawing the charts and writing report.html",
+    "pdf": "Printing report.pdf",
+    "exports": "Writing the exports (CSV, Parquet, Excel, SPSS, Stata)",
+    "done": "Report written",
+}
+
+
+def _quiet(label: str, done: int, total: int) -> None:
+    """The default progress callback: says nothing."""
+
+
+class _Steps:
+    """Calls `progress` at the start of each step and once at the end."""
+
+    def __init__(self, progress: Progress, skipped: set[str]) -> None:
+        self.progress = progress
+        self.steps = [(name, w) for name, w in _STEPS if name not in skipped]
+        self.total = sum(w for _, w in self.steps)
+        self.done = 0
+
+    def start(self, name: str) -> None:
+        done = 0
+        for step, weight in self.steps:
+            if step == name:
+                break
+            done += weight
+        self.done = done
+        self.progress(STEP_LABELS[name], done, self.total)
+
+    def finish(self) -> None:
+        self.progress(STEP_LABELS["done"], self.total, self.total)
 
 
 @dataclass(frozen=True)
@@ -44,16 +92,22 @@ def build_report(
     pdf: bool = True,
     exports: bool = True,
     driver_replicates: int = DEFAULT_REPLICATES,
+    progress: Progress | None = None,
 ) -> ReportPaths:
     """Compute a wave's results and write report.html, report.pdf, results.json and exports.
 
     `previous` is an earlier wave's `WaveResults` or the path of its `results.json`;
-    `driver_replicates` bootstrap replicates put CIs on the drivers' weights.
+    `driver_replicates` bootstrap replicates put CIs on the drivers' weights. `progress`, if
+    given, is called as progress(label, done, total) when each step starts and at the end
+    (the CLI draws it as a bar).
     """
     language = check_lang(lang)
+    skipped = {n for n, on in (("pdf", pdf), ("exports", exports)) if not on}
+    steps = _Steps(progress or _quiet, skipped)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     before = read_results_json(previous) if isinstance(previous, (str, Path)) else previous
+    steps.start("results")
     results = compute_results(
         wave_df,
         questionnaire,
@@ -63,12 +117,19 @@ def build_report(
         previous=before,
         driver_replicates=driver_replicates,
     )
+    steps.start("results.json")
     results_json = write_results_json(results, out / "results.json")
+    steps.start("html")
     html = render_html(results, language, methodology)
     html_path = out / "report.html"
     html_path.write_text(html, encoding="utf-8")
-    pdf_path = write_pdf(html, out / "report.pdf") if pdf else None
-    export_paths = (
-        export_wave(wave_df, questionnaire, out / "exports", lang=language) if exports else None
-    )
+    pdf_path = None
+    if pdf:
+        steps.start("pdf")
+        pdf_path = write_pdf(html, out / "report.pdf")
+    export_paths = None
+    if exports:
+        steps.start("exports")
+        export_paths = export_wave(wave_df, questionnaire, out / "exports", lang=language)
+    steps.finish()
     return ReportPaths(html_path, pdf_path, results_json, export_paths, results)

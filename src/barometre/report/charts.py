@@ -26,7 +26,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from barometre.questionnaire import Language
-from barometre.report.i18n import pct
+from barometre.report.i18n import number, pct
 from barometre.report.results import Share
 
 INK = "#1f2a44"
@@ -70,6 +70,8 @@ def _to_svg(fig: Figure, title: str) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.05, metadata={"Date": None})
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
+    # matplotlib's RDF metadata (its version, a URL) is not for readers, and it is bytes.
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     # The same numbers give the same file: ids come from the chart's content, not a counter.
     prefix = "c" + hashlib.sha1((title + svg).encode("utf-8")).hexdigest()[:8] + "-"
     # Unique ids per chart: several matplotlib SVGs in one page would otherwise share them.
@@ -77,8 +79,13 @@ def _to_svg(fig: Figure, title: str) -> str:
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
     # Scale with the page instead of matplotlib's fixed point size.
+    # The natural width stays as a CSS variable: on a phone the chart keeps it (its text at
+    # least 11 px) and scrolls in its figure rather than shrinking to unreadable labels.
     svg = re.sub(
-        r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r'<svg\1 class="chart"', svg, count=1
+        r'<svg([^>]*?) width="([^"]+)" height="[^"]+"',
+        r'<svg\1 class="chart" style="--natural-width: \2"',
+        svg,
+        count=1,
     )
     svg = svg.replace(
         ">", f' role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>', 1
@@ -240,7 +247,7 @@ def dot_plot(domains: Sequence[str], series: Sequence[Series], title: str, lang:
     ax.grid(axis="x", color="#e4e7eb", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    if k > 1:
+    if k > 1 and ax.get_legend_handles_labels()[1]:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(k, 3), frameon=False)
     return _to_svg(fig, title)
 
@@ -255,7 +262,9 @@ class OddsRatio:
     ci_high: float
 
 
-def forest_plot(terms: Sequence[OddsRatio], title: str, reference_label: str) -> str:
+def forest_plot(
+    terms: Sequence[OddsRatio], title: str, reference_label: str, lang: Language = "fr"
+) -> str:
     """Odds ratios with 95 % CIs on a log scale, a vertical line at 1 (no effect)."""
     fig = Figure(figsize=(6.6, 0.8 + _rows_height([t.label for t in terms], 46)))
     ax = fig.add_subplot()
@@ -275,7 +284,7 @@ def forest_plot(terms: Sequence[OddsRatio], title: str, reference_label: str) ->
     ]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _odds_tick(v, lang)))
     ax.set_yticks(ys, [_wrap(t.label, 46) for t in terms])
     ax.set_xlabel(reference_label)
     ax.spines[["top", "right"]].set_visible(False)
@@ -324,3 +333,9 @@ def trend_chart(
     ax.tick_params(axis="y", length=0)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     return _to_svg(fig, title)
+
+
+def _odds_tick(value: float, lang: Language) -> str:
+    # "0,25" in French, as many decimals as the tick needs (0.1, 0.25, 1, 4).
+    digits = next((d for d in range(4) if abs(round(value, d) - value) < 1e-9), 3)
+    return number(value, lang, digits)

@@ -8,9 +8,17 @@ from typing import Any, TypeVar
 import polars as pl
 
 from barometre.questionnaire import Questionnaire
+from barometre.report.crossings import (
+    EXPLORER_INDICATORS,
+    crossing_results,
+    domain_name,
+    explorer_domains,
+    with_crossings,
+)
 from barometre.report.errors import ReportError, WaveFormatError
 from barometre.report.estimation import DesignInfo, ShareEstimator
 from barometre.report.indicators import BREAKDOWN_VARIABLES, catalogue, with_presence
+from barometre.report.order import level_key, stratum_key, stratum_label
 from barometre.report.results import (
     Breakdown,
     BreakdownCell,
@@ -20,7 +28,7 @@ from barometre.report.results import (
     WeightDiagnostics,
 )
 from barometre.report.segments import compute_drivers, compute_typology
-from barometre.report.study2018 import compare_published
+from barometre.report.study2018 import REBASED, compare_published, comparison_specs
 from barometre.report.trends import changes
 
 DEFAULT_MIN_BASE = 30
@@ -55,13 +63,15 @@ def compute_results(
     with_typology: bool = True,
     with_drivers: bool = True,
     driver_replicates: int = DEFAULT_REPLICATES,
+    explorer: bool = True,
 ) -> WaveResults:
     """Compute every indicator, breakdown, typology, driver and comparison of a wave.
 
     `min_base` is the smallest base (respondents) a published share may rest on; smaller cells
     are suppressed and marked. `previous` (an earlier wave's results) adds the changes.
     `driver_replicates` bootstrap replicates over the design put CIs on the drivers' weights
-    and say how often each ranks first (0 leaves them out).
+    and say how often each ranks first (0 leaves them out). `explorer` estimates the
+    explorer's domains (size, sector, region, market and their pairs) once, for the web.
     """
     design = design_info or DesignInfo()
     if wave_df.height == 0:
@@ -75,13 +85,19 @@ def compute_results(
         )
     data = with_presence(wave_df)
     specs = catalogue(questionnaire, data.columns)
+    domains = explorer_domains(data.columns) if explorer else ()
+    data = with_crossings(data, domains)
     if not specs:
         raise WaveFormatError("no column of the wave matches a question of the questionnaire")
     variables = [v for v in breakdown_variables if v in data.columns]
     wanted = [s.id for s in specs if s.id in set(breakdown_indicators)]
-    estimator = ShareEstimator(data, specs, design, min_base)
-    shares = estimator.overall()
+    # The 2018 comparison recomputes its indicators on the 2018 bases, in the same pass.
+    estimator = ShareEstimator(data, specs + comparison_specs(specs), design, min_base)
+    everything = estimator.overall()
+    shares = {k: v for k, v in everything.items() if not k.endswith(REBASED)}
     cells = estimator.by(variables, wanted)
+    explored = [s.id for s in specs if s.id in set(EXPLORER_INDICATORS)]
+    crossed = estimator.by([domain_name(d) for d in domains], explored) if domains else {}
     indicators = tuple(
         Indicator(
             s.id,
@@ -116,13 +132,14 @@ def compute_results(
         indicators=indicators,
         breakdowns=breakdowns,
         weights=_weight_diagnostics(estimator.design.weight_diagnostics()),
-        strata=_strata(data, design),
+        strata=_strata(data, design, questionnaire),
         typology=typology,
         drivers=drivers,
-        published=compare_published(shares),
+        published=compare_published(everything, typology),
         changes=changes({i.id: i.share for i in previous.indicators}, shares) if previous else (),
         previous_wave=previous.wave if previous else None,
         notes=tuple(notes),
+        crossings=crossing_results(questionnaire, data, domains, crossed),
     )
 
 
@@ -154,10 +171,10 @@ def _breakdown(
         labels_en = tuple(c.label_en for c in order)
         label_fr, label_en = q.label_fr, q.label_en
     except (KeyError, LookupError, AttributeError):
-        domains = tuple(sorted(present))
+        domains = tuple(sorted(present, key=level_key(questionnaire, variable)))
         labels_fr = labels_en = domains
         label_fr = label_en = variable
-    domains_extra = tuple(sorted(present - set(domains)))
+    domains_extra = tuple(sorted(present - set(domains), key=level_key(questionnaire, variable)))
     domains += domains_extra
     labels_fr += domains_extra
     labels_en += domains_extra
@@ -184,15 +201,19 @@ def _weight_diagnostics(d: Any) -> WeightDiagnostics:
     )
 
 
-def _strata(data: pl.DataFrame, design: DesignInfo) -> tuple[StratumCount, ...]:
-    if design.strata is None or design.strata not in data.columns:
+def _strata(data: pl.DataFrame, design: DesignInfo, questionnaire: Any) -> tuple[StratumCount, ...]:
+    strata = design.strata
+    if strata is None or strata not in data.columns:
         return ()
-    table = (
-        data.group_by(design.strata)
-        .agg(pl.len().alias("n"), pl.col(design.weights).sum().alias("w"))
-        .sort(design.strata)
-    )
+    table = data.group_by(strata).agg(pl.len().alias("n"), pl.col(design.weights).sum().alias("w"))
+    rows = sorted(table.iter_rows(named=True), key=lambda r: stratum_key(questionnaire)(r[strata]))
     return tuple(
-        StratumCount(str(r[design.strata]), int(r["n"]), float(r["w"]))
-        for r in table.iter_rows(named=True)
+        StratumCount(
+            str(r[strata]),
+            int(r["n"]),
+            float(r["w"]),
+            stratum_label(questionnaire, str(r[strata]), "fr"),
+            stratum_label(questionnaire, str(r[strata]), "en"),
+        )
+        for r in rows
     )

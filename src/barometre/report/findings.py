@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from barometre.questionnaire import Language
-from barometre.report.i18n import pct
+from barometre.report.i18n import firms_in_ten, pct
 from barometre.report.results import DriverGroup, Indicator, Segment, Share
 
 
@@ -52,14 +52,13 @@ def presence_title(share: Share, lang: Language) -> str:
     """How many firms in ten are present on at least one network."""
     if not share.shown or share.estimate is None:
         return {"fr": "Présence sur les réseaux", "en": "Presence on networks"}[lang]
-    tens = round(share.estimate * 10)
+    who = firms_in_ten(share.estimate, lang)
+    share_text = pct(share.estimate, lang)
     if lang == "en":
-        share_text = pct(share.estimate, lang)
-        return f"{tens} firms in 10 have an official account on a network ({share_text})"
-    return (
-        f"{tens} entreprises sur 10 ont un compte officiel sur un réseau "
-        f"({pct(share.estimate, lang)})"
-    )
+        verb = "has" if who.startswith("1 firm ") else "have"
+        return f"{who} {verb} an official account on a network ({share_text})"
+    verb = "a" if who.startswith("1\u00a0entreprise ") or who.startswith("Moins d'une") else "ont"
+    return f"{who} {verb} un compte officiel sur un réseau ({share_text})"
 
 
 def strategy_title(
@@ -173,4 +172,25 @@ def trend_title(
     return (
         f"{n_significant} indicateur{'s' if many else ''} clé{'s' if many else ''} sur "
         f"{n_total} {'ont' if many else 'a'} changé significativement depuis {previous}{how}"
+    )
+
+
+def comparison_title(n_significant: int, n_total: int, lang: str) -> str:
+    """How many of the figures compared with 2018 differ after Holm's correction."""
+    if lang == "en":
+        figures = "figure" if n_total == 1 else "figures"
+        verb = "differs" if n_significant == 1 else "differ"
+        return (
+            f"{n_significant} of {n_total} {figures} {verb} clearly from those published "
+            "in 2018 (Holm's correction)"
+        )
+    if n_significant == 0:
+        return (
+            f"Aucun des {n_total} chiffres ne s'écarte nettement de ceux publiés en 2018 "
+            "(correction de Holm)"
+        )
+    many = n_significant > 1
+    return (
+        f"{n_significant}\u00a0chiffre{'s' if many else ''} sur {n_total} "
+        f"s'écarte{'nt' if many else ''} nettement de ceux publiés en 2018 (correction de Holm)"
     )

@@ -8,7 +8,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from barometre.questionnaire import Language
 from barometre.report import annex, sections
-from barometre.report.i18n import check_lang, number, t
+from barometre.report.i18n import check_lang, french_spacing, number, t
 from barometre.report.methodology import Methodology
 from barometre.report.results import WaveResults
 from barometre.report.view import Section
@@ -47,7 +47,7 @@ def render_html(
     """The report as one HTML document, French by default."""
     language = check_lang(lang)
     css = resources.files("barometre.report").joinpath("templates/report.css").read_text("utf-8")
-    return _env.get_template("report.html.j2").render(
+    html = _env.get_template("report.html.j2").render(
         lang=language,
         css=css,
         title=t("title", language),
@@ -59,3 +59,4 @@ def render_html(
         sections=report_sections(results, language, methodology),
         footer=f"barometre — {t('title', language)} — {results.questionnaire_id}",
     )
+    return french_spacing(html) if lang == "fr" else html

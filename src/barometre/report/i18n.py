@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
+
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from barometre.questionnaire import Language
@@ -38,11 +42,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "typology": ("Typologie : quatre comportements", "Typology: four behaviours"),
     "typology_intro": (
         "Croisement de l'activité (inactive ou peu active / active ou très active) et du tempo "
-        "ressenti (en retard / dans le bon tempo ou en avance). {nc} répondants non classés "
-        "(une des deux questions sans réponse).",
+        "ressenti (en retard / dans le bon tempo ou en avance). {nc}",
         "Activity (inactive or barely active / active or very active) crossed with the felt "
-        "tempo (late / on time or ahead). {nc} respondents not classified (one of the two "
-        "questions unanswered).",
+        "tempo (late / on time or ahead). {nc}",
     ),
     "profile": ("Profil", "Profile"),
     "over": ("sur-représenté", "over-represented"),
@@ -79,12 +81,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "comparison": ("Comparaison avec l'étude de 2018", "Comparison with the 2018 study"),
     "comparison_intro": (
         "L'étude de 2018 publiait des parts brutes de répondants, sans pondération ni marge "
-        "d'erreur ; l'écart est dit significatif quand il dépasse l'incertitude des deux "
-        "chiffres (2018 traité comme un sondage simple de 1 657 répondants).",
+        "d'erreur. Chaque chiffre de la vague est recalculé sur la base du chiffre de 2018 "
+        "(toutes les entreprises, celles qui ont répondu à la question, les entreprises "
+        "présentes sur un réseau ou les entreprises classées dans la typologie). Un écart est "
+        "dit significatif quand il dépasse l'incertitude des deux chiffres (2018 traité comme "
+        "un sondage simple de 1\u00a0657 répondants) après correction de Holm pour le nombre "
+        "de chiffres comparés : une comparaison indicative, les répondants de 2018 n'étant pas "
+        "un échantillon aléatoire.",
         "The 2018 study published raw shares of respondents, without weighting or margin of "
-        "error; a gap is called significant when it exceeds the uncertainty of both figures "
-        "(2018 treated as a simple random sample of 1,657 respondents).",
+        "error. Each figure of the wave is recomputed on the base of the 2018 figure (all "
+        "companies, those who answered the question, companies present on a network or "
+        "companies classified in the typology). A gap is called significant when it exceeds "
+        "the uncertainty of both figures (2018 treated as a simple random sample of 1,657 "
+        "respondents) after Holm's correction for the number of figures compared: an "
+        "indicative comparison, since the 2018 respondents were not a random sample.",
     ),
+    "base_2018": ("Base", "Base"),
+    "base_all": ("toutes", "all"),
+    "base_answered": ("répondantes", "answered"),
+    "base_present": ("présentes", "present"),
+    "base_typed": ("classées", "classified"),
+    "significant_holm": ("Significatif (Holm)", "Significant (Holm)"),
     "published_2018": ("2018 publié", "2018 published"),
     "this_wave": ("Cette vague", "This wave"),
     "difference": ("Écart (points)", "Difference (points)"),
@@ -207,3 +224,78 @@ def ci(low: float | None, high: float | None, lang: Language) -> str:
         return "—"
     lo, hi = round(low * 100), round(high * 100)
     return f"[{lo}\u00a0; {hi}]" if lang == "fr" else f"[{lo}–{hi}]"
+
+
+def p_value(p: float, lang: Language) -> str:
+    """A p-value as "< 0,001" / "< 0.001" below a thousandth, else with three decimals."""
+    if p < 0.001:
+        return f"<\u00a0{number(0.001, lang, 3)}"
+    return number(p, lang, 3)
+
+
+def not_classified(n: int, lang: Language) -> str:
+    """The sentence on respondents the typology leaves out, with its plural right."""
+    if lang == "en":
+        if n == 0:
+            return "Every respondent is classified."
+        who = "respondent" if n == 1 else "respondents"
+        return f"{number(n, lang)} {who} not classified (one of the two questions unanswered)."
+    if n == 0:
+        return "Tous les répondants sont classés."
+    # French takes the singular for 0 and 1.
+    who = "répondant non classé" if n < 2 else "répondants non classés"
+    return f"{number(n, lang)}\u00a0{who} (une des deux questions sans réponse)."
+
+
+def firms_in_ten(share: float, lang: Language) -> str:
+    """A share as readers say it: "7 entreprises sur 10", "1 entreprise sur 10"..."""
+    tens = round(share * 10)
+    if lang == "en":
+        if share >= 0.95:
+            return "Almost all firms"
+        if tens == 0:
+            return "Fewer than 1 firm in 20"
+        return f"{tens} {'firm' if tens == 1 else 'firms'} in 10"
+    if share >= 0.95:
+        return "Presque toutes les entreprises"
+    if tens == 0:
+        return "Moins d'une entreprise sur 20"
+    return f"{tens}\u00a0{'entreprise' if tens == 1 else 'entreprises'} sur 10"
+
+
+def long_date(iso: str, lang: str) -> str:
+    """An ISO date as written in a text: "1er mars 2026", "15 June 2026"; as is if not a date."""
+    try:
+        day = _dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if lang == "en":
+        return format_date(day, "d MMMM y", locale="en_GB")
+    text = format_date(day, "d MMMM y", locale="fr_FR")
+    return "1er" + text[1:] if day.day == 1 else text
+
+
+_TEXT_NODE = re.compile(r"(<style.*?</style>|<[^>]*>)", re.S)
+_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]*([:;!?%»])")
+_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]*")
+
+
+def _french_text(text: str) -> str:
+    # A colon or a closing guillemet takes a non-breaking space, ; ! ? % a narrow one; none
+    # when the sign ends a number or word without a space in the source (URLs, "9:30").
+    def before(m: re.Match[str]) -> str:
+        if not m.group(0)[:1].isspace() and m.group(0)[:1] not in "\u00a0\u202f":
+            return m.group(0)
+        sign = m.group(1)
+        return ("\u00a0" if sign in ":»" else "\u202f") + sign
+
+    return _SPACE_AFTER.sub("«\u00a0", _SPACE_BEFORE.sub(before, text))
+
+
+def french_spacing(html: str) -> str:
+    """The HTML with French spacing in its text: "Taille\u00a0:", "84\u202f%", "«\u00a0x\u00a0»".
+
+    Tags, attributes and the stylesheet are left as they are; only text between tags changes.
+    """
+    parts = _TEXT_NODE.split(html)
+    return "".join(p if i % 2 else _french_text(p) for i, p in enumerate(parts))

@@ -10,13 +10,14 @@ from pathlib import Path
 from barometre.report.errors import PdfError
 
 _INLINE_SVG = re.compile(r'<svg[^>]*class="chart".*?</svg>', re.S)
+_NATURAL = re.compile(r' style="--natural-width: [^"]*"')
 
 
 _VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 
 
 def _svg_as_image(match: re.Match[str]) -> str:
-    svg = match.group(0)
+    svg = _NATURAL.sub("", match.group(0), count=1)
     box = _VIEWBOX.search(svg)
     if box is not None:
         # A natural size in points lets the print stylesheet shrink a tall chart to the page.

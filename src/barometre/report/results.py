@@ -191,7 +191,12 @@ class WeightDiagnostics:
 
 @dataclass(frozen=True)
 class PublishedComparison:
-    """A wave indicator against the figure the 2018 study published (a raw share)."""
+    """A wave indicator against the figure the 2018 study published (a raw share).
+
+    `share` is the wave's estimate on the 2018 figure's `base` ("all" respondents, those who
+    "answered", "present" firms, "typed" = classified in the typology); `significant` is
+    after Holm's correction over all the figures compared, `p_value` before it.
+    """
 
     indicator_id: str
     published: float
@@ -199,6 +204,10 @@ class PublishedComparison:
     difference: float | None
     significant: bool | None
     note: str
+    base: str = "answered"
+    label_fr: str = ""  # set when the figure is not one of the wave's indicators (a segment)
+    label_en: str = ""
+    p_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +240,12 @@ class StratumCount:
     stratum: str
     respondents: int
     weighted: float
+    label_fr: str = ""  # the stratum's levels as the questionnaire labels them
+    label_en: str = ""
+
+    def label(self, lang: str) -> str:
+        """The stratum's label in French or English, its code when no label is known."""
+        return (self.label_en if lang == "en" else self.label_fr) or self.stratum
 
 
 @dataclass(frozen=True)
@@ -251,6 +266,8 @@ class WaveResults:
     changes: tuple[Change, ...] = ()
     previous_wave: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # The explorer's domains (size, sector, region, market and their pairs), estimated once.
+    crossings: tuple[Breakdown, ...] = ()
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError names it when absent."""
@@ -271,5 +288,12 @@ class WaveResults:
         """The breakdown by one variable, if computed."""
         for b in self.breakdowns:
             if b.variable == variable:
+                return b
+        return None
+
+    def crossing(self, name: str) -> Breakdown | None:
+        """The explorer's domain variable `name` ("region", "size_band*region"), if computed."""
+        for b in self.crossings:
+            if b.variable == name:
                 return b
         return None

@@ -8,10 +8,17 @@ from barometre.questionnaire import Language
 from barometre.report import charts, findings
 from barometre.report.i18n import ci, number, pct, points, t
 from barometre.report.indicators import YES_NO_NAMES, has_short_name, short_name
-from barometre.report.results import Breakdown, Indicator, Share, WaveResults
+from barometre.report.results import (
+    Breakdown,
+    Indicator,
+    PublishedComparison,
+    Share,
+    WaveResults,
+)
 from barometre.report.trends import TREND_KEYS
 from barometre.report.view import (
     Block,
+    Card,
     Cards,
     Chart,
     Paragraph,
@@ -19,6 +26,7 @@ from barometre.report.view import (
     Table,
     card,
     indicator_table,
+    small_cell_note,
 )
 
 KEY_CARDS = (
@@ -38,6 +46,15 @@ ORGANISATION = (
 )
 HEADLINE = "activity.active_or_tres_active"
 BREAKDOWN_CHART = ("presence_any", HEADLINE, "strategy.yes")
+COMPARISON_CHART = (
+    "presence_any",
+    "activity.active_or_tres_active",
+    "tempo.en_retard",
+    "obstacles.lack_time",
+    "strategy.no",
+    "managed_by.leader@all",
+    "competitive_edge.yes",
+)
 
 
 def _have(results: WaveResults, ids: tuple[str, ...]) -> list[Indicator]:
@@ -78,11 +95,42 @@ def _multiple(results: WaveResults, qid: str, kind: str, lang: Language) -> list
     ]
 
 
+# What each key figure says, so that a card reads as a finding ("84 % citent le manque de
+# temps comme frein"), not as a bare number beside a choice label.
+KEY_CARD_TEXT: dict[str, tuple[str, str]] = {
+    "presence_any": (
+        "des entreprises ont un compte officiel sur au moins un réseau",
+        "of companies have an official account on at least one network",
+    ),
+    "activity.active_or_tres_active": (
+        "se disent actives ou très actives sur les réseaux sociaux",
+        "say they are active or very active on social networks",
+    ),
+    "tempo.en_retard": (
+        "se sentent en retard sur leur temps",
+        "feel they are behind the times",
+    ),
+    "spend.under_10k": (
+        "y consacrent moins de 10\u00a0k€ par an (rien compris)",
+        "spend under €10k a year on them (nothing included)",
+    ),
+    "obstacles.lack_time": (
+        "citent le manque de temps comme frein",
+        "name lack of time as an obstacle",
+    ),
+}
+
+
+def _key_card(ind: Indicator, lang: Language) -> Card:
+    fr, en = KEY_CARD_TEXT.get(ind.id, (ind.label("fr"), ind.label("en")))
+    return card(ind, lang, en if lang == "en" else fr)
+
+
 def key_figures(results: WaveResults, lang: Language) -> Section:
     """Presence, activity, tempo, spend and obstacles up front, with CIs and bases."""
     blocks: list[Block] = [
         Paragraph(t("key_figures_intro", lang)),
-        Cards(tuple(card(i, lang) for i in _have(results, KEY_CARDS))),
+        Cards(tuple(_key_card(i, lang) for i in _have(results, KEY_CARDS))),
     ]
     presence = _have(results, ("presence_any",))
     if presence:
@@ -163,7 +211,7 @@ def breakdowns(results: WaveResults, lang: Language) -> Section:
                 headers,
                 tuple(rows),
                 (False, *[True] * len(ids)),
-                t("suppressed_note", lang, m=results.min_base),
+                small_cell_note(rows, lang, results.min_base),
             )
         )
     return Section("breakdowns", t("breakdowns", lang), tuple(blocks))
@@ -174,18 +222,25 @@ def _cell_share(b: Breakdown, ind_id: str, domain: str) -> Share:
     return c.share if c is not None else Share(None, None, None, None, 0, None, True)
 
 
+def _published_label(c: PublishedComparison, known: dict[str, Indicator], lang: Language) -> str:
+    if c.indicator_id in known:
+        return _long_label(known[c.indicator_id], lang)
+    label = c.label_en if lang == "en" else c.label_fr
+    return f"{t('segment', lang)}{' : ' if lang == 'fr' else ': '}{label}"
+
+
 def comparison(results: WaveResults, lang: Language) -> Section | None:
-    """This wave against the 2018 published figures."""
+    """This wave against the 2018 published figures, each on the 2018 figure's base."""
     if not results.published:
         return None
     known = {i.id: i for i in results.indicators}
     rows = []
     for c in results.published:
-        ind = known[c.indicator_id]
         sig = "—" if c.significant is None else t("yes" if c.significant else "no", lang)
         rows.append(
             (
-                _long_label(ind, lang),
+                _published_label(c, known, lang),
+                t(f"base_{c.base}", lang),
                 pct(c.published, lang),
                 pct(c.share.estimate, lang) if c.share.shown else "—",
                 ci(c.share.ci_low, c.share.ci_high, lang),
@@ -194,35 +249,43 @@ def comparison(results: WaveResults, lang: Language) -> Section | None:
                 sig,
             )
         )
-    labels = [r[0] for r in rows]
-    prev = [Share(c.published, None, None, None, 1657, c.published) for c in results.published]
-    cur = [c.share for c in results.published]
+    # The chart keeps to the study's headline figures and every significant gap (all the
+    # figures are in the table): thirty rows would shrink it past reading on a page.
+    charted = [
+        (row[0], c)
+        for row, c in zip(rows, results.published, strict=True)
+        if c.significant
+        or c.indicator_id in COMPARISON_CHART
+        or c.indicator_id.startswith("typology.")
+    ]
+    labels = [label for label, _ in charted]
+    prev = [Share(c.published, None, None, None, 1657, c.published) for _, c in charted]
+    cur = [c.share for _, c in charted]
     n_sig = sum(bool(c.significant) for c in results.published)
-    title = (
-        f"{n_sig} chiffre{'s' if n_sig > 1 else ''} sur {len(rows)} "
-        f"s'écarte{'nt' if n_sig > 1 else ''} nettement de ceux publiés en 2018"
-        if lang == "fr"
-        else f"{n_sig} of {len(rows)} figures differ clearly from those published in 2018"
-    )
+    title = findings.comparison_title(n_sig, len(rows), lang)
     names = (t("published_2018", lang), t("this_wave", lang))
+    suppressed = any(not c.share.shown for c in results.published)
     return Section(
         "comparison",
         t("comparison", lang),
         (
+            Paragraph(t("comparison_intro", lang)),
             Chart(title, _svg(charts.trend_chart(labels, prev, cur, names, title, lang))),
             Table(
-                t("comparison_intro", lang),
+                t("comparison", lang),
                 (
                     t("indicator", lang),
+                    t("base_2018", lang),
                     t("published_2018", lang),
                     t("this_wave", lang),
                     t("ci95", lang),
                     t("base_n", lang),
                     t("difference", lang),
-                    t("significant", lang),
+                    t("significant_holm", lang),
                 ),
                 tuple(rows),
-                (False, True, True, True, True, True, False),
+                (False, False, True, True, True, True, True, False),
+                t("suppressed_note", lang, m=results.min_base) if suppressed else "",
             ),
         ),
     )

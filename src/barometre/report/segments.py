@@ -10,6 +10,7 @@ import polars as pl
 from barometre.questionnaire import Language, Questionnaire
 from barometre.report.estimation import DesignInfo
 from barometre.report.indicators import short_name
+from barometre.report.order import level_key
 from barometre.report.results import (
     DriverGroup,
     Drivers,
@@ -147,15 +148,22 @@ def compute_drivers(
             t.group or "",
             _term_label(questionnaire, t.group, t.level, "fr"),
             _term_label(questionnaire, t.group, t.level, "en"),
-            _choice_label(questionnaire, t.group, _reference(result, t.group), "fr"),
-            _choice_label(questionnaire, t.group, _reference(result, t.group), "en"),
+            _choice_label(questionnaire, t.group or "", _reference(result, t.group), "fr"),
+            _choice_label(questionnaire, t.group or "", _reference(result, t.group), "en"),
             t.odds_ratio,
             t.ci_low,
             t.ci_high,
             t.p_value,
         )
-        for t in result.terms
-        if t.group is not None and t.level is not None
+        for t in sorted(
+            (t for t in result.terms if t.group is not None and t.level is not None),
+            # The model's levels are in text order (R's factor default); the report reads
+            # them in the questionnaire's order, groups kept together.
+            key=lambda t: (
+                groups.index(str(t.group)),
+                level_key(questionnaire, str(t.group))(str(t.level)),
+            ),
+        )
     )
     groups_out = tuple(
         DriverGroup(

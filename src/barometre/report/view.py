@@ -97,7 +97,7 @@ def card(ind: Indicator, lang: Language, label: str | None = None) -> Card:
         label or ind.label(lang),
         pct(s.estimate, lang),
         ci(s.ci_low, s.ci_high, lang),
-        f"n = {number(s.n, lang)}",
+        f"n\u00a0=\u00a0{number(s.n, lang)}",
     )
 
 
@@ -111,6 +111,12 @@ def share_cells(s: Share, lang: Language) -> tuple[str, str, str, str]:
         number(s.n, lang),
         pct(s.unweighted, lang),
     )
+
+
+def small_cell_note(rows: Sequence[Sequence[str]], lang: Language, min_base: int) -> str:
+    """The "« — » : base under n" footnote, only for a table that shows a "—"."""
+    shown = any(cell.startswith("—") for row in rows for cell in row[1:])
+    return t("suppressed_note", lang, m=min_base) if shown else ""
 
 
 def indicator_table(

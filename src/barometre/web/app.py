@@ -31,7 +31,7 @@ SESSION_COOKIE = "barometre_session"
 
 def create_app(store: str | Store | None = None, settings: WebSettings | None = None) -> FastAPI:
     """The web app over a store (a URL, an open `Store`, or None for the default URL)."""
-    from barometre.web import api, respondent, selfdiag, team
+    from barometre.web import api, explorer, respondent, selfdiag, team
 
     settings = settings or WebSettings.from_env()
     opened = store if isinstance(store, Store) else open_store(store)
@@ -67,7 +67,7 @@ def create_app(store: str | Store | None = None, settings: WebSettings | None = 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (respondent, selfdiag, team, api):
+    for module in (respondent, selfdiag, team, api, explorer):
         app.include_router(module.router)
     install_checks(app)
 
