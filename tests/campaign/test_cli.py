@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -85,6 +86,10 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
     with open_store(db) as store:
         wave_id = store.wave_by_name("w2026").id
         stored = store.sample_table(wave_id)
+        # The registry file the frame came from is logged on the wave, for the annex.
+        origin = json.loads(store.campaign_log(wave_id, "frame")[-1].detail)
+    assert origin["source"] == files.unites_legales.name and origin["units"] == units.height
+    assert origin["extracted"] and origin["filters"]
     counts = dict(stored.group_by("stratum").len().iter_rows())
     assert counts == {a.stratum: a.sample for a in expected.allocation if a.sample}
     assert sorted(stored["siren"]) == sorted(expected.units["siren"])

@@ -181,7 +181,17 @@ def frame(
             )
         except FrameSourceError as exc:
             raise fail(str(exc)) from exc
-    result.units.write_parquet(out)
+    # Where the frame came from travels inside it, for the wave's methodology annex.
+    from barometre.wave import frame_event_detail
+
+    extracted = date.fromtimestamp(legal_units.stat().st_mtime).isoformat()
+    origin = frame_event_detail(
+        legal_units.name,
+        extracted=extracted,
+        units=result.units.height,
+        filters=tuple(result.report.lines()),
+    )
+    result.units.write_parquet(out, metadata={FRAME_METADATA_KEY: origin})
     for line in result.report.lines():
         console.print(line, markup=False, highlight=False)
     if result.report.bad_row_sample:
@@ -283,6 +293,11 @@ def sample(
                 if created:  # all or nothing: no empty draft wave is left behind
                     store.delete_draft_wave(wave_id)
                 raise fail(str(exc)) from exc
+        origin = frame_origin(frame_file)
+        if origin is not None:
+            from barometre.wave import FRAME_EVENT
+
+            store.log_campaign_event(wave_id, FRAME_EVENT, detail=origin)
     if out is not None:
         drawn.units.write_parquet(out)
     summary = Table("stratum", "N", "n", "fraction", "take-all", title=f"sample of wave {wave!r}")
@@ -293,6 +308,18 @@ def sample(
         )  # fmt: skip  # arguments grouped by meaning, one group a line
     console.print(summary)
     console.print(f"{stored:,} cases stored in wave {wave!r} (seed {design.seed})")
+
+
+FRAME_METADATA_KEY = "barometre.frame"
+"""Key of the frame Parquet's metadata that holds its origin (registry file, date, filters)."""
+
+
+def frame_origin(frame_file: Path) -> str | None:
+    """The origin `campaign frame` wrote into a frame file, if it was written by it."""
+    try:
+        return pl.read_parquet_metadata(frame_file).get(FRAME_METADATA_KEY)
+    except (OSError, pl.exceptions.PolarsError):
+        return None
 
 
 def _contacts(path: Path, units: pl.DataFrame) -> pl.DataFrame:
