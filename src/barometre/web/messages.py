@@ -45,6 +45,9 @@ def problem_text(problem: Problem, question: Question | None, lang: str) -> str:
             if fr
             else "An answer matches no question of this questionnaire."
         )
+    if code is ProblemCode.OUT_OF_BOUNDS and question.type is QuestionType.TEXT:
+        # A free text's only bound is its length; the store's message says it without an id.
+        return problem.message_fr if fr else problem.message_en
     if code is ProblemCode.OUT_OF_BOUNDS:
         bounds = _bounds(question, lang)
         return f"La réponse doit être {bounds}." if fr else f"The answer must be {bounds}."
