@@ -100,3 +100,9 @@ def test_openapi(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     assert "/api/v1/waves/{wave_id}/responses/{case_id}" in spec["paths"]
     assert not any(p.startswith("/q/") or p.startswith("/equipe") for p in spec["paths"])
+
+
+def test_unknown_query_parameters_are_refused(client: TestClient, store: Store) -> None:
+    """A query parameter the operation does not declare gets a 422 naming it."""
+    r = client.get("/api/v1/waves", params={"filtre": "x"}, headers=_token(store))
+    assert r.status_code == 422 and "filtre" in r.text

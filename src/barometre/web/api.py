@@ -32,7 +32,22 @@ from barometre.store import (
 )
 from barometre.web.context import web
 
-router = APIRouter(prefix="/api/v1", tags=["barometre"])
+
+def _no_unknown_query(request: Request) -> None:
+    """Refuse query parameters the operation does not declare (422 naming them).
+
+    The OpenAPI document declares each operation's parameters and no others; accepting an
+    unknown one silently would let a misspelt filter return everything.
+    """
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    known = {p.alias for p in dependant.query_params} if dependant is not None else set()
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise HTTPException(422, f"unknown query parameter(s): {', '.join(map(repr, unknown))}")
+
+
+router = APIRouter(prefix="/api/v1", tags=["barometre"], dependencies=[Depends(_no_unknown_query)])
 
 
 bearer = HTTPBearer(
@@ -163,7 +178,7 @@ def _response_out(r: Any) -> ResponseOut:
     )
 
 
-@router.get("/waves", response_model=list[WaveOut], responses=_UNAUTHORISED)
+@router.get("/waves", response_model=list[WaveOut], responses={**_UNAUTHORISED, **_BAD_PARAMETER})
 def list_waves(request: Request, caller: Caller) -> list[WaveOut]:
     """Every wave of the store."""
     return [_wave(request, w.id) for w in web(request).store.waves()]
