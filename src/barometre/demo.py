@@ -23,7 +23,6 @@ from barometre.campaign.sampling import Sample, SampleDesign, allocation_table, 
 from barometre.campaign.storage import issue_wave_codes, store_frame_and_sample, wave_rates
 from barometre.questionnaire import Language, load_builtin
 from barometre.report import build_report
-from barometre.report.estimation import DesignInfo
 from barometre.report.i18n import interval
 from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
 from barometre.store import Store, open_store
@@ -32,12 +31,13 @@ from barometre.synth.response import simulate_returns
 from barometre.synth.writer import read_population, write_population
 from barometre.wave import (
     WaveWeighting,
+    design_info,
     frame_counts,
     publish,
     spec_of,
+    wave_respondents,
     weight_wave,
     weighting_report,
-    with_weighting_groups,
 )
 
 WAVE_NAME = "demo-2018"
@@ -247,11 +247,8 @@ def run_demo(config: DemoConfig = DemoConfig(), progress: Progress = _quiet) -> 
     spec = spec_of(weighting)
     store.store_weighting_spec(wave.id, spec.to_json())
     # The report rebuilds the calibrated design with its fpc from the stored spec.
-    dataset = with_weighting_groups(store.wave_dataset(wave.id), spec)
-    design = DesignInfo(
-        stratum_population=dict(spec.stratum_population),
-        margins={k: dict(v) for k, v in spec.margins.items()},
-    )
+    dataset = wave_respondents(store, wave.id, spec)
+    design = design_info(spec)
     lap("weights")
 
     progress("report", "estimates, typology, drivers, report (HTML + PDF) and exports")

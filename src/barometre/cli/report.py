@@ -30,6 +30,31 @@ QuestionnaireOption = Annotated[
     ),
 ]
 LangOption = Annotated[str, typer.Option("--lang", help="Language: fr or en.")]
+SpecOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--weighting-spec",
+        help="The wave's <name>.weighting.json (from `barometre wave dataset`): "
+        "the estimates then rest on its calibrated design with the fpc.",
+    ),
+]
+ReplicatesOption = Annotated[
+    bool,
+    typer.Option(
+        "--replicate-weights/--no-replicate-weights",
+        help="Add JKn replicate weights, recalibrated in each replicate, to the exports.",
+    ),
+]
+
+
+def _design(data: Any, spec_file: Path | None) -> tuple[Any, Any]:
+    """The dataset with its weighting groups, and the report's design, from a spec file."""
+    from barometre.wave import design_info, read_spec_file, with_weighting_groups
+
+    if spec_file is None:
+        return data, None
+    spec = read_spec_file(spec_file)
+    return with_weighting_groups(data, spec), design_info(spec)
 
 
 @contextmanager
@@ -94,12 +119,14 @@ def build(
     replicates: Annotated[
         int, typer.Option("--replicates", help="Bootstrap replicates for the drivers' weights.")
     ] = 100,
+    weighting_spec: SpecOption = None,
+    replicate_weights: ReplicatesOption = False,
 ) -> None:
     """Write report.html, report.pdf, results.json and the exports of a wave."""
     from barometre.report import Methodology, build_report
 
     q = _questionnaire(questionnaire)
-    data = _wave(wave)
+    data, design = _design(_wave(wave), weighting_spec)
     meta = Methodology.from_yaml(methodology) if methodology else None
     with progress_bar() as progress:
         paths = build_report(
@@ -114,6 +141,8 @@ def build(
             pdf=pdf,
             driver_replicates=replicates,
             progress=progress,
+            design=design,
+            replicate_weights=replicate_weights,
         )
     console.print(f"report: {paths.html}" + (f" and {paths.pdf}" if paths.pdf else ""))
     console.print(f"results: {paths.results_json}")
@@ -131,15 +160,31 @@ def export(
         bool,
         typer.Option("--keep-all", help="Keep every column (no pseudonymisation)."),
     ] = False,
+    weighting_spec: SpecOption = None,
+    replicate_weights: ReplicatesOption = False,
 ) -> None:
-    """Export a wave to CSV, Parquet, Excel, SPSS and Stata with its codebook."""
+    """Export a wave to CSV, Parquet, Excel, SPSS and Stata with its codebook.
+
+    `--replicate-weights` adds JKn replicate weights (recalibrated in each replicate when
+    `--weighting-spec` gives the wave's calibration), their scales and a Stata do-file.
+    """
     from barometre.report import export_wave
 
+    data, design = _design(_wave(wave), weighting_spec)
     paths = export_wave(
-        _wave(wave), _questionnaire(questionnaire), out, lang=lang, pseudonymised=not keep_all
+        data,
+        _questionnaire(questionnaire),
+        out,
+        lang=lang,
+        pseudonymised=not keep_all,
+        design=design,
+        replicate_weights=replicate_weights,
     )
     for p in (paths.csv, paths.parquet, paths.xlsx, paths.sav, paths.dta, paths.codebook_md):
         console.print(str(p))
+    for extra in (paths.replicate_scales, paths.replicate_do, paths.replicate_dta):
+        if extra is not None:
+            console.print(str(extra))
 
 
 @app.command("codebook")

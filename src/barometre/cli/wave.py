@@ -147,14 +147,24 @@ def dataset(
     url: UrlOption = None,
     partial: Annotated[bool, typer.Option(help="Include partial responses.")] = False,
 ) -> None:
-    """Write the wave dataset: one row per respondent, coded answers, design variables, weight."""
+    """Write the wave dataset: one row per respondent, coded answers, design variables, weight.
+
+    Once the wave is weighted, its weighting spec goes beside it as `<name>.weighting.json`
+    (with the weighting groups and `fpc` in the dataset), so that `barometre report build
+    --weighting-spec` rebuilds the calibrated design outside the store.
+    """
+    from barometre.wave import stored_spec, wave_respondents, write_spec_file
+
     store, wave_id = _open(url, wave)
-    data = store.wave_dataset(wave_id, include_partial=partial)
+    spec = stored_spec(store, wave_id)
+    data = wave_respondents(store, wave_id, spec, include_partial=partial)
     if out.suffix == ".csv":
         data.write_csv(out)
     else:
         data.write_parquet(out)
     console.print(f"{data.height:,} respondents written to {out}")
+    if spec is not None:
+        console.print(f"weighting spec written to {write_spec_file(spec, out)}")
 
 
 @app.command()
@@ -189,32 +199,54 @@ def report(
         Path | None, typer.Option("--methodology", help="YAML file of methodology facts.")
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
+    replicate_weights: Annotated[
+        bool,
+        typer.Option(
+            "--replicate-weights/--no-replicate-weights",
+            help="Add JKn replicate weights, recalibrated in each replicate, to the exports.",
+        ),
+    ] = False,
 ) -> None:
     """Build a stored wave's report, with the change since the last published wave if any.
 
-    The methodology annex comes from the store (sample, fieldwork, modes, AAPOR rates,
+    The estimates rest on the wave's calibrated design with its fpc (rebuilt from the stored
+    weighting spec); a change's SE includes the covariance of the firms in both waves. The
+    methodology annex comes from the store (sample, fieldwork, modes, AAPOR rates,
     weighting); `--methodology` adds what the store cannot know (organiser, funding...).
     """
     from barometre.cli.report import progress_bar
     from barometre.questionnaire import Language
     from barometre.report import Methodology, build_report
-    from barometre.wave import earlier_results, methodology_from_store
+    from barometre.wave import (
+        design_info,
+        earlier_results,
+        earlier_wave_id,
+        methodology_from_store,
+        stored_spec,
+        wave_respondents,
+    )
 
     language: Language = "en" if lang == "en" else "fr"
     store, wave_id = _open(url, wave)
     previous = earlier_results(store, wave_id)
+    earlier = earlier_wave_id(store, wave_id) if previous is not None else None
+    previous_data = None if earlier is None else wave_respondents(store, earlier, with_unit=True)
+    spec = stored_spec(store, wave_id)
     given = Methodology.from_yaml(methodology) if methodology else None
     with progress_bar() as progress:
         paths = build_report(
-            store.wave_dataset(wave_id),
+            wave_respondents(store, wave_id, spec, with_unit=previous_data is not None),
             store.questionnaire_of(wave_id),
             out,
             lang=lang,
             previous=previous,
             methodology=methodology_from_store(store, wave_id, language, given),
             wave=wave,
+            design=design_info(spec),
             pdf=pdf,
             progress=progress,
+            previous_data=previous_data,
+            replicate_weights=replicate_weights,
         )
     since = f", compared with {previous.wave}" if previous else ""
     console.print(f"report of {wave}{since}: {paths.html}")

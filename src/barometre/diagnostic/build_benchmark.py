@@ -11,7 +11,7 @@ lookup falls back to a wider group.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
@@ -29,6 +29,9 @@ from barometre.diagnostic.indicators import INDICATORS
 from barometre.diagnostic.scoring import maturity_score
 from barometre.diagnostic.segment import segment_codes, segment_of
 from barometre.questionnaire import Questionnaire, answers_from_wide_row, load_builtin
+
+if TYPE_CHECKING:
+    from barometre.stats import Calibration
 
 DEFAULT_MIN_N = 30
 """Fewest respondents a peer group needs to be shown (below, it is suppressed)."""
@@ -100,6 +103,8 @@ def build_benchmark_table(
     strata: str = "stratum",
     questionnaire: Questionnaire | None = None,
     forms: Iterable[Collection[str]] | None = None,
+    calibration: Calibration | None = None,
+    fpc: str | None = None,
 ) -> BenchmarkTable:
     """The benchmark table of a wave dataset (docs/dev/vocabulary.md format), with 95 % CIs.
 
@@ -110,10 +115,16 @@ def build_benchmark_table(
     question sets of shorter forms (default: the questionnaire's public self-diagnostic): the
     peers' mean score is also stored rescored on each, under `score_indicator(form)`, so that
     a short form's leader is compared with peers scored on the same questions.
+
+    `calibration` (the wave's margins, on group columns of `wave_df`) calibrates the design
+    over every respondent and `fpc` names the column of each stratum's frame size, so that
+    the peers' intervals rest on the wave's calibrated design with its fpc, as the report's.
     """
     from barometre.stats import Design
 
-    missing = [c for c in (weight, strata, "size_band", "sector") if c not in wave_df.columns]
+    needed = [weight, strata, "size_band", "sector", *([fpc] if fpc else [])]
+    needed += list(calibration.columns) if calibration is not None else []
+    missing = [c for c in needed if c not in wave_df.columns]
     if missing:
         raise WaveDatasetError(f"wave dataset of {wave!r} lacks the column(s) {missing}")
     if wave_df.height == 0:
@@ -128,7 +139,9 @@ def build_benchmark_table(
     code_of = {column: code for code, column in columns.items()}
     # A flag nobody holds has no level "1" to estimate: its share is exactly 0 everywhere.
     held = [c for code, c in columns.items() if code not in score_codes and (df[c] == "1").any()]
-    design = Design(df, weights=weight, strata=strata, singleton="adjust")
+    design = Design(df, weights=weight, strata=strata, fpc=fpc, singleton="adjust")
+    if calibration is not None:
+        design = calibration.apply(design)
     estimates = design.estimate_many(
         means=[columns[code] for code in sorted(score_codes)],
         proportions=[(c, "1") for c in held],

@@ -150,6 +150,36 @@ def drivers(results: WaveResults, lang: Language) -> Section | None:
     return Section("drivers", t("drivers", lang), tuple(blocks))
 
 
+def variance_lines(results: WaveResults, lang: Language) -> tuple[tuple[str, str], ...]:
+    """The annex's words for the variance plan: the design of the SEs, and of the changes'."""
+    plan = results.design
+    lines: list[tuple[str, str]] = []
+    if plan is not None:
+        if plan.kind == "calibrated":
+            margins = ", ".join(_margin_name(m, lang) for m in plan.margins)
+            fpc = t("with_fpc" if plan.fpc else "without_fpc", lang)
+            text = t("variance_calibrated", lang, fpc=fpc, margins=margins)
+        else:
+            text = t("variance_fpc" if plan.kind == "fpc" else "variance_plain", lang)
+        lines.append((t("variance_plan", lang), text[:1].upper() + text[1:] + "."))
+    if not results.changes:
+        trend = t("trend_se_none", lang)
+    elif plan is not None and plan.trend_covariance:
+        trend = t("trend_se_overlap", lang, n=number(plan.overlap, lang))
+    else:
+        trend = t("trend_se_independent", lang)
+    lines.append((t("trend_se", lang), trend[:1].upper() + trend[1:] + "."))
+    return tuple(lines)
+
+
+def _margin_name(column: str, lang: Language) -> str:
+    key = f"margin_{column}"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return column.removeprefix("weighting_").replace("_", " ")
+
+
 def methodology(results: WaveResults, meta: Methodology, lang: Language) -> Section:
     """Frame, design and allocation, fieldwork, AAPOR rates, weighting, how to read a CI."""
     given = t("not_given", lang)
@@ -225,6 +255,7 @@ def methodology(results: WaveResults, meta: Methodology, lang: Language) -> Sect
                     f"{number(w.min_weight, lang, 1)} / "
                     f"{number(w.max_weight, lang, 1)} ({number(w.ratio, lang, 1)})",
                 ),
+                *variance_lines(results, lang),
             )
         ),
         Heading(t("reading_ci", lang)),

@@ -93,13 +93,17 @@ def build_report(
     exports: bool = True,
     driver_replicates: int = DEFAULT_REPLICATES,
     progress: Progress | None = None,
+    previous_data: pl.DataFrame | None = None,
+    replicate_weights: bool = False,
 ) -> ReportPaths:
     """Compute a wave's results and write report.html, report.pdf, results.json and exports.
 
     `previous` is an earlier wave's `WaveResults` or the path of its `results.json`;
     `driver_replicates` bootstrap replicates put CIs on the drivers' weights. `progress`, if
     given, is called as progress(label, done, total) when each step starts and at the end
-    (the CLI draws it as a bar).
+    (the CLI draws it as a bar). `previous_data` (the earlier wave's respondents) adds the
+    covariance of the firms in both waves to the changes' SEs; `replicate_weights` adds
+    JKn replicate weights, recalibrated in each replicate, to the exports.
     """
     language = check_lang(lang)
     skipped = {n for n, on in (("pdf", pdf), ("exports", exports)) if not on}
@@ -116,6 +120,7 @@ def build_report(
         min_base=min_base,
         previous=before,
         driver_replicates=driver_replicates,
+        previous_data=previous_data,
     )
     steps.start("results.json")
     results_json = write_results_json(results, out / "results.json")
@@ -130,6 +135,13 @@ def build_report(
     export_paths = None
     if exports:
         steps.start("exports")
-        export_paths = export_wave(wave_df, questionnaire, out / "exports", lang=language)
+        export_paths = export_wave(
+            wave_df,
+            questionnaire,
+            out / "exports",
+            lang=language,
+            design=design,
+            replicate_weights=replicate_weights,
+        )
     steps.finish()
     return ReportPaths(html_path, pdf_path, results_json, export_paths, results)

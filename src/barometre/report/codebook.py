@@ -105,8 +105,13 @@ def design_variables(lang: Language) -> tuple[Variable, ...]:
     )
 
 
-def codebook_markdown(questionnaire: Questionnaire, lang: Language = "fr") -> str:
-    """The codebook as Markdown: one table of variables, then each variable's codes."""
+def codebook_markdown(
+    questionnaire: Questionnaire, lang: Language = "fr", *, replicates: int = 0
+) -> str:
+    """The codebook as Markdown: one table of variables, then each variable's codes.
+
+    `replicates` (the number of replicate weights exported) adds how to declare them.
+    """
     title = t("codebook", lang)
     lines = [f"# {title} — {questionnaire.id} {questionnaire.version}".rstrip(), ""]
     lines += [
@@ -119,7 +124,79 @@ def codebook_markdown(questionnaire: Questionnaire, lang: Language = "fr") -> st
     lines += ["", f"## {DECLARE_TITLE[lang]}", "", DECLARE_INTRO[lang], ""]
     for software, code in DECLARE_DESIGN:
         lines += [f"**{software}**", "", "```", code, "```", ""]
+    if replicates:
+        lines += replicate_section(replicates, lang)
     return "\n".join(lines)
+
+
+REPLICATES_TITLE = {
+    "fr": "Poids de réplication (jackknife JKn recalé)",
+    "en": "Replicate weights (calibrated JKn jackknife)",
+}
+REPLICATES_INTRO = {
+    "fr": "Les colonnes `repw_1` à `repw_{r}` de `wave.csv` et `wave.parquet` (et "
+    "`replicate_weights.dta`, par `case_id`) sont les {r}\u00a0poids de réplication du "
+    "jackknife stratifié (JKn)\u00a0: chaque réplique retire une entreprise, repondère les "
+    "autres de sa strate par n_h / (n_h − 1) et refait le calage de la vague. La variance "
+    "d’une estimation est scale × Σ rscale_r (θ_r − moyenne des θ_r)², avec `scale` et "
+    "`rscale` donnés par `replicate_scales.csv` (rscale_r = (1 − f_h)(n_h − 1)/n_h, la "
+    "correction de population finie comprise). Elle tient compte du calage, à la "
+    "différence du plan déclaré ci-dessus.",
+    "en": "Columns `repw_1` to `repw_{r}` of `wave.csv` and `wave.parquet` (and "
+    "`replicate_weights.dta`, by `case_id`) are the {r} replicate weights of the stratified "
+    "jackknife (JKn): each replicate drops one firm, reweights the others of its stratum by "
+    "n_h / (n_h - 1) and redoes the wave's calibration. The variance of an estimate is "
+    "scale x sum_r rscale_r (theta_r - mean theta)^2, with `scale` and `rscale` in "
+    "`replicate_scales.csv` (rscale_r = (1 - f_h)(n_h - 1)/n_h, the finite population "
+    "correction included). Unlike the design declared above, it accounts for the calibration.",
+}
+REPLICATES_SPSS = {
+    "fr": "SPSS Complex Samples ne lit pas de poids de réplication\u00a0: calculez la variance "
+    "avec la formule ci-dessus (une estimation par colonne `repw_r`, par exemple avec "
+    "AGGREGATE), ou utilisez le plan linéarisé déclaré plus haut.",
+    "en": "SPSS Complex Samples reads no replicate weights: compute the variance with the "
+    "formula above (one estimate per `repw_r` column, e.g. with AGGREGATE), or use the "
+    "linearised design declared above.",
+}
+
+
+def replicate_section(replicates: int, lang: Language) -> list[str]:
+    """Markdown lines saying how to declare the replicate weights in R, Stata and SPSS."""
+    r = replicates
+    return [
+        f"## {REPLICATES_TITLE[lang]}",
+        "",
+        REPLICATES_INTRO[lang].format(r=r),
+        "",
+        "**R (survey)**",
+        "",
+        "```",
+        'd <- read.csv("wave.csv")\n'
+        's <- read.csv("replicate_scales.csv")\n'
+        'rep <- svrepdesign(data = d, weights = ~weight, repweights = "repw_[0-9]+",\n'
+        '                   type = "JKn", scale = s$scale[1], rscales = s$rscale,\n'
+        "                   combined.weights = TRUE, mse = FALSE)\n"
+        "svymean(~factor(activity), rep, na.rm = TRUE)",
+        "```",
+        "",
+        "**Stata**",
+        "",
+        "```",
+        "do replicate_weights.do  "
+        + (
+            "// fusionne wave.dta et replicate_weights.dta, puis :"
+            if lang == "fr"
+            else "// merges wave.dta and replicate_weights.dta, then:"
+        )
+        + f"\nsvyset [pweight = weight], vce(jackknife) jkrweight(repw_1-repw_{r}, "
+        "multiplier(...))\nsvy: proportion activity",
+        "```",
+        "",
+        "**SPSS**",
+        "",
+        REPLICATES_SPSS[lang],
+        "",
+    ]
 
 
 DECLARE_TITLE = {"fr": "Déclarer le plan de sondage", "en": "Declaring the survey design"}
@@ -185,7 +262,7 @@ def codebook_html(questionnaire: Questionnaire, lang: Language = "fr") -> str:
 
 
 def write_codebook(
-    questionnaire: Questionnaire, out_dir: Path, lang: str = "fr"
+    questionnaire: Questionnaire, out_dir: Path, lang: str = "fr", *, replicates: int = 0
 ) -> tuple[Path, Path]:
     """Write `codebook.md` and `codebook.html` into `out_dir`; return both paths."""
     language = check_lang(lang)
@@ -193,6 +270,8 @@ def write_codebook(
     out_dir.mkdir(parents=True, exist_ok=True)
     md = out_dir / "codebook.md"
     html = out_dir / "codebook.html"
-    md.write_text(codebook_markdown(questionnaire, language), encoding="utf-8")
+    md.write_text(
+        codebook_markdown(questionnaire, language, replicates=replicates), encoding="utf-8"
+    )
     html.write_text(codebook_html(questionnaire, language), encoding="utf-8")
     return md, html

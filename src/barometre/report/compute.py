@@ -24,12 +24,13 @@ from barometre.report.results import (
     BreakdownCell,
     Indicator,
     StratumCount,
+    VariancePlan,
     WaveResults,
     WeightDiagnostics,
 )
 from barometre.report.segments import compute_drivers, compute_typology
 from barometre.report.study2018 import REBASED, compare_published, comparison_specs
-from barometre.report.trends import changes
+from barometre.report.trends import changes, overlap_covariances
 
 DEFAULT_MIN_BASE = 30
 # Bootstrap replicates behind the drivers' importance CIs: about 35 ms each for 1,657
@@ -64,6 +65,7 @@ def compute_results(
     with_drivers: bool = True,
     driver_replicates: int = DEFAULT_REPLICATES,
     explorer: bool = True,
+    previous_data: pl.DataFrame | None = None,
 ) -> WaveResults:
     """Compute every indicator, breakdown, typology, driver and comparison of a wave.
 
@@ -72,6 +74,8 @@ def compute_results(
     `driver_replicates` bootstrap replicates over the design put CIs on the drivers' weights
     and say how often each ranks first (0 leaves them out). `explorer` estimates the
     explorer's domains (size, sector, region, market and their pairs) once, for the web.
+    `previous_data` (the earlier wave's respondents, with `siren`) puts the covariance of
+    the firms that answered both waves in the SE of every change.
     """
     design = design_info or DesignInfo()
     if wave_df.height == 0:
@@ -84,6 +88,7 @@ def compute_results(
             "questionnaires"
         )
     data = with_presence(wave_df)
+    design = design.on_columns(data.columns)
     specs = catalogue(questionnaire, data.columns)
     domains = explorer_domains(data.columns) if explorer else ()
     data = with_crossings(data, domains)
@@ -124,6 +129,16 @@ def compute_results(
         if with_drivers
         else None
     )
+    covariances: dict[str, float] = {}
+    if previous is not None and previous_data is not None:
+        covariances = overlap_covariances(
+            data,
+            with_presence(previous_data),
+            specs,
+            stratum_population=design.stratum_population,
+            weights=design.weights,
+        )
+    overlap = _overlap(data, previous_data) if covariances else 0
     return WaveResults(
         wave=wave,
         questionnaire_id=questionnaire_id,
@@ -136,11 +151,38 @@ def compute_results(
         typology=typology,
         drivers=drivers,
         published=compare_published(everything, typology),
-        changes=changes({i.id: i.share for i in previous.indicators}, shares) if previous else (),
+        changes=(
+            changes({i.id: i.share for i in previous.indicators}, shares, covariances=covariances)
+            if previous
+            else ()
+        ),
         previous_wave=previous.wave if previous else None,
         notes=tuple(notes),
         crossings=crossing_results(questionnaire, data, domains, crossed),
+        design=_plan(design, overlap),
+        trend_covariance=covariances,
     )
+
+
+def _plan(design: DesignInfo, overlap: int) -> VariancePlan:
+    cal = design.calibration_used
+    return VariancePlan(
+        kind=design.kind,
+        strata=design.strata,
+        fpc=design.has_fpc,
+        calibration_method=None if cal is None else str(cal.method),
+        margins=() if cal is None else tuple(cal.columns),
+        trend_covariance=overlap > 0,
+        overlap=overlap,
+    )
+
+
+def _overlap(data: pl.DataFrame, previous: pl.DataFrame | None) -> int:
+    from barometre.report.trends import UNIT
+
+    if previous is None or UNIT not in data.columns or UNIT not in previous.columns:
+        return 0
+    return len(set(data[UNIT].drop_nulls().to_list()) & set(previous[UNIT].drop_nulls().to_list()))
 
 
 def _or_note(notes: list[str], part: str, compute: Callable[..., T], *args: Any) -> T | None:

@@ -18,6 +18,12 @@ from barometre.report.errors import WaveFormatError
 from barometre.report.indicators import IndicatorSpec, indicator_columns
 from barometre.report.results import Share
 
+FPC_COLUMN = "_fpc"  # the stratum frame sizes, added to the frame a design is built on
+DesignKind = Literal["calibrated", "fpc", "plain"]
+"""Which design the variances rest on: calibrated to the weighting's margins (with the fpc
+when the stratum sizes are known), stratified with the fpc only, or plain (final weights and
+strata, with replacement)."""
+
 
 @dataclass(frozen=True)
 class DesignInfo:
@@ -37,26 +43,67 @@ class DesignInfo:
     """The calibration totals of the wave's weighting (`WeightingSpec.margins`), on group
     columns the wave carries (`weighting.with_weighting_groups`): the design is recalibrated
     to them (g = 1, the final weights already meet them), which puts the calibration in
-    every variance."""
+    every variance. Shorthand for `calibration=Calibration(margins)`."""
+    calibration: Any = None
+    """A `barometre.stats.Calibration` (margins, method, bounds); wins over `margins`."""
+
+    @property
+    def calibration_used(self) -> Any:
+        """The calibration applied to the design (None for an uncalibrated one)."""
+        if self.calibration is not None:
+            return self.calibration
+        if self.margins:
+            from barometre.stats import Calibration
+
+            return Calibration(self.margins)
+        return None
+
+    @property
+    def kind(self) -> DesignKind:
+        """ "calibrated", "fpc" (stratified with the fpc, not calibrated) or "plain"."""
+        if self.calibration_used is not None:
+            return "calibrated"
+        return "fpc" if self.has_fpc else "plain"
+
+    @property
+    def has_fpc(self) -> bool:
+        """True when the strata carry their population sizes (finite population correction)."""
+        return self.strata is not None and bool(self.stratum_population)
+
+    def on_columns(self, columns: Sequence[str]) -> DesignInfo:
+        """This design as it can be built on a frame with these columns: a calibration
+        whose group columns are absent is left out (the report says so in its annex)."""
+        cal = self.calibration_used
+        if cal is None or set(cal.columns) <= set(columns):
+            return self
+        return DesignInfo(self.weights, self.strata, dict(self.stratum_population), self.singleton)
+
+    def with_fpc(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The frame with a `_fpc` column (its stratum's frame size) when the sizes are known."""
+        if not self.has_fpc or self.strata is None:
+            return frame
+        return frame.with_columns(
+            pl.col(self.strata)
+            .cast(pl.String)
+            .replace_strict(self.stratum_population, return_dtype=pl.Float64)
+            .alias(FPC_COLUMN)
+        )
 
     def design(self, frame: pl.DataFrame) -> Any:
         """The wave's calibrated design with its fpc: the one place the report builds it."""
         from barometre.stats import Design
 
-        fpc: str | None = None
-        if self.strata is not None and self.stratum_population:
-            fpc = "_fpc"
-            frame = frame.with_columns(
-                pl.col(self.strata)
-                .cast(pl.String)
-                .replace_strict(self.stratum_population, return_dtype=pl.Float64)
-                .alias(fpc)
-            )
+        info = self.on_columns(frame.columns)
+        frame = info.with_fpc(frame)
         design = Design(
-            frame, weights=self.weights, strata=self.strata, fpc=fpc, singleton=self.singleton
+            frame,
+            weights=info.weights,
+            strata=info.strata,
+            fpc=FPC_COLUMN if info.has_fpc else None,
+            singleton=info.singleton,
         )
-        margins = {c: m for c, m in self.margins.items() if c in frame.columns}
-        return design.rake(margins) if margins else design
+        cal = info.calibration_used
+        return design if cal is None else cal.apply(design)
 
 
 def _share(est: Any, n: int, unweighted: float | None, min_base: int) -> Share:

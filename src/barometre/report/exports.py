@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -19,6 +19,11 @@ from barometre.questionnaire import Language, Questionnaire, QuestionType
 from barometre.report.codebook import DESIGN_VARIABLES, Variable, variables, write_codebook
 from barometre.report.errors import ExportError
 from barometre.report.i18n import check_lang, t
+
+if TYPE_CHECKING:
+    from barometre.report.estimation import DesignInfo
+
+REPLICATE_PREFIX = "repw_"
 
 DESIGN_COLUMNS = (
     "case_id",
@@ -44,6 +49,9 @@ class ExportPaths:
     dta: Path
     codebook_md: Path
     codebook_html: Path
+    replicate_scales: Path | None = None
+    replicate_do: Path | None = None
+    replicate_dta: Path | None = None
 
 
 def pseudonymise(wave: pl.DataFrame, questionnaire: Questionnaire) -> pl.DataFrame:
@@ -260,6 +268,69 @@ def write_excel(
     return Path(path)
 
 
+@dataclass(frozen=True)
+class ReplicateWeights:
+    """JKn replicate weights of a wave, recalibrated in each replicate, and their scales."""
+
+    weights: pl.DataFrame  # repw_1..repw_R, one row per respondent in the wave's order
+    scale: float
+    rscales: tuple[float, ...]
+
+
+def replicate_weights(wave: pl.DataFrame, design: DesignInfo) -> ReplicateWeights:
+    """The delete-one jackknife (JKn) replicate weights of the wave's (calibrated) design.
+
+    Each replicate drops one respondent, rescales the others of its stratum by n_h / (n_h - 1)
+    and goes through the wave's calibration again (R: `as.svrepdesign(type = "JKn")` then
+    `calibrate` of the replicate design), so a margin known exactly has no replicate variance.
+    Variance: scale x sum_r rscale_r (theta_r - mean theta)^2, rscale_r = (1 - f_h)(n_h - 1)/n_h.
+    """
+    from barometre.stats import StatsError
+
+    try:
+        reps = design.design(wave).jackknife(recalibrate=True)
+        weights = reps.replicate_weights(prefix=REPLICATE_PREFIX)
+    except StatsError as ex:
+        raise ExportError(f"replicate weights: {ex}") from ex
+    return ReplicateWeights(weights, float(reps.scale), tuple(float(r) for r in reps.rscales))
+
+
+def _write_replicates(
+    frame: pl.DataFrame, reps: ReplicateWeights, out_dir: Path, stem: str
+) -> tuple[Path, Path, Path]:
+    names = reps.weights.columns
+    scales = out_dir / "replicate_scales.csv"
+    pl.DataFrame(
+        {
+            "replicate": names,
+            "rscale": list(reps.rscales),
+            "scale": [reps.scale] * len(names),
+        }
+    ).write_csv(scales)
+    dta = out_dir / "replicate_weights.dta"
+    keyed = pl.concat([frame.select("case_id", "weight"), reps.weights], how="horizontal")
+    import pyreadstat
+
+    try:
+        pyreadstat.write_dta(keyed.to_pandas(), str(dta))
+    except Exception as ex:
+        raise ExportError(f"could not write Stata file {dta}: {ex}") from ex
+    multipliers = [f"{reps.scale * r:.17g}" for r in reps.rscales]
+    chunks = [" ".join(multipliers[i : i + 8]) for i in range(0, len(multipliers), 8)]
+    do = out_dir / "replicate_weights.do"
+    do.write_text(
+        "* JKn replicate weights, recalibrated in each replicate (see codebook.md).\n"
+        "* Variance = sum_r multiplier_r (theta_r - mean theta)^2, as R svrepdesign(type=JKn).\n"
+        f'use "{stem}.dta", clear\n'
+        'merge 1:1 case_id using "replicate_weights.dta", nogenerate assert(match)\n'
+        f"svyset [pweight = weight], vce(jackknife) jkrweight({names[0]}-{names[-1]}, ///\n"
+        "    multiplier( ///\n" + "".join(f"    {c} ///\n" for c in chunks) + "    ))\n"
+        "svy: proportion activity\n",
+        encoding="utf-8",
+    )
+    return scales, do, dta
+
+
 def export_wave(
     wave: pl.DataFrame,
     questionnaire: Questionnaire,
@@ -268,17 +339,38 @@ def export_wave(
     lang: str = "fr",
     stem: str = "wave",
     pseudonymised: bool = True,
+    design: DesignInfo | None = None,
+    replicate_weights: bool = False,
 ) -> ExportPaths:
-    """Write every export of a wave (and its codebook) into `out_dir`."""
+    """Write every export of a wave (and its codebook) into `out_dir`.
+
+    With `replicate_weights`, the CSV and Parquet files also carry the JKn replicate weights
+    `repw_1..repw_R` of `design` (the wave's calibrated design; plain when None), recalibrated
+    in each replicate, with `replicate_scales.csv`, `replicate_weights.dta` (by case id) and
+    `replicate_weights.do` (Stata's svyset); the codebook says how to declare them.
+    """
+    from barometre.report.estimation import DesignInfo
+
     language = check_lang(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = pseudonymise(wave, questionnaire) if pseudonymised else wave
+    reps = _replicates(wave, design or DesignInfo()) if replicate_weights else None
+    flat = frame if reps is None else pl.concat([frame, reps.weights], how="horizontal")
     csv, parquet = out_dir / f"{stem}.csv", out_dir / f"{stem}.parquet"
-    frame.write_csv(csv)
-    frame.write_parquet(parquet)
+    flat.write_csv(csv)
+    flat.write_parquet(parquet)
     xlsx = write_excel(frame, questionnaire, out_dir / f"{stem}.xlsx", language)
     sav = write_sav(frame, questionnaire, out_dir / f"{stem}.sav", language)
     dta = write_dta(frame, questionnaire, out_dir / f"{stem}.dta", language)
-    md, html = write_codebook(questionnaire, out_dir, language)
-    return ExportPaths(csv, parquet, xlsx, sav, dta, md, html)
+    md, html = write_codebook(
+        questionnaire, out_dir, language, replicates=0 if reps is None else reps.weights.width
+    )
+    if reps is None:
+        return ExportPaths(csv, parquet, xlsx, sav, dta, md, html)
+    scales, do, rep_dta = _write_replicates(frame, reps, out_dir, stem)
+    return ExportPaths(csv, parquet, xlsx, sav, dta, md, html, scales, do, rep_dta)
+
+
+def _replicates(wave: pl.DataFrame, design: DesignInfo) -> ReplicateWeights:
+    return replicate_weights(wave, design)

@@ -153,6 +153,48 @@ TEXT: dict[str, tuple[str, str]] = {
     "deff": ("Effet de plan de la pondération (Kish)", "Design effect of weighting (Kish)"),
     "effective_n": ("Taille d'échantillon effective", "Effective sample size"),
     "weight_range": ("Poids min. / max. (rapport)", "Weight min / max (ratio)"),
+    "variance_plan": ("Plan des erreurs-types", "Design of the standard errors"),
+    "variance_calibrated": (
+        "plan stratifié{fpc}, calé sur les marges de la pondération ({margins})\u00a0: les "
+        "erreurs-types tiennent compte du calage (résidus de la régression sur les marges, "
+        "comme la fonction calibrate de R)",
+        "stratified design{fpc}, calibrated to the weighting's margins ({margins}): the "
+        "standard errors account for the calibration (residuals of the regression on the "
+        "margins, as R's calibrate)",
+    ),
+    "variance_fpc": (
+        "plan stratifié avec correction de population finie, sans calage\u00a0: les "
+        "erreurs-types ignorent le gain du calage (elles sont un peu prudentes)",
+        "stratified design with the finite population correction, not calibrated: the "
+        "standard errors leave out the calibration's gain (they are a little cautious)",
+    ),
+    "variance_plain": (
+        "plan stratifié sur les poids finals, avec remise (ni calage ni correction de "
+        "population finie)\u00a0: les erreurs-types sont prudentes",
+        "stratified design on the final weights, with replacement (neither calibration nor "
+        "finite population correction): the standard errors are cautious",
+    ),
+    "with_fpc": (
+        " avec correction de population finie (effectifs des strates dans la base de sondage)",
+        " with the finite population correction (the strata's frame sizes)",
+    ),
+    "without_fpc": (
+        " sans correction de population finie",
+        " without finite population correction",
+    ),
+    "margin_weighting_cell": ("cellules taille × secteur", "size x sector cells"),
+    "margin_weighting_region": ("régions", "regions"),
+    "trend_se": ("Erreur-type des évolutions", "Standard error of the changes"),
+    "trend_se_none": ("sans objet (pas de vague précédente)", "not applicable (no earlier wave)"),
+    "trend_se_overlap": (
+        "covariance des {n} entreprises répondantes aux deux vagues prise en compte",
+        "covariance of the {n} firms that answered both waves included",
+    ),
+    "trend_se_independent": (
+        "vagues traitées comme indépendantes (covariance des entreprises communes aux deux "
+        "vagues non prise en compte)",
+        "waves taken as independent (covariance of the firms in both waves not included)",
+    ),
     "n_respondents": ("Répondants", "Respondents"),
     "dates": ("Dates", "Dates"),
     "not_given": ("non renseigné", "not given"),

@@ -249,6 +249,26 @@ class StratumCount:
 
 
 @dataclass(frozen=True)
+class VariancePlan:
+    """Which design the wave's standard errors rest on, as the annex says it in words.
+
+    `kind` is "calibrated" (recalibrated to the weighting's margins, g-weighted residuals as
+    R's `calibrate`), "fpc" (strata with their frame sizes, not calibrated) or "plain" (final
+    weights and strata, with replacement); `margins` the calibration's group columns;
+    `trend_covariance` whether the SE of a change used the covariance of the firms that
+    answered both waves (`overlap` of them).
+    """
+
+    kind: str
+    strata: str | None
+    fpc: bool
+    calibration_method: str | None = None
+    margins: tuple[str, ...] = ()
+    trend_covariance: bool = False
+    overlap: int = 0
+
+
+@dataclass(frozen=True)
 class WaveResults:
     """Every number the report shows, computed once from a wave."""
 
@@ -268,6 +288,10 @@ class WaveResults:
     notes: tuple[str, ...] = field(default_factory=tuple)
     # The explorer's domains (size, sector, region, market and their pairs), estimated once.
     crossings: tuple[Breakdown, ...] = ()
+    # Which design the SEs rest on (None in results written before it was recorded).
+    design: VariancePlan | None = None
+    # indicator -> covariance of its two estimates from the firms in both waves.
+    trend_covariance: dict[str, float] = field(default_factory=dict)
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError names it when absent."""

@@ -22,10 +22,21 @@ from barometre.report.results import (
 )
 
 
-def _spec(design: DesignInfo) -> Any:
+def _spec(design: DesignInfo, data: pl.DataFrame) -> tuple[Any, pl.DataFrame]:
+    """The typology's design spec for the report's design, and the data it is built on
+    (with the fpc column): the same calibrated design with its fpc as the shares'."""
+    from barometre.report.estimation import FPC_COLUMN
     from barometre.typology import DesignSpec
 
-    return DesignSpec(weights=design.weights, strata=design.strata, singleton=design.singleton)
+    info = design.on_columns(data.columns)
+    spec = DesignSpec(
+        weights=info.weights,
+        strata=info.strata,
+        fpc=FPC_COLUMN if info.has_fpc else None,
+        singleton=info.singleton,
+        calibration=info.calibration_used,
+    )
+    return spec, info.with_fpc(data)
 
 
 def _finite(x: float) -> float | None:
@@ -52,7 +63,7 @@ def compute_typology(
 
     if not {"activity", "tempo"} <= set(data.columns):
         return None
-    spec = _spec(design)
+    spec, data = _spec(design, data)
     typology = load_typology()
     shares = segment_shares(data, typology, design=spec)
     variables = [v for v in PROFILE_VARIABLES if v in data.columns]
@@ -141,7 +152,8 @@ def compute_drivers(
     groups = [g for g in DRIVERS if g in data.columns]
     if "activity" not in data.columns or len(groups) < 2:
         return None
-    result = activity_drivers(data, groups=groups, design=_spec(design), replicates=replicates)
+    spec, data = _spec(design, data)
+    result = activity_drivers(data, groups=groups, design=spec, replicates=replicates)
     terms = tuple(
         DriverTerm(
             t.term,

@@ -13,8 +13,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+import polars as pl
+
+from barometre.questionnaire import PRESENT
+from barometre.report.indicators import IndicatorSpec, indicator_columns
 from barometre.report.results import Change, Share
-from barometre.stats.change import Adjustment, adjust_p_values
+from barometre.stats.change import Adjustment, adjust_p_values, overlap_covariance
 
 Z_95 = 1.959963984540054  # standard normal quantile at 0.975
 ADJUSTMENT: Adjustment = "holm"
@@ -31,6 +35,66 @@ TREND_KEYS = (
     "obstacles.lack_time",
     "competitive_edge.yes",
 )
+
+
+UNIT = "siren"  # the firm's identifier, the same in both waves
+CELL = "weighting_cell"  # the weighting cell, within which the influences are centred
+
+
+def overlap_covariances(
+    current: pl.DataFrame,
+    previous: pl.DataFrame,
+    specs: Sequence[IndicatorSpec],
+    *,
+    stratum_population: Mapping[str, float] | None = None,
+    weights: str = "weight",
+    unit: str = UNIT,
+) -> dict[str, float]:
+    """Covariance of each indicator's two estimates, from the firms that answered both waves.
+
+    Both frames are a wave's respondents (with `unit`, `stratum` and `weights`, and the
+    weighting cell when the wave carries it); the indicators are the report's 0/1 columns
+    over their bases, so the covariance is that of the two domain shares
+    (`barometre.stats.change.overlap_covariance`). `stratum_population` gives the
+    finite population correction of the overlap (none: strata taken as infinite). Empty
+    when either wave lacks `unit` or no firm answered both.
+    """
+    if unit not in current.columns or unit not in previous.columns:
+        return {}
+    shared = set(current[unit].drop_nulls().to_list()) & set(previous[unit].drop_nulls().to_list())
+    if not shared:
+        return {}
+    cell = CELL if CELL in current.columns and CELL in previous.columns else "stratum"
+    wanted = [s for s in specs if _columns_of(s) <= set(previous.columns) & set(current.columns)]
+    frames = []
+    for frame in (current, previous):
+        values, bases = indicator_columns(frame, wanted)
+        frames.append(
+            frame.with_columns(values + bases).with_columns(
+                pl.when(pl.col(f"_d{i}")).then(pl.col(f"_y{i}")).otherwise(None).cast(pl.Float64)
+                for i in range(len(wanted))
+            )
+        )
+    strata = set(current["stratum"].cast(pl.String).to_list()) | set(
+        previous["stratum"].cast(pl.String).to_list()
+    )
+    sizes = {s: math.inf for s in strata} | dict(stratum_population or {})
+    out: dict[str, float] = {}
+    for i, spec in enumerate(wanted):
+        column = f"_y{i}"
+        if frames[0][column].drop_nulls().is_empty() or frames[1][column].drop_nulls().is_empty():
+            continue
+        out[spec.id] = overlap_covariance(
+            frames[1], frames[0], column, stratum_population=sizes, unit=unit,
+            weights=weights, cell=cell,
+        )  # fmt: skip
+    return out
+
+
+def _columns_of(spec: IndicatorSpec) -> set[str]:
+    if spec.multiple:
+        return {f"{spec.question_id}__{c}" for c in spec.codes}
+    return {spec.question_id} | ({PRESENT} if spec.base == "present" else set())
 
 
 def _two_sided_p(z: float) -> float:

@@ -4,6 +4,7 @@ Start from :class:`Design`; every estimate is an :class:`Estimate`.
 """
 
 from barometre.stats.batch import estimates_frame
+from barometre.stats.calibration import Calibration
 from barometre.stats.design import Design
 from barometre.stats.errors import (
     CalibrationWarning,
@@ -33,6 +34,7 @@ from barometre.stats.results import (
 )
 
 __all__ = [
+    "Calibration",
     "CalibrationWarning",
     "ColumnNotFoundError",
     "CrossTab",

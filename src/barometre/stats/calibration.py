@@ -13,7 +13,7 @@ import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
@@ -28,6 +28,9 @@ from barometre.stats.errors import (
     MarginTotalsDisagreeError,
     RakingDidNotConvergeError,
 )
+
+if TYPE_CHECKING:
+    from barometre.stats.design import Design
 
 # Relative disagreement tolerated between the grand totals of two margins.
 TOTALS_TOLERANCE = 1e-6
@@ -355,3 +358,39 @@ def calibrated_weights(
     warnings.warn(CalibrationWarning(message), stacklevel=3)
     last: FloatArray = weights * g_of(x @ lam)[cell_of_row]
     return last
+
+
+CalibrationKind = Literal["raking", "linear", "logit", "poststratification"]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A design's calibration as data: margins ``{column: {level: total}}``, method, bounds.
+
+    ``apply`` calibrates a design built on the same columns, through ``Design.rake``
+    (``"raking"``), ``Design.calibrate`` (``"linear"``/``"logit"``, or raking with bounds)
+    or ``Design.poststratify`` (one margin). Applied to final weights that already meet the
+    margins, g = 1 and the weights do not move, but the variance becomes the calibrated
+    one (residuals of the g-weighted regression on the margins' indicators, as R's
+    ``calibrate``): this is how a stored wave's calibration reaches every estimate.
+    """
+
+    margins: Mapping[str, Mapping[str, float]]
+    method: CalibrationKind = "raking"
+    bounds: tuple[float, float] | None = None
+
+    def apply(self, design: Design) -> Design:
+        """The design calibrated to these margins (the columns must be in its data)."""
+        if self.method == "poststratification":
+            if len(self.margins) != 1:
+                raise MarginError("post-stratification takes exactly one margin")
+            ((column, totals),) = self.margins.items()
+            return design.poststratify(column, totals)
+        if self.method == "raking" and self.bounds is None:
+            return design.rake(self.margins)
+        return design.calibrate(self.margins, method=self.method, bounds=self.bounds)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The margins' columns, in order."""
+        return tuple(self.margins)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -115,17 +115,18 @@ def _null_deviance(y: FloatArray, w: FloatArray) -> float:
 
 
 def _importance_once(
+    d: Design,
     frame: pl.DataFrame,
-    weights: str,
+    w: FloatArray,
     groups: Sequence[str],
     levels: dict[str, list[str]],
-    strata: str | None,
-    singleton: Literal["fail", "certainty", "adjust", "average"],
 ) -> tuple[float, list[float], LogitFit]:
-    """Pseudo-R² of the full model and its drop for each group removed."""
-    d = Design(frame, weights=weights, strata=strata, singleton=singleton)
+    """Pseudo-R² of the full model and its drop for each group removed.
+
+    `d` is the design the models are fitted on (complete cases as its domain); `frame` holds
+    the complete cases and `w` their weights in `d`, for the deviances.
+    """
     y = frame.get_column(_RESPONSE).cast(pl.Float64).to_numpy()
-    w = frame.get_column(weights).cast(pl.Float64).to_numpy()
     d0 = _null_deviance(y, w)
     full = d.logit(_RESPONSE, categorical=list(groups))
     expected = ["(Intercept)", *(f"{g}{lev}" for g in groups for lev in levels[g][1:])]
@@ -139,6 +140,33 @@ def _importance_once(
         dev = _deviance(reduced, _model_matrix(frame, rest, levels), y, w)
         drops.append((dev - dev_full) / d0)
     return 1.0 - dev_full / d0, drops, full
+
+
+def _domain_design(
+    everyone: pl.DataFrame, complete: pl.Series, groups: Sequence[str], spec: DesignSpec
+) -> tuple[Design, FloatArray]:
+    """The design over every respondent (calibrated as the wave was), with the response and
+    the drivers left missing outside the complete cases, so that each model's respondents
+    are a domain of it (R: `svyglm(..., design = subset(calibrated, complete))`) and the
+    subset is never calibrated again on its own. Returns it and the complete cases' weights.
+
+    Without a calibration the complete cases are the design, as the committed R reference
+    (r/typology_drivers_reference.R: `svydesign(..., data = wave[keep, ])`) has it.
+    """
+    if spec.calibration is None:
+        d = spec.design(everyone.filter(complete))
+        return d, d.weights
+    protected = set(spec.calibration.columns) if spec.calibration is not None else set()
+    protected |= {spec.weights, spec.strata or "", spec.psu or "", spec.fpc or ""}
+    masked = everyone.with_columns(
+        [
+            pl.when(complete).then(pl.col(c)).otherwise(None).alias(c)
+            for c in (_RESPONSE, *groups)
+            if c not in protected
+        ]
+    )
+    d = spec.design(masked)
+    return d, d.weights[complete.to_numpy()]
 
 
 def _rao_wu_weights(
@@ -178,10 +206,12 @@ def activity_drivers(
         raise ColumnError(f"drivers: columns missing from the wave: {missing}")
     if len(groups) < 2:
         raise TypologyError("drivers: relative importance needs at least two driver groups")
-    complete = pl.all_horizontal([pl.col(c).is_not_null() for c in (response, *groups)])
-    frame = frame.filter(complete).with_columns(
+    complete_expr = pl.all_horizontal([pl.col(c).is_not_null() for c in (response, *groups)])
+    everyone = frame.with_columns(
         pl.col(response).cast(pl.Utf8).is_in(list(active_codes)).cast(pl.Int8).alias(_RESPONSE)
     )
+    complete = everyone.select(complete_expr.alias("_complete")).to_series()
+    frame = everyone.filter(complete)
     if frame.height == 0:
         raise TypologyError("drivers: no respondent answered the response and every driver")
     levels = {g: _levels(frame, g) for g in groups}
@@ -189,10 +219,11 @@ def activity_drivers(
         if len(lev) < 2:
             raise TypologyError(f"drivers: {g!r} takes a single value ({lev}) among respondents")
     strata = spec.strata if spec.strata in frame.columns else None
-    r2, drops, fit = _importance_once(frame, spec.weights, groups, levels, strata, spec.singleton)
+    model_design, w_model = _domain_design(everyone, complete, groups, spec)
+    r2, drops, fit = _importance_once(model_design, frame, w_model, groups, levels)
 
     rng = np.random.default_rng(seed)
-    w = frame.get_column(spec.weights).cast(pl.Float64).to_numpy()
+    w = w_model
     strata_values = (
         frame.get_column(strata).cast(pl.Utf8).to_numpy() if strata else np.zeros(frame.height)
     )
@@ -202,7 +233,9 @@ def activity_drivers(
         keep = wb > 0
         sub = frame.with_columns(pl.Series("__wrep", wb)).filter(pl.Series(keep))
         try:
-            _, boot[b], _ = _importance_once(sub, "__wrep", groups, levels, None, spec.singleton)
+            d_b = Design(sub, weights="__wrep", singleton=spec.singleton)
+            w_b = sub.get_column("__wrep").to_numpy()
+            _, boot[b], _ = _importance_once(d_b, sub, w_b, groups, levels)
         except (StatsError, TypologyError, np.linalg.LinAlgError):
             # a replicate can lose a level or separate perfectly: it is left out, and
             # DriversResult.replicates says how many were used

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from barometre.stats import Design, Estimate
+from barometre.stats import Calibration, Design, Estimate
 from barometre.typology._frame import as_polars
 from barometre.typology.errors import ColumnError
 from barometre.typology.rules import (
@@ -42,11 +42,14 @@ class DesignSpec:
     psu: str | None = None
     fpc: str | None = None
     singleton: Literal["fail", "certainty", "adjust", "average"] = "adjust"
+    calibration: Calibration | None = None
+    """The wave's calibration (margins on group columns of the frame): every design built
+    here is calibrated to it over all the respondents, so SEs know the weighting."""
 
     def design(self, frame: pl.DataFrame) -> Design:
-        """A ``barometre.stats.Design`` over ``frame``."""
+        """A ``barometre.stats.Design`` over ``frame``, calibrated when a calibration is set."""
         strata = self.strata if self.strata in frame.columns else None
-        return Design(
+        design = Design(
             frame,
             weights=self.weights,
             strata=strata,
@@ -54,6 +57,12 @@ class DesignSpec:
             fpc=self.fpc,
             singleton=self.singleton,
         )
+        if self.calibration is None:
+            return design
+        missing = [c for c in self.calibration.columns if c not in frame.columns]
+        if missing:
+            raise ColumnError(f"the calibration's group column(s) {missing} are not in the wave")
+        return self.calibration.apply(design)
 
 
 @dataclass(frozen=True)

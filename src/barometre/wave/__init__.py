@@ -7,8 +7,20 @@ self-diagnostic reads, after checking both describe the same stored respondents;
 """
 
 from barometre.wave._annex import FRAME_EVENT, frame_event_detail, methodology_from_store
+from barometre.wave._design import (
+    SPEC_SUFFIX,
+    calibration_of,
+    design_info,
+    design_kind,
+    read_spec_file,
+    spec_path,
+    stored_spec,
+    wave_design,
+    wave_respondents,
+    write_spec_file,
+)
 from barometre.wave._errors import PublicationMismatch, WaveError, WeightingError
-from barometre.wave._publication import earlier_results, publish
+from barometre.wave._publication import earlier_results, earlier_wave_id, publish
 from barometre.wave._weighting import (
     CELL,
     DEFAULT_BOUNDS,
@@ -36,6 +48,7 @@ __all__ = [
     "LADDER",
     "OTHER_REGIONS",
     "REGION_GROUP",
+    "SPEC_SUFFIX",
     "CellMerge",
     "FallbackStep",
     "PublicationMismatch",
@@ -44,13 +57,23 @@ __all__ = [
     "WeightingError",
     "WeightingSpec",
     "calibrated_design",
+    "calibration_of",
+    "design_info",
+    "design_kind",
     "earlier_results",
+    "earlier_wave_id",
     "frame_counts",
     "frame_event_detail",
     "methodology_from_store",
     "publish",
+    "read_spec_file",
     "spec_of",
+    "spec_path",
+    "stored_spec",
+    "wave_design",
+    "wave_respondents",
     "weight_wave",
     "weighting_report",
     "with_weighting_groups",
+    "write_spec_file",
 ]

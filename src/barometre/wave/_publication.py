@@ -12,6 +12,7 @@ from barometre.diagnostic import DEFAULT_MIN_N, BenchmarkTable, build_benchmark_
 from barometre.report.results import WaveResults
 from barometre.report.results_json import results_from_mapping, to_dict
 from barometre.store import Store
+from barometre.wave._design import calibration_of, stored_spec, wave_respondents
 from barometre.wave._errors import PublicationMismatch
 
 
@@ -26,7 +27,10 @@ def publish(
     benchmark and the "published" status are written in one transaction.
     """
     wave = store.wave(wave_id)
-    dataset = store.wave_dataset(wave_id)
+    spec = stored_spec(store, wave_id)
+    # The stored respondents with their weighting groups and fpc: the benchmark rests on the
+    # wave's calibrated design, as the report's shares do.
+    dataset = wave_respondents(store, wave_id, spec)
     en: list[str] = []
     fr: list[str] = []  # the same problems, for the team area in French
     if results.wave != wave.name:
@@ -58,7 +62,13 @@ def publish(
             f"{dataset.height} répondants)\u00a0: {_NBSP_SEMICOLON.join(fr)}\u00a0; refaites le "
             "rapport à partir de cette vague.",
         )
-    table = build_benchmark_table(dataset, wave=wave.name, min_n=min_n)
+    table = build_benchmark_table(
+        dataset,
+        wave=wave.name,
+        min_n=min_n,
+        calibration=None if spec is None else calibration_of(spec),
+        fpc="fpc" if spec is not None and spec.stratum_population else None,
+    )
     store.publish_wave(wave_id, to_dict(results), table)
     return table
 
@@ -70,12 +80,9 @@ def _fr(x: float) -> str:
     return f"{x:.6g}".replace(".", ",")
 
 
-def earlier_results(store: Store, wave_id: int) -> WaveResults | None:
-    """The results of the latest wave published before this one with the same questionnaire.
-
-    A report compares a wave with it (change of every indicator, its CI and significance);
-    None when the store holds no such earlier wave.
-    """
+def earlier_wave_id(store: Store, wave_id: int) -> int | None:
+    """The latest wave published before this one with the same questionnaire and stored
+    results (the one a report compares with), or None."""
     wave = store.wave(wave_id)
     earlier = [
         w
@@ -86,7 +93,20 @@ def earlier_results(store: Store, wave_id: int) -> WaveResults | None:
         and (w.created_at, w.id) < (wave.created_at, wave.id)
     ]
     for candidate in sorted(earlier, key=lambda w: (w.created_at, w.id), reverse=True):
-        stored = store.wave_results(candidate.id)
-        if stored is not None:
-            return results_from_mapping(stored.results, source=f"wave {candidate.name!r}")
+        if store.wave_results(candidate.id) is not None:
+            return candidate.id
     return None
+
+
+def earlier_results(store: Store, wave_id: int) -> WaveResults | None:
+    """The results of the latest wave published before this one with the same questionnaire.
+
+    A report compares a wave with it (change of every indicator, its CI and significance);
+    None when the store holds no such earlier wave.
+    """
+    earlier = earlier_wave_id(store, wave_id)
+    if earlier is None:
+        return None
+    stored = store.wave_results(earlier)
+    assert stored is not None
+    return results_from_mapping(stored.results, source=f"wave {store.wave(earlier).name!r}")
