@@ -81,5 +81,6 @@ def test_replicate_weights_reproduce_the_calibrated_jackknife_se(
     design = wave_design(wave.respondents, wave.spec)
     jk = design.jackknife(recalibrate=True).proportion("strategy", "yes")
     assert np.sqrt(variance) == pytest.approx(jk.se, abs=1e-6)
-    # and near the linearised calibrated SE (two estimators of one variance; 200 respondents)
-    assert np.sqrt(variance) == pytest.approx(design.proportion("strategy", "yes").se, rel=0.2)
+    # the replicates were recalibrated: R's default (final weights x factors) differs
+    as_r_default = design.jackknife().proportion("strategy", "yes").se
+    assert abs(np.sqrt(variance) - as_r_default) > 1e-4

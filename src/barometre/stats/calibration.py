@@ -360,6 +360,7 @@ def calibrated_weights(
     return last
 
 
+UNBOUNDED = (1e-9, 1e9)  # bounds on g that never bind
 CalibrationKind = Literal["raking", "linear", "logit", "poststratification"]
 
 
@@ -367,9 +368,10 @@ CalibrationKind = Literal["raking", "linear", "logit", "poststratification"]
 class Calibration:
     """A design's calibration as data: margins ``{column: {level: total}}``, method, bounds.
 
-    ``apply`` calibrates a design built on the same columns, through ``Design.rake``
-    (``"raking"``), ``Design.calibrate`` (``"linear"``/``"logit"``, or raking with bounds)
-    or ``Design.poststratify`` (one margin). Applied to final weights that already meet the
+    ``apply`` calibrates a design built on the same columns as R's ``calibrate(calfun =
+    method, bounds = bounds)``: ``"raking"`` by the bounded raking of ``Design.rake``,
+    ``"linear"``/``"logit"`` by ``Design.calibrate``; ``"poststratification"`` by
+    ``Design.poststratify`` (one margin). Applied to final weights that already meet the
     margins, g = 1 and the weights do not move, but the variance becomes the calibrated
     one (residuals of the g-weighted regression on the margins' indicators, as R's
     ``calibrate``): this is how a stored wave's calibration reaches every estimate.
@@ -386,8 +388,12 @@ class Calibration:
                 raise MarginError("post-stratification takes exactly one margin")
             ((column, totals),) = self.margins.items()
             return design.poststratify(column, totals)
-        if self.method == "raking" and self.bounds is None:
-            return design.rake(self.margins)
+        if self.method == "raking":
+            # R's calibrate(calfun = "raking"): its variance projects on all the margins at
+            # once, where rake's sequential post-stratifications do not. The bounded raking
+            # solver (the weighting's own) is also 2-9 times faster per replicate than the
+            # general Newton one; bounds this wide are no bounds.
+            return design.rake(self.margins, bounds=self.bounds or UNBOUNDED)
         return design.calibrate(self.margins, method=self.method, bounds=self.bounds)
 
     @property
