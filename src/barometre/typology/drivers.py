@@ -156,7 +156,8 @@ def _domain_design(
     if spec.calibration is None:
         d = spec.design(everyone.filter(complete))
         return d, d.weights
-    protected = set(spec.calibration.columns) if spec.calibration is not None else set()
+    # The design's own columns stay whole: they describe every respondent.
+    protected = set(spec.calibration.columns)
     protected |= {spec.weights, spec.strata or "", spec.psu or "", spec.fpc or ""}
     masked = everyone.with_columns(
         [
