@@ -22,8 +22,9 @@ A "wave" scenario adds what a report needs at 10^4 respondents: 80 indicators
 in the whole sample and by size band, sector, region and size x sector
 (62 domains) = 4,960 estimates (target: under 0.5 s, raking included). In the
 same process it times the floor, one weighted group-by pass (polars) over the
-same domains giving the point estimates only, and prints the ratio to it, so
-the figure can be compared across machines and loads. Agreement: the largest
+same domains giving the point estimates only, and prints the ratio to it (best of 3
+runs each; the first run is printed too), so the figure can be compared across
+machines and loads. Agreement: the largest
 relative difference between barometre's and R's estimates and SEs.
 """
 
@@ -116,6 +117,17 @@ def worker_barometre(path: str, out: str, wave: bool) -> None:
     }
     if wave:
         result["floor_s"], result["floor_cpu_s"] = floor_seconds(df, d.weights, inds)
+        # Best of 3 (this first run included), as the floor: on a shared machine a single
+        # run's wall time measures the other jobs as much as this one.
+        best, best_cpu = result["total_s"], cpu
+        for _ in range(2):
+            c0, t0 = time.process_time(), time.perf_counter()
+            Design(df, weights="w", strata="stratum").rake(margins(df)).estimate_many(
+                proportions=[(c, 1) for c in inds], by=[None, *WAVE_BY]
+            )
+            best = min(best, time.perf_counter() - t0)
+            best_cpu = min(best_cpu, time.process_time() - c0)
+        result["best_s"], result["best_cpu_s"] = best, best_cpu
     Path(out).write_text(json.dumps(result))
 
 
@@ -283,10 +295,14 @@ def main() -> None:
             f"machine is shared; load average {os.getloadavg()[0]:.1f})"
         )
         print(
+            f"  best of 3 runs (the first included): {res['best_s']:.2f} s wall, "
+            f"{res['best_cpu_s']:.2f} s CPU (target: under 0.5 s)"
+        )
+        print(
             f"  floor (one weighted group-by pass over the same cells, polars, best of 3): "
             f"{res['floor_s'] * 1000:.0f} ms wall, {res['floor_cpu_s'] * 1000:.0f} ms CPU; "
-            f"barometre / floor = {res['total_s'] / res['floor_s']:.1f}x wall, "
-            f"{res['cpu_s'] / res['floor_cpu_s']:.1f}x CPU"
+            f"barometre / floor (best of 3 each) = {res['best_s'] / res['floor_s']:.1f}x wall, "
+            f"{res['best_cpu_s'] / res['floor_cpu_s']:.1f}x CPU"
         )
         print(
             f"\n{'n':>9} {'side':<26} {'rake s':>8} {'est. s':>8} {'total s':>9} "

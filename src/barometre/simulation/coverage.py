@@ -81,6 +81,7 @@ def coverage_study(
                 wave_seed,
                 nonresponse=nonresponse,
                 auxiliaries=auxiliaries,
+                indicators=indicators,
             )
         except WeightingError:
             failures += 1

@@ -44,15 +44,20 @@ def draw_wave(
     nonresponse: NonResponse = "mixed",
     auxiliaries: Sequence[str] = AUXILIARIES,
     sample: Sample | None = None,
+    indicators: Sequence[str] = INDICATOR_IDS,
 ) -> WaveDraw:
-    """Draw the sample (unless given), who answers, and weight the respondents."""
+    """Draw the sample (unless given), who answers, and weight the respondents.
+
+    The respondents carry the key indicators and any other `indicators` (0/1 columns of
+    the population's units) a study estimates.
+    """
     drawn = sample if sample is not None else draw_sample(pop.units, design)
     units = drawn.units
     rng = np.random.default_rng([seed, 1414])
     answered = rng.random(units.height) < response_propensity(units, nonresponse)
     respondents = (
         units.filter(pl.Series(answered))
-        .select(DATASET_COLUMNS)
+        .select(*DATASET_COLUMNS, *(c for c in indicators if c not in DATASET_COLUMNS))
         .with_columns(pl.col("siren").alias("case_id"))
     )
     weighting = weight_wave(respondents, pop.counts, auxiliaries=auxiliaries)
