@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from barometre.questionnaire import Questionnaire
+from barometre.report import readout
 from barometre.report.crossings import (
     EXPLORER_INDICATORS,
     crossing_results,
@@ -23,6 +24,7 @@ from barometre.report.results import (
     Breakdown,
     BreakdownCell,
     Indicator,
+    Share,
     StratumCount,
     WaveResults,
     WeightDiagnostics,
@@ -124,6 +126,7 @@ def compute_results(
         if with_drivers
         else None
     )
+    readouts = _readouts(estimator, shares, breakdowns, wanted, min_base)
     return WaveResults(
         wave=wave,
         questionnaire_id=questionnaire_id,
@@ -140,7 +143,33 @@ def compute_results(
         previous_wave=previous.wave if previous else None,
         notes=tuple(notes),
         crossings=crossing_results(questionnaire, data, domains, crossed),
+        **readouts,
     )
+
+
+def _readouts(
+    estimator: ShareEstimator,
+    shares: dict[str, Share],
+    breakdowns: tuple[Breakdown, ...],
+    key_ids: Sequence[str],
+    min_base: int,
+) -> dict[str, Any]:
+    """Median and mean headcount, the tested size gaps, the key shares' design effects."""
+    design = estimator.design
+    columns = {s.id: f"_y{i}" for i, s in enumerate(estimator.specs) if s.id in set(key_ids)}
+    out: dict[str, Any] = {
+        "headcount": readout.headcount_summary(design),
+        "precision": readout.key_precision(
+            design, columns, {k: shares[k].n for k in columns if k in shares}
+        ),
+    }
+    size = next((b for b in breakdowns if b.variable == readout.SIZE), None)
+    if size is not None:
+        bases = {
+            k: {c.domain: c.share.n for c in size.cells if c.indicator_id == k} for k in columns
+        }
+        out["size_gaps"] = readout.size_gaps(design, columns, bases, size.domains, min_base)
+    return out
 
 
 def _or_note(notes: list[str], part: str, compute: Callable[..., T], *args: Any) -> T | None:
