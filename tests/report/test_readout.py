@@ -237,3 +237,18 @@ def test_french_report_shows_precision_and_tested_gaps(html_fr: str, results: Wa
     assert len(precision) == len(results.precision)
     deff = next(p for p in results.precision if p.indicator_id == "presence_any").deff
     assert f"{deff:.2f}".replace(".", ",") in {r[2] for r in precision}
+
+
+def test_a_headcount_the_design_cannot_read_is_left_out_with_a_note(questionnaire: Any) -> None:
+    """A text headcount leaves `headcount` None and says why; a missing one says nothing."""
+    from barometre.report import compute_results
+
+    wave = example_wave(300, seed=4)
+    quick = {"with_typology": False, "with_drivers": False, "explorer": False}
+    texts = wave.with_columns(pl.col("headcount").cast(pl.String))
+    got = compute_results(texts, questionnaire, **quick)  # type: ignore[arg-type]
+    assert got.headcount is None
+    assert any(n.startswith("headcount:") for n in got.notes)
+    assert got.size_gaps and got.precision
+    absent = compute_results(wave.drop("headcount"), questionnaire, **quick)  # type: ignore[arg-type]
+    assert absent.headcount is None and not any("headcount" in n for n in absent.notes)

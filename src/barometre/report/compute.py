@@ -126,7 +126,7 @@ def compute_results(
         if with_drivers
         else None
     )
-    readouts = _readouts(estimator, shares, breakdowns, wanted, min_base)
+    readouts = _readouts(estimator, shares, breakdowns, wanted, min_base, notes)
     return WaveResults(
         wave=wave,
         questionnaire_id=questionnaire_id,
@@ -153,12 +153,17 @@ def _readouts(
     breakdowns: tuple[Breakdown, ...],
     key_ids: Sequence[str],
     min_base: int,
+    notes: list[str],
 ) -> dict[str, Any]:
-    """Median and mean headcount, the tested size gaps, the key shares' design effects."""
+    """Median and mean headcount, the tested size gaps, the key shares' design effects.
+
+    A headcount column the design cannot read (not numeric) leaves the headcount out, with
+    a note, as a failed model leaves out its part.
+    """
     design = estimator.design
     columns = {s.id: f"_y{i}" for i, s in enumerate(estimator.specs) if s.id in set(key_ids)}
     out: dict[str, Any] = {
-        "headcount": readout.headcount_summary(design),
+        "headcount": _or_note(notes, "headcount", readout.headcount_summary, design),
         "precision": readout.key_precision(
             design, columns, {k: shares[k].n for k in columns if k in shares}
         ),

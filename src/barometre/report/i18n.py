@@ -310,7 +310,7 @@ def p_value(p: float, lang: Language) -> str:
     return number(p, lang, 3)
 
 
-def tests_count(k: int, lang: Language) -> str:
+def gaps_tested(k: int, lang: Language) -> str:
     """ "les 8 écarts testés ensemble" / "the 8 gaps tested together", the plural right."""
     if lang == "en":
         return "the one gap tested" if k == 1 else f"the {number(k, lang)} gaps tested together"

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from barometre.questionnaire import Language
 from barometre.report import charts, findings
-from barometre.report.i18n import ci, number, p_value, pct, points, t, tests_count
+from barometre.report.i18n import ci, gaps_tested, number, p_value, pct, points, t
 from barometre.report.indicators import YES_NO_NAMES, has_short_name, short_name
 from barometre.report.results import (
     Breakdown,
@@ -263,7 +263,7 @@ def _gap_blocks(
     )
     return [
         Heading(t("size_gaps", lang)),
-        Paragraph(t("size_gaps_intro", lang, tests=tests_count(family, lang))),
+        Paragraph(t("size_gaps_intro", lang, tests=gaps_tested(family, lang))),
         Table(
             t("size_gaps", lang),
             (
