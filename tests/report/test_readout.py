@@ -77,6 +77,8 @@ def test_hall_interval_is_the_t_interval_without_skewness() -> None:
     lo, hi = hall_interval(10.0, 2.0, 0.0, 30)
     q = st.t.ppf(0.975, 30)
     assert (lo, hi) == pytest.approx((10 - 2 * q, 10 + 2 * q), rel=1e-14)
+    assert hall_interval(10.0, 0.0, 0.4, 30) == (10.0, 10.0)
+    assert hall_interval(10.0, 2.0, 0.4, 0) == (-math.inf, math.inf)
 
 
 def test_corrected_interval_is_wider_on_the_right_for_right_skewed_data() -> None:

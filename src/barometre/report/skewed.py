@@ -70,8 +70,12 @@ def hall_interval(
     estimate: float, se: float, skewness: float, df: float, alpha: float = ALPHA
 ) -> tuple[float, float]:
     """Hall's skewness-corrected interval of a mean of SE `se` and estimator skewness k."""
-    if not (se > 0 and math.isfinite(se)) or not df > 0:
-        return (-math.inf, math.inf) if not df > 0 else (estimate, estimate)
+    if not df > 0:
+        return -math.inf, math.inf  # no degree of freedom: unbounded, as the t interval
+    if not math.isfinite(se):
+        return math.nan, math.nan
+    if se == 0:
+        return estimate, estimate
     q = float(st.t.ppf(1 - alpha / 2, df))
     k = skewness if math.isfinite(skewness) else 0.0
 
