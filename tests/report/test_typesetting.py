@@ -9,7 +9,18 @@ from typing import Any
 import pytest
 
 from barometre.report import Methodology, WaveResults, render_html
-from barometre.report.i18n import firms_in_ten, long_date, not_classified, p_value
+from barometre.report.i18n import (
+    ci,
+    employees,
+    firms_in_ten,
+    gaps_tested,
+    interval,
+    long_date,
+    not_classified,
+    number,
+    p_value,
+    points,
+)
 from barometre.report.order import natural_key, stratum_label
 
 SIZE_CODES = ("0-9", "10-19", "20-49", "50-249", "250+")
@@ -85,7 +96,8 @@ def test_french_report_plurals(report_fr: _Text) -> None:
     """No "1 entreprises", "0 répondants" or "10 entreprises sur 10"."""
     text = _text(report_fr)
     assert not re.search(
-        r"(?<![\d\s\u00a0\u202f])[01][\s\u00a0]+(entreprises|répondants|chiffres)", text
+        r"(?<![\d\s\u00a0\u202f,])[01][\s\u00a0]+(entreprises|répondants|chiffres|salariés|écarts)",
+        text,
     )
     assert "10 entreprises sur 10" not in text.replace("\u00a0", " ")
 
@@ -130,3 +142,30 @@ def test_strata_sort_and_read_as_labels(questionnaire: Any) -> None:
     assert stratum_label(questionnaire, "0-9|agroalimentaire", "fr") == (
         "Moins de 10 salariés · Industrie agroalimentaire"
     )
+
+
+def test_french_report_writes_negatives_with_a_minus_sign(report_fr: _Text) -> None:
+    """Intervals and differences below zero read "[−11 ; 4]", "−6,1": never a hyphen."""
+    text = _text(report_fr)
+    assert not re.search(r"(?:^|[\s\[(;\u00a0\u202f])-\d", text, re.M)
+    # French spacing gives ";" its narrow no-break space.
+    assert re.search(r"\[\u2212\d+[\u00a0\u202f]; \u2212?\d+\]", text), "no negative interval"
+
+
+def test_numbers_intervals_and_plurals_read_right() -> None:
+    """One helper puts a true minus in every number; no "−0"; plurals of salariés, écarts."""
+    assert ci(-0.113, 0.04, "fr") == "[\u221211\u00a0; 4]"
+    assert ci(-0.113, -0.04, "en") == "[\u221211 to \u22124]"
+    assert interval(-0.25, 0.5, "fr", 2) == "[\u22120,25\u00a0; 0,50]"
+    assert number(-1234.5, "fr", 1) == "\u22121\u202f234,5" or number(-1234.5, "fr", 1) == (
+        "\u22121\u00a0234,5"
+    )
+    assert number(-0.004, "fr", 2) == "0,00"
+    assert points(-0.0004, "fr") == "+0,0"
+    assert points(-0.061, "fr") == "\u22126,1"
+    assert employees(1, "fr") == "1\u00a0salarié"
+    assert employees(17, "fr") == "17\u00a0salariés"
+    assert employees(244.3, "fr", 1) == "244,3\u00a0salariés"
+    assert employees(1, "en") == "1 person"
+    assert gaps_tested(1, "fr") == "le seul écart testé"
+    assert gaps_tested(8, "fr") == "les 8\u00a0écarts testés ensemble"

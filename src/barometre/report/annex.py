@@ -6,9 +6,18 @@ from markupsafe import Markup
 
 from barometre.questionnaire import Language
 from barometre.report import charts, findings
-from barometre.report.i18n import interval, long_date, not_classified, number, p_value, pct, t
+from barometre.report.i18n import (
+    employees,
+    interval,
+    long_date,
+    not_classified,
+    number,
+    p_value,
+    pct,
+    t,
+)
 from barometre.report.methodology import Methodology
-from barometre.report.results import WaveResults
+from barometre.report.results import NumericSummary, WaveResults
 from barometre.report.view import (
     Block,
     Chart,
@@ -265,3 +274,95 @@ def methodology(results: WaveResults, meta: Methodology, lang: Language) -> Sect
         blocks.append(Heading(t("notes", lang)))
         blocks += [Paragraph(note) for note in results.notes]
     return Section("methodology", t("methodology", lang), tuple(blocks))
+
+
+def _reaches_up(h: NumericSummary) -> bool:
+    """True when the corrected interval reaches clearly further above the mean than below."""
+    if h.mean is None or h.skewed_ci_low is None or h.skewed_ci_high is None:
+        return False
+    return h.skewed_ci_high - h.mean > 1.05 * (h.mean - h.skewed_ci_low)
+
+
+def precision(results: WaveResults, lang: Language) -> Section | None:
+    """Each key estimate's design effect and effective size, then median and mean headcount."""
+    known = {i.id: i for i in results.indicators}
+    rows_in = [p for p in results.precision if p.indicator_id in known]
+    blocks: list[Block] = []
+    if rows_in:
+        deffs = sorted(p.deff for p in rows_in)
+        example = deffs[len(deffs) // 2]
+        blocks.append(
+            Paragraph(
+                t(
+                    "precision_intro",
+                    lang,
+                    example=number(example, lang, 1),
+                    low=number(deffs[0], lang, 2),
+                    high=number(deffs[-1], lang, 2),
+                )
+            )
+        )
+        rows = tuple(
+            (
+                known[p.indicator_id].label(lang),
+                pct(known[p.indicator_id].share.estimate, lang)
+                if known[p.indicator_id].share.shown
+                else "—",
+                number(p.deff, lang, 2),
+                number(p.n, lang),
+                number(p.effective_n, lang),
+            )
+            for p in rows_in
+        )
+        blocks.append(
+            Table(
+                t("precision", lang),
+                (
+                    t("indicator", lang),
+                    t("estimate", lang),
+                    t("deff_short", lang),
+                    t("base_n", lang),
+                    t("effective_size", lang),
+                ),
+                rows,
+                (False, True, True, True, True),
+            )
+        )
+    h = results.headcount
+    if h is not None and h.median is not None and h.mean is not None:
+        items = [(t("base_n", lang), number(h.n, lang))]
+        if h.median_ci_low is not None and h.median_ci_high is not None:
+            items.append(
+                (
+                    t("headcount_median", lang),
+                    f"{number(h.median, lang)} "
+                    f"{interval(h.median_ci_low, h.median_ci_high, lang, 0)}",
+                )
+            )
+        if h.skewed_ci_low is not None and h.skewed_ci_high is not None:
+            items.append(
+                (
+                    t("headcount_mean", lang),
+                    f"{number(h.mean, lang, 1)} "
+                    f"{interval(h.skewed_ci_low, h.skewed_ci_high, lang, 1)}",
+                )
+            )
+        if h.mean_ci_low is not None and h.mean_ci_high is not None:
+            items.append(
+                (t("headcount_symmetric", lang), interval(h.mean_ci_low, h.mean_ci_high, lang, 1))
+            )
+        blocks += [
+            Heading(t("headcount", lang)),
+            DefinitionList(tuple(items)),
+            Paragraph(
+                t(
+                    "headcount_text" if _reaches_up(h) else "headcount_text_flat",
+                    lang,
+                    median=employees(h.median, lang),
+                    mean=employees(h.mean, lang, 1),
+                )
+            ),
+        ]
+    if not blocks:
+        return None
+    return Section("precision", t("precision", lang), tuple(blocks))

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from barometre.questionnaire import Questionnaire
+from barometre.report import readout
 from barometre.report.crossings import (
     EXPLORER_INDICATORS,
     crossing_results,
@@ -23,6 +24,7 @@ from barometre.report.results import (
     Breakdown,
     BreakdownCell,
     Indicator,
+    Share,
     StratumCount,
     VariancePlan,
     WaveResults,
@@ -139,6 +141,7 @@ def compute_results(
             weights=design.weights,
         )
     overlap = _overlap(data, previous_data) if covariances else 0
+    readouts = _readouts(estimator, shares, breakdowns, wanted, min_base, notes)
     return WaveResults(
         wave=wave,
         questionnaire_id=questionnaire_id,
@@ -161,6 +164,7 @@ def compute_results(
         crossings=crossing_results(questionnaire, data, domains, crossed),
         design=_plan(design, overlap),
         trend_covariance=covariances,
+        **readouts,
     )
 
 
@@ -183,6 +187,36 @@ def _overlap(data: pl.DataFrame, previous: pl.DataFrame | None) -> int:
     if previous is None or UNIT not in data.columns or UNIT not in previous.columns:
         return 0
     return len(set(data[UNIT].drop_nulls().to_list()) & set(previous[UNIT].drop_nulls().to_list()))
+
+
+def _readouts(
+    estimator: ShareEstimator,
+    shares: dict[str, Share],
+    breakdowns: tuple[Breakdown, ...],
+    key_ids: Sequence[str],
+    min_base: int,
+    notes: list[str],
+) -> dict[str, Any]:
+    """Median and mean headcount, the tested size gaps, the key shares' design effects.
+
+    A headcount column the design cannot read (not numeric) leaves the headcount out, with
+    a note, as a failed model leaves out its part.
+    """
+    design = estimator.design
+    columns = {s.id: f"_y{i}" for i, s in enumerate(estimator.specs) if s.id in set(key_ids)}
+    out: dict[str, Any] = {
+        "headcount": _or_note(notes, "headcount", readout.headcount_summary, design),
+        "precision": readout.key_precision(
+            design, columns, {k: shares[k].n for k in columns if k in shares}
+        ),
+    }
+    size = next((b for b in breakdowns if b.variable == readout.SIZE), None)
+    if size is not None:
+        bases = {
+            k: {c.domain: c.share.n for c in size.cells if c.indicator_id == k} for k in columns
+        }
+        out["size_gaps"] = readout.size_gaps(design, columns, bases, size.domains, min_base)
+    return out
 
 
 def _or_note(notes: list[str], part: str, compute: Callable[..., T], *args: Any) -> T | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from barometre.questionnaire import Language
-from barometre.report.i18n import firms_in_ten, pct
-from barometre.report.results import DriverGroup, Indicator, Segment, Share
+from barometre.report.i18n import firms_in_ten, pct, points
+from barometre.report.results import DomainGap, DriverGroup, Indicator, Segment, Share
 
 
 def _first(indicators: Sequence[Indicator]) -> Indicator | None:
@@ -131,6 +131,31 @@ def breakdown_title(
         return f"{indicator_label}: from {b} ({lo[0]}) to {a} ({hi[0]}), {verdict}"
     verdict = "un écart net" if clear else "un écart dans la marge d'erreur"
     return f"{indicator_label} : de {b} ({lo[0]}) à {a} ({hi[0]}), {verdict}"
+
+
+def gap_verdict(gap: DomainGap, lang: Language) -> str:
+    """ "écart significatif" only when Holm's adjusted p < 0.05, else "pas d'écart établi"."""
+    if lang == "en":
+        return "significant gap" if gap.significant else "no gap established"
+    return "écart significatif" if gap.significant else "pas d'écart établi"
+
+
+def gap_title(
+    indicator_label: str, gap: DomainGap, label_a: str, label_b: str, lang: Language
+) -> str:
+    """The tested gap between two size bands: "X : 41 % (50-249) contre 33 % (0-9), ..."."""
+    a, b = pct(gap.share_a, lang), pct(gap.share_b, lang)
+    verdict = gap_verdict(gap, lang)
+    if gap.significant:
+        how = f" de {points(gap.difference, lang)} points" if lang == "fr" else ""
+        verdict = (
+            f"{verdict}{how}"
+            if lang == "fr"
+            else f"a {verdict} of {points(gap.difference, lang)} points"
+        )
+    if lang == "en":
+        return f"{indicator_label}: {a} ({label_a}) against {b} ({label_b}), {verdict}"
+    return f"{indicator_label} : {a} ({label_a}) contre {b} ({label_b}), {verdict}"
 
 
 def drivers_title(groups: Sequence[DriverGroup], lang: Language) -> str:

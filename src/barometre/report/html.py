@@ -36,6 +36,7 @@ def report_sections(
         annex.drivers(results, lang),
         sections.comparison(results, lang),
         sections.trends(results, lang),
+        annex.precision(results, lang),
         annex.methodology(results, methodology or Methodology(), lang),
     ]
     return tuple(s for s in parts if s is not None and s.blocks)

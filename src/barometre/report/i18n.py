@@ -144,6 +144,65 @@ TEXT: dict[str, tuple[str, str]] = {
         "companies in scope in 95 draws out of 100. Two figures whose intervals overlap widely "
         "are not clearly different. The smaller the base (n), the wider the interval.",
     ),
+    "precision": ("Précision des indicateurs clés", "Precision of key indicators"),
+    "precision_intro": (
+        "L'effet de plan dit ce que le plan de sondage et la pondération coûtent en précision "
+        "à chaque chiffre : un effet de plan de {example} signifie une variance {example} fois "
+        "celle d'un sondage aléatoire simple de même base, soit la précision qu'auraient "
+        "n/{example} répondants tirés au hasard (la taille effective). Ici, les effets de plan "
+        "vont de {low} à {high}.",
+        "The design effect says what the sample design and the weighting cost each figure in "
+        "precision: a design effect of {example} means a variance {example} times that of a "
+        "simple random sample of the same base, the precision n/{example} respondents drawn "
+        "at random would give (the effective size). Here the design effects range from {low} "
+        "to {high}.",
+    ),
+    "deff_short": ("Effet de plan", "Design effect"),
+    "effective_size": ("Taille effective (n/effet)", "Effective size (n/deff)"),
+    "headcount": ("Effectif salarié", "Headcount"),
+    "headcount_median": ("Effectif médian (IC 95 %)", "Median headcount (95 % CI)"),
+    "headcount_mean": (
+        "Effectif moyen (IC 95 % corrigé de l'asymétrie)",
+        "Mean headcount (95 % CI corrected for skewness)",
+    ),
+    "headcount_symmetric": ("IC 95 % symétrique usuel", "Usual symmetric 95 % CI"),
+    "headcount_text": (
+        "La moitié des entreprises du champ emploient au plus {median}. La moyenne, "
+        "{mean}, est tirée vers le haut par quelques grandes entreprises : son intervalle "
+        "s'étend davantage vers le haut (correction de Hall pour l'asymétrie), car un "
+        "intervalle symétrique manquerait trop souvent la vraie moyenne par au-dessus.",
+        "Half the companies in scope employ at most {median}. The mean, {mean}, is "
+        "pulled up by a few large companies: its interval reaches further up (Hall's "
+        "correction for skewness), since a symmetric interval would too often miss the true "
+        "mean from above.",
+    ),
+    "headcount_text_flat": (
+        "La moitié des entreprises du champ emploient au plus {median}. La moyenne est de "
+        "{mean} ; les effectifs de l'échantillon sont assez peu asymétriques pour que son "
+        "intervalle corrigé (méthode de Hall) reste presque symétrique.",
+        "Half the companies in scope employ at most {median}. The mean is {mean}; the "
+        "sample's headcounts are little enough skewed for its corrected interval (Hall's "
+        "method) to stay almost symmetric.",
+    ),
+    "size_gaps": ("Écarts entre tailles d'entreprise", "Gaps between company sizes"),
+    "size_gaps_intro": (
+        "Pour chaque indicateur clé, la part dans la plus grande tranche de taille publiée "
+        "moins la part dans la plus petite, en points, avec son intervalle de confiance à "
+        "95 %. Un écart est dit significatif s'il le reste après la correction de Holm pour "
+        "{tests} ; sinon, aucun écart n'est établi : les deux parts peuvent différer, mais "
+        "l'échantillon ne permet pas de l'affirmer.",
+        "For each key indicator, the share in the largest published size band minus the "
+        "share in the smallest, in points, with its 95 % confidence interval. A gap is called "
+        "significant when it stays so after Holm's correction for {tests}; otherwise no gap is "
+        "established: the two shares may differ, but the sample cannot tell.",
+    ),
+    "bands_compared": ("Tranches comparées", "Bands compared"),
+    "share_a": ("Part, grande tranche", "Share, larger band"),
+    "share_b": ("Part, petite tranche", "Share, smaller band"),
+    "p_holm": ("p ajusté (Holm)", "Adjusted p (Holm)"),
+    "verdict": ("Conclusion", "Conclusion"),
+    "gap_significant": ("écart significatif", "significant gap"),
+    "gap_not_established": ("pas d'écart établi", "no gap established"),
     "stratum": ("Strate", "Stratum"),
     "notes": ("Parties non calculées", "Parts not computed"),
     "respondents": ("Répondants", "Respondents"),
@@ -236,36 +295,54 @@ def pct(share: float | None, lang: Language, digits: int = 0) -> str:
     return f"{number}\u202f%" if lang == "fr" else f"{number}%"
 
 
+MINUS = "\u2212"
+
+
+def minus(text: str) -> str:
+    """A formatted number with a true minus sign (U+2212) in place of the hyphen: "−11"."""
+    return text.replace("-", MINUS)
+
+
 def points(diff: float | None, lang: Language) -> str:
     """A difference of shares in percentage points, signed, e.g. "+3,2"."""
     if diff is None:
         return "—"
+    # + 0.0 turns a rounded -0.0 into 0.0: no "−0,0".
     number = format_decimal(
-        round(diff * 100, 1), format="+0.0;-0.0", locale="fr_FR" if lang == "fr" else "en_GB"
+        round(diff * 100, 1) + 0.0, format="+0.0;-0.0", locale="fr_FR" if lang == "fr" else "en_GB"
     )
-    return number.replace("-", "\u2212")
+    return minus(number)
 
 
 def number(x: float | None, lang: Language, digits: int = 0) -> str:
-    """A number with the language's separators ("1 657" / "1,657")."""
+    """A number with the language's separators ("1 657" / "1,657"), negatives with "−"."""
     if x is None:
         return "—"
     fmt = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(x, format=fmt, locale="fr_FR" if lang == "fr" else "en_GB")
+    if round(x, digits) == 0:
+        x = 0  # no "−0"
+    return minus(format_decimal(x, format=fmt, locale="fr_FR" if lang == "fr" else "en_GB"))
+
+
+def _bracket(lo: str, hi: str, lang: Language) -> str:
+    # French "[a ; b]" kept on one line; English "[a–b]", or "[a to b]" when b is negative
+    # (an en dash before a minus sign reads as a double sign).
+    if lang == "fr":
+        return f"[{lo}\u00a0; {hi}]"
+    return f"[{lo} to {hi}]" if hi.startswith(MINUS) else f"[{lo}–{hi}]"
 
 
 def interval(low: float, high: float, lang: Language, digits: int) -> str:
     """An interval of plain numbers, kept on one line: "[0,14 ; 0,32]" / "[0.14–0.32]"."""
-    lo, hi = number(low, lang, digits), number(high, lang, digits)
-    return f"[{lo}\u00a0; {hi}]" if lang == "fr" else f"[{lo}–{hi}]"
+    return _bracket(number(low, lang, digits), number(high, lang, digits), lang)
 
 
 def ci(low: float | None, high: float | None, lang: Language) -> str:
-    """A 95 % CI as "[80 ; 88]" (fr) or "[80–88]" (en), in percent."""
+    """A 95 % CI as "[80 ; 88]" (fr) or "[80–88]" (en), in percent; "[−11 ; 4]" below zero."""
     if low is None or high is None:
         return "—"
     lo, hi = round(low * 100), round(high * 100)
-    return f"[{lo}\u00a0; {hi}]" if lang == "fr" else f"[{lo}–{hi}]"
+    return _bracket(minus(str(lo)), minus(str(hi)), lang)
 
 
 def p_value(p: float, lang: Language) -> str:
@@ -273,6 +350,22 @@ def p_value(p: float, lang: Language) -> str:
     if p < 0.001:
         return f"<\u00a0{number(0.001, lang, 3)}"
     return number(p, lang, 3)
+
+
+def gaps_tested(k: int, lang: Language) -> str:
+    """ "les 8 écarts testés ensemble" / "the 8 gaps tested together", the plural right."""
+    if lang == "en":
+        return "the one gap tested" if k == 1 else f"the {number(k, lang)} gaps tested together"
+    return "le seul écart testé" if k == 1 else f"les {number(k, lang)}\u00a0écarts testés ensemble"
+
+
+def employees(x: float, lang: Language, digits: int = 0) -> str:
+    """A headcount with its noun, the plural right: "1 salarié", "17 salariés", "2.5 people"."""
+    text = number(x, lang, digits)
+    if lang == "en":
+        return f"{text} {'person' if text == '1' else 'people'}"
+    # French takes the singular below 2 (0, 1, 1,5 salarié).
+    return f"{text}\u00a0{'salarié' if abs(x) < 2 else 'salariés'}"
 
 
 def not_classified(n: int, lang: Language) -> str:

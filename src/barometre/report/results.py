@@ -269,6 +269,82 @@ class VariancePlan:
 
 
 @dataclass(frozen=True)
+class NumericSummary:
+    """A numeric answer (headcount) in words a reader uses: median and mean, each with a CI.
+
+    The median's interval is R `svyquantile`'s default (Woodruff's, survey 4.1); the mean has
+    the symmetric Student t interval (R `svymean` + `confint` on the design df) and, for a
+    skewed variable, Hall's skewness-corrected interval (`skewed_ci_*`, see
+    `report.skewed`) on a Satterthwaite df (`skewed_df`). `skewness` is the estimated
+    skewness of the mean itself (the data's skewness over sqrt(n) for a simple sample).
+    """
+
+    variable: str
+    n: int
+    median: float | None
+    median_ci_low: float | None
+    median_ci_high: float | None
+    mean: float | None
+    mean_se: float | None
+    mean_ci_low: float | None
+    mean_ci_high: float | None
+    skewed_ci_low: float | None
+    skewed_ci_high: float | None
+    skewness: float | None
+    df: int
+    skewed_df: float | None
+    deff: float | None
+
+
+@dataclass(frozen=True)
+class DomainGap:
+    """A key share in one domain minus the same share in another (points as fractions).
+
+    `ci_low`/`ci_high` is the gap's 95 % CI (with the covariance of the two domain
+    estimates, R `svycontrast`); `p_value` its two-sided t test, `p_adjusted` after the
+    `adjustment` (Holm) over every gap of the family.
+    """
+
+    indicator_id: str
+    variable: str
+    domain_a: str
+    domain_b: str
+    share_a: float
+    share_b: float
+    difference: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    p_adjusted: float
+    n_a: int
+    n_b: int
+    adjustment: str = "holm"
+
+    @property
+    def significant(self) -> bool:
+        """True when the gap is significant at 5 % after the family's adjustment."""
+        return self.p_adjusted < 0.05
+
+
+@dataclass(frozen=True)
+class KeyPrecision:
+    """How precise a key estimate is: its design effect and effective sample size.
+
+    `deff` is the estimate's variance over that of a simple random sample of the same base
+    (R `svymean(..., deff = TRUE)`); `effective_n` = n / deff, the simple sample that would
+    give the same precision.
+    """
+
+    indicator_id: str
+    estimate: float
+    se: float
+    n: int
+    deff: float
+    effective_n: float
+
+
+@dataclass(frozen=True)
 class WaveResults:
     """Every number the report shows, computed once from a wave."""
 
@@ -292,6 +368,11 @@ class WaveResults:
     design: VariancePlan | None = None
     # indicator -> covariance of its two estimates from the firms in both waves.
     trend_covariance: dict[str, float] = field(default_factory=dict)
+    # Reader-facing read-outs (`report.readout`): median and mean headcount, the tested
+    # gaps between size bands, each key estimate's design effect.
+    headcount: NumericSummary | None = None
+    size_gaps: tuple[DomainGap, ...] = ()
+    precision: tuple[KeyPrecision, ...] = ()
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError names it when absent."""

@@ -6,10 +6,11 @@ from markupsafe import Markup
 
 from barometre.questionnaire import Language
 from barometre.report import charts, findings
-from barometre.report.i18n import ci, number, pct, points, t
+from barometre.report.i18n import ci, gaps_tested, number, p_value, pct, points, t
 from barometre.report.indicators import YES_NO_NAMES, has_short_name, short_name
 from barometre.report.results import (
     Breakdown,
+    DomainGap,
     Indicator,
     PublishedComparison,
     Share,
@@ -21,6 +22,7 @@ from barometre.report.view import (
     Card,
     Cards,
     Chart,
+    Heading,
     Paragraph,
     Section,
     Table,
@@ -190,10 +192,24 @@ def breakdowns(results: WaveResults, lang: Language) -> Section:
             charts.Series(known[i].label(lang), tuple(_cell_share(b, i, d) for d in b.domains))
             for i in charted
         ]
+        gaps = {g.indicator_id: g for g in results.size_gaps if g.variable == b.variable}
         if series:
-            # The title states the headline indicator's gap: activity when it is charted.
-            lead = series[charted.index(HEADLINE)] if HEADLINE in charted else series[0]
-            title = findings.breakdown_title(lead.label, labels, lead.shares, by, lang)
+            # The title states the headline indicator's gap: activity when it is charted; by
+            # size, the tested gap (Holm) rather than the overlap of two CIs.
+            lead_id = HEADLINE if HEADLINE in charted else charted[0]
+            lead = series[charted.index(lead_id)]
+            gap = gaps.get(lead_id)
+            title = (
+                findings.gap_title(
+                    lead.label,
+                    gap,
+                    b.domain_label(gap.domain_a, lang),
+                    b.domain_label(gap.domain_b, lang),
+                    lang,
+                )
+                if gap is not None
+                else findings.breakdown_title(lead.label, labels, lead.shares, by, lang)
+            )
             blocks.append(Chart(title, _svg(charts.dot_plot(labels, series, title, lang))))
         # Domains as rows: sector names are long, indicator names short.
         headers = (by, *(known[i].label(lang) for i in ids))
@@ -214,7 +230,56 @@ def breakdowns(results: WaveResults, lang: Language) -> Section:
                 small_cell_note(rows, lang, results.min_base),
             )
         )
+        if gaps:
+            blocks += _gap_blocks(b, [gaps[i] for i in ids if i in gaps], len(gaps), known, lang)
     return Section("breakdowns", t("breakdowns", lang), tuple(blocks))
+
+
+def _gap_blocks(
+    b: Breakdown,
+    gaps: list[DomainGap],
+    family: int,
+    known: dict[str, Indicator],
+    lang: Language,
+) -> list[Block]:
+    """The tested gaps between size bands: each in points with its CI, Holm's p, a verdict.
+
+    `family` is the number of gaps adjusted together (Holm), named in the introduction.
+    """
+    if not gaps:
+        return []
+    rows = tuple(
+        (
+            known[g.indicator_id].label(lang),
+            f"{b.domain_label(g.domain_a, lang)} / {b.domain_label(g.domain_b, lang)}",
+            pct(g.share_a, lang),
+            pct(g.share_b, lang),
+            points(g.difference, lang),
+            ci(g.ci_low, g.ci_high, lang),
+            p_value(g.p_adjusted, lang),
+            findings.gap_verdict(g, lang),
+        )
+        for g in gaps
+    )
+    return [
+        Heading(t("size_gaps", lang)),
+        Paragraph(t("size_gaps_intro", lang, tests=gaps_tested(family, lang))),
+        Table(
+            t("size_gaps", lang),
+            (
+                t("indicator", lang),
+                t("bands_compared", lang),
+                t("share_a", lang),
+                t("share_b", lang),
+                t("difference", lang),
+                t("ci95", lang),
+                t("p_holm", lang),
+                t("verdict", lang),
+            ),
+            rows,
+            (False, False, True, True, True, True, True, False),
+        ),
+    ]
 
 
 def _cell_share(b: Breakdown, ind_id: str, domain: str) -> Share:
