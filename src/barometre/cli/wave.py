@@ -195,7 +195,7 @@ def report(
     The methodology annex comes from the store (sample, fieldwork, modes, AAPOR rates,
     weighting); `--methodology` adds what the store cannot know (organiser, funding...).
     """
-    from barometre.cli.report import progress_bar
+    from barometre.cli._common import progress_bar
     from barometre.questionnaire import Language
     from barometre.report import Methodology, build_report
     from barometre.wave import earlier_results, methodology_from_store
@@ -204,7 +204,7 @@ def report(
     store, wave_id = _open(url, wave)
     previous = earlier_results(store, wave_id)
     given = Methodology.from_yaml(methodology) if methodology else None
-    with progress_bar() as progress:
+    with progress_bar("report", percent=True) as progress:
         paths = build_report(
             store.wave_dataset(wave_id),
             store.questionnaire_of(wave_id),
