@@ -381,6 +381,7 @@ def _import(
     source = _scan_source(
         legal_units, s.UL_REQUIRED, s.UL_OPTIONAL, "legal_units", workdir, careful
     )
+    progress("legal units", 0, source.expected_rows or 0)
     lf, present = source.lf, source.present
     struct_bad, struct_reasons, struct_sample = source.bad, source.by_reason, source.sample
     siren, state = pl.col(s.UL_SIREN), pl.col(s.UL_STATE)
@@ -548,7 +549,7 @@ def _import(
 
     addresses_found: int | None = None
     if establishments is not None:
-        progress("head offices", 0, 0)
+        progress("head offices", rows_read, rows_read)
         units, _et_bad, et_reasons, et_sample = _join_head_offices(
             units, establishments, workdir, careful
         )
@@ -557,6 +558,7 @@ def _import(
             reasons["establishments_" + reason] = reasons.get("establishments_" + reason, 0) + n
         bad_sample += list(et_sample)
     units = units.drop("_nic")
+    progress("frame", rows_read, rows_read)
 
     report = FrameReport(
         source=str(legal_units),

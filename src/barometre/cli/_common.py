@@ -57,9 +57,16 @@ def progress_bar(description: str = "", *, percent: bool = False) -> Iterator[Pr
         disable=not errors.is_terminal,
     ) as bar:
         task = bar.add_task(description, total=None)
+        shown = [""]
 
         def update(label: str, done: int, total: int) -> None:
-            bar.update(task, description=label or description, completed=done, total=total or None)
+            label = label or description
+            # A new step is drawn at once; counts within a step at the bar's refresh rate.
+            bar.update(
+                task, description=label, completed=done, total=total or None,
+                refresh=label != shown[0],
+            )  # fmt: skip
+            shown[0] = label
 
         yield update
 
