@@ -220,7 +220,8 @@ def sample(
         str, typer.Option(help="Stratum variables (comma list).")
     ] = "size_band,sector",
     allocation: Annotated[
-        Allocation, typer.Option(help="Allocation rule.")
+        Allocation,
+        typer.Option(metavar="rule", help="Allocation rule: proportional, neyman or equal."),
     ] = Allocation.PROPORTIONAL,
     minimum: Annotated[int, typer.Option(help="Minimum sample size per stratum.")] = 0,
     take_all: Annotated[
@@ -256,7 +257,7 @@ def sample(
     out: Annotated[Path | None, typer.Option(help="Also write the sample (Parquet).")] = None,
     questionnaire: Annotated[str, typer.Option(help="Questionnaire of a new wave.")] = "bpi2018",
     sampled_only: Annotated[
-        bool, typer.Option(help="Store only the sampled units, not the whole frame.")
+        bool, typer.Option("--sampled-only", help="Store only the sampled units, not the frame.")
     ] = False,
 ) -> None:
     """Draw the stratified sample, store frame and sample in the wave, print the allocation."""
