@@ -63,3 +63,28 @@ def test_french_numbers() -> None:
     assert decimal_fr(0.8333, 3) == "0,833"
     assert percent_fr(0.0151) == "1,5\u00a0%"
     assert percent_fr(None) == "–"
+
+
+def test_summary_of_a_national_wave_fits_80_columns_with_whole_labels() -> None:
+    """Five-digit counts and every mode: no line past 80 columns, each label on one line."""
+    from rich.console import Console
+
+    from barometre.campaign.fieldwork import FieldworkSummary, Returns
+    from barometre.cli.campaign import _HEADLINE_RATES, _summary_table
+
+    finals = {str(i): "1.1" if i < 1245 else "2.11" if i < 1400 else "3.19" for i in range(30000)}
+    summary = FieldworkSummary(
+        cases=30000, letters=30000, emails=28412, reminders=41220, reminded=26000,
+        bounces=1204, letters_returned=311, opt_outs=98,
+        complete=Returns(web=1040, paper=205, imported=1200), partial=Returns(web=310),
+        rates=campaign_rates(finals, dict.fromkeys(finals, "h")),
+    )  # fmt: skip
+    console = Console(width=80, record=True)
+    console.print(_summary_table(summary))
+    lines = console.export_text().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    for label in ("Relances envoyées par courriel", *(label for _, label in _HEADLINE_RATES)):
+        assert any(line.strip().startswith(label) for line in lines), label
+    assert any("30\u00a0000" in line for line in lines)
+    rr1 = next(line for line in lines if "(RR1)" in line)
+    assert rr1.split(")")[-1].strip() == "4,2\u00a0%"  # 1,245 / 30,000

@@ -703,7 +703,7 @@ _HEADLINE_RATES = (
     ("rr1", "Taux de réponse, complets seuls (RR1)"),
     ("rr2", "Taux de réponse, complets et partiels (RR2)"),
     ("rr3", "Taux de réponse, éligibilité estimée (RR3)"),
-    ("coop1", "Taux de coopération des entreprises jointes (COOP1)"),
+    ("coop1", "Taux de coopération (COOP1)"),
     ("ref1", "Taux de refus (REF1)"),
     ("con1", "Taux de contact (CON1)"),
 )
@@ -719,7 +719,7 @@ def _by_mode(returns: Returns) -> str:
 def _summary_table(summary: FieldworkSummary) -> Table:
     """Sends, returns and headline rates: one line each, label, figure, detail."""
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(overflow="fold")
+    grid.add_column(no_wrap=True)  # labels stay whole; the detail column wraps if need be
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column(overflow="fold")
     n = number_fr
