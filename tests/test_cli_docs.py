@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,40 @@ def test_every_command_is_documented() -> None:
         if not re.search(r"barometre\s+" + r"\s+".join(map(re.escape, path)) + r"\b", docs)
     ]
     assert not missing, f"commands not documented in README.md or docs/: {missing}"
+
+
+def _unboxed(output: str) -> str:
+    """Help text without rich's panel borders, its lines joined, spaces collapsed."""
+    text = re.sub(r"[│╭╮╰╯─]", " ", output)
+    return " ".join(text.split())
+
+
+def _choices(param: Any) -> list[str]:
+    """The values an option accepts when its type is an enumeration (shown whole in help)."""
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return [str(member.value) for member in annotation]
+    return []
+
+
+def test_every_help_fits_80_columns_uncut() -> None:
+    """At 80 columns, no help line is wider, nothing ends in an ellipsis, every option's
+    help and every group's command list is shown whole."""
+    runner = CliRunner()
+    groups = {path[:-1] for path in _command_paths()}
+    for path in sorted({*_command_paths(), *groups}):
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+        assert result.exit_code == 0, (path, result.output)
+        wide = [line for line in result.output.splitlines() if len(line) > 80]
+        assert not wide, (path, wide)
+        assert "…" not in result.output, (path, result.output)
+        shown = _unboxed(result.output)
+        cmd = _command(path)
+        for param in getattr(cmd, "params", ()):
+            words = " ".join(str(getattr(param, "help", None) or "").split())
+            assert words in shown, (path, param.name, words)
+            for option in getattr(param, "opts", ()):
+                assert option in shown, (path, option)
+            choices = _choices(param)
+            if choices and not param.metavar:  # shown as <a|b|c>, which must not be split
+                assert "|".join(choices) in shown, (path, param.name, choices)

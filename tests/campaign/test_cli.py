@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -159,8 +160,19 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
     assert rates.overall.rr1 == pytest.approx(3 / 199)
     assert rates.overall.rr3 == pytest.approx(3 / (5 + 5 / 6 * 194))
     assert rates.overall.coop1 == pytest.approx(3 / 5)
-    out = _run("status", "--wave", "w2026", "--url", db)
-    assert "1.5%" in out  # RR1 = 3/199
+    out = _status("--wave", "w2026", "--url", db)
+    assert _figure(out, "Taux de réponse, complets seuls (RR1)") == "1,5\u00a0%"  # 3/199
+    assert _figure(out, "Lettres imprimées") == "200"
+    assert _figure(out, "Invitations envoyées par courriel") == "200"
+    assert _figure(out, "Courriels rejetés (bounces)") == "1"
+    assert _figure(out, "Désinscriptions") == "1"
+    assert _figure(out, "Questionnaires complets") == "3 web 0, papier 3"
+    assert _figure(out, "Relances envoyées par courriel") == "0"
+    assert "par strate" not in out.split("Par strate :")[0]  # the table only on request
+    by_stratum = _status("--wave", "w2026", "--url", db, "--strata")
+    assert "Taux de réponse par strate" in by_stratum
+    stratum = stored["stratum"][0]
+    assert any(line.split()[:1] == [stratum] for line in by_stratum.splitlines())
 
     later = (datetime.now(UTC) + timedelta(days=8)).isoformat()
     out = _run(
@@ -171,3 +183,20 @@ def test_campaign_from_registry_to_rates(tmp_path: Path, mailbox: tuple[Mailbox,
     # everyone but the 3 completes, 2 refusals, 1 closed and 1 bounce
     assert "reminder_1: 193 sent" in out
     assert len(box.envelopes) == 200 + 193
+    out = _status("--wave", "w2026", "--url", db)
+    assert _figure(out, "Relances envoyées par courriel") == "193 à 193 entreprises"
+
+
+def _status(*args: str) -> str:
+    """`campaign status` at 80 columns; fails if a line is longer or a label is cut."""
+    result = runner.invoke(app, ["campaign", "status", *args], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80, result.output
+    assert "…" not in result.output
+    return result.output
+
+
+def _figure(out: str, label: str) -> str:
+    """What `campaign status` prints after `label`, plain spaces collapsed (not the NBSPs)."""
+    line = next(line for line in out.splitlines() if line.strip().startswith(label))
+    return re.sub(" +", " ", line.strip(" ")[len(label) :]).strip(" ")

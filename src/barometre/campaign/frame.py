@@ -13,7 +13,7 @@ import codecs
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,14 @@ __all__ = [
     "FrameSourceError",
     "import_frame",
 ]
+
+FrameProgress = Callable[[str, int, int], None]
+"""(step, done, total): rows of legal units read so far and in the file (0: unknown)."""
+
+
+def _silent(step: str, done: int, total: int) -> None:
+    """The default progress callback: says nothing."""
+
 
 DEFAULT_TURNOVER_RANGE = (2_000_000.0, 1_500_000_000.0)
 """The 2018 study's scope: turnover between 2 M€ and 1.5 bn€."""
@@ -335,11 +343,14 @@ def import_frame(
     financials: Path | None = None,
     filters: FrameFilters | None = None,
     sample_size: int = 20,
+    progress: FrameProgress | None = None,
 ) -> Frame:
     """Read a SIRENE StockUniteLegale file (CSV or Parquet), apply `filters`, return the frame.
 
     `establishments` (StockEtablissement) adds the head office's postal address and region;
     `financials` (CSV or Parquet with ``siren,turnover``) enables the turnover filter.
+    `progress(step, done, total)` is called as the legal units are read (rows so far, rows
+    in the file, 0 when unknown) and when the head offices are joined.
     """
     filters = filters or FrameFilters()
     # A cleaned copy of a bad file can be as large as the file: it lives only during the import.
@@ -348,7 +359,8 @@ def import_frame(
         legal_units = readable_csv(legal_units, workdir)
         establishments = readable_csv(establishments, workdir) if establishments else None
         financials = readable_csv(financials, workdir) if financials else None
-        args = (legal_units, establishments, financials, filters, sample_size, workdir)
+        args = (legal_units, establishments, financials, filters, sample_size, workdir,
+                progress or _silent)  # fmt: skip
         try:
             return _import(*args, careful=False)
         except _Recheck:
@@ -362,11 +374,14 @@ def _import(
     filters: FrameFilters,
     sample_size: int,
     workdir: Path,
+    progress: FrameProgress,
     careful: bool,
 ) -> Frame:
+    progress("legal units", 0, 0)
     source = _scan_source(
         legal_units, s.UL_REQUIRED, s.UL_OPTIONAL, "legal_units", workdir, careful
     )
+    progress("legal units", 0, source.expected_rows or 0)
     lf, present = source.lf, source.present
     struct_bad, struct_reasons, struct_sample = source.bad, source.by_reason, source.sample
     siren, state = pl.col(s.UL_SIREN), pl.col(s.UL_STATE)
@@ -499,7 +514,10 @@ def _import(
         _optional(s.UL_HEAD_OFFICE_NIC, present).alias("_nic"),
     ]
     try:
-        units, counts, sample = _collect(marked, outputs, sample_size)
+        units, counts, sample = _collect(
+            marked, outputs, sample_size, lambda done: progress(
+                "legal units", done, source.expected_rows or 0)
+        )  # fmt: skip
     except pl.exceptions.ComputeError as exc:
         if careful:
             raise FrameSourceError(f"{legal_units}: cannot be parsed ({exc})") from exc
@@ -531,6 +549,7 @@ def _import(
 
     addresses_found: int | None = None
     if establishments is not None:
+        progress("head offices", rows_read, rows_read)
         units, _et_bad, et_reasons, et_sample = _join_head_offices(
             units, establishments, workdir, careful
         )
@@ -539,6 +558,7 @@ def _import(
             reasons["establishments_" + reason] = reasons.get("establishments_" + reason, 0) + n
         bad_sample += list(et_sample)
     units = units.drop("_nic")
+    progress("frame", rows_read, rows_read)
 
     report = FrameReport(
         source=str(legal_units),
@@ -556,7 +576,7 @@ def _import(
 
 
 def _collect(
-    marked: pl.LazyFrame, outputs: list[pl.Expr], sample_size: int
+    marked: pl.LazyFrame, outputs: list[pl.Expr], sample_size: int, rows_read: Callable[[int], None]
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """One streaming pass: the kept units, the counts by reason, a sample of bad rows.
 
@@ -568,7 +588,10 @@ def _collect(
     bad_parts: list[pl.DataFrame] = []
     tallies: list[pl.DataFrame] = []
     bad_seen = 0
+    read = 0
     for batch in query.collect_batches(engine="streaming"):
+        read += batch.height
+        rows_read(read)
         tallies.append(batch.group_by("_bad", "_drop").agg(pl.len().alias("n")))
         is_bad = batch["_bad"].is_not_null()
         if bad_seen < sample_size and is_bad.any():

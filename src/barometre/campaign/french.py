@@ -40,3 +40,18 @@ def long_date(day: date, lang: str) -> str:
         return format_date(day, format="d MMMM y", locale="en_GB")
     text = format_date(day, format="d MMMM y", locale="fr_FR")
     return "1er" + text[1:] if day.day == 1 else text
+
+
+def number_fr(value: int) -> str:
+    """An integer as French writes it: "12 345", a non-breaking space between thousands."""
+    return f"{value:,}".replace(",", NBSP)
+
+
+def decimal_fr(value: float, digits: int = 1) -> str:
+    """A decimal number with a decimal comma: "0,833"."""
+    return f"{value:,.{digits}f}".replace(",", NBSP).replace(".", ",")
+
+
+def percent_fr(share: float | None, digits: int = 1) -> str:
+    """A share as a French percentage, "7,5 %" (non-breaking space); "–" when undefined."""
+    return "–" if share is None else decimal_fr(100 * share, digits) + NBSP + "%"

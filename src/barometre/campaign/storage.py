@@ -28,6 +28,13 @@ from barometre.campaign.dispositions import (
     final_disposition,
 )
 from barometre.campaign.errors import CampaignError
+from barometre.campaign.fieldwork import (
+    BOUNCE_CODE,
+    LETTERS_EVENT,
+    FieldworkSummary,
+    InvitationState,
+    summarise_fieldwork,
+)
 from barometre.campaign.letters import (
     LetterBatch,
     LetterRecipient,
@@ -59,9 +66,6 @@ from barometre.store import (
     Store,
     StoreError,
 )
-
-BOUNCE_CODE = "3.32"
-OPT_OUT_CODE = "2.111"
 
 
 class CampaignStateError(CampaignError, RuntimeError):
@@ -136,12 +140,22 @@ def store_frame_and_sample(
     contacts: pl.DataFrame | None = None,
     *,
     sampled_only: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> int:
-    """Put the frame (or only its sampled units) and the sample in the wave; returns n."""
+    """Put the frame (or only its sampled units) and the sample in the wave; returns n.
+
+    `progress(step, done, total)` is told of each step, counted in units stored.
+    """
     units = sample.units if sampled_only else frame_units
+    total = units.height + sample.units.height
+    say = progress or (lambda step, done, all_: None)
+    say("frame units", 0, total)
     store.add_frame_units(wave_id, _frame_rows(units, contacts))
+    say("sample", units.height, total)
     members = sample.units.select("siren", "stratum", "inclusion_probability", "design_weight")
-    return store.add_sample(wave_id, members)
+    stored = store.add_sample(wave_id, members)
+    say("stored", total, total)
+    return stored
 
 
 def _wave_name(store: Store, wave_id: int) -> str:
@@ -345,6 +359,11 @@ def print_wave_letters(
         )
     paper = store.questionnaire_of(wave_id) if with_paper_form else None
     batch = render_letters(recipients, study, output, on_page=on_page, paper_form=paper)
+    store.log_campaign_event(
+        wave_id,
+        LETTERS_EVENT,
+        detail=json.dumps({"file": output.name, "cases": [r.case_id for r in recipients]}),
+    )
     open_fieldwork(store, wave_id)
     return batch
 
@@ -554,6 +573,28 @@ def wave_rates(store: Store, wave_id: int, e: float | None = None) -> CampaignRa
     if not strata:
         raise CampaignStateError(f"wave {wave_id} has no sample yet")
     return campaign_rates(final_codes(store, wave_id), strata, e)
+
+
+def wave_fieldwork(store: Store, wave_id: int, e: float | None = None) -> FieldworkSummary:
+    """The wave's fieldwork summary (`fieldwork.summarise_fieldwork`) read from the store."""
+    strata = {case.case_id: case.stratum for case in store.cases(wave_id)}
+    if not strata:
+        raise CampaignStateError(f"wave {_wave_name(store, wave_id)!r} has no sample yet")
+    histories = wave_histories(store, wave_id)
+    finals = {case: final_disposition(events) for case, events in histories.items()}
+    lettered: set[str] = set()
+    for event in store.campaign_log(wave_id, LETTERS_EVENT):
+        lettered.update(json.loads(event.detail).get("cases", ()))
+    return summarise_fieldwork(
+        invitations=(
+            InvitationState(i.case_id, i.sent_at is not None, i.reminder_count, i.opted_out)
+            for i in store.invitations(wave_id)
+        ),
+        responses=((r.status, r.source) for r in store.responses(wave_id)),
+        histories=histories,
+        lettered=lettered,
+        rates=campaign_rates(finals, strata, e),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,8 @@ imported inside the helpers, so that loading a command group stays cheap.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,6 +25,51 @@ if TYPE_CHECKING:
 # One console for every group; rich wraps tables and text to the terminal (80 columns when
 # the output is not a terminal).
 console = Console()
+
+ProgressCallback = Callable[[str, int, int], None]
+"""(what is being done, units done, units in all; 0 in all when not known)."""
+
+
+@contextmanager
+def progress_bar(description: str = "", *, percent: bool = False) -> Iterator[ProgressCallback]:
+    """A progress bar on stderr for a long command: its step, count (or share) done, time spent.
+
+    Off when stderr is not a terminal (a pipe, a log file, a test), so that stdout and
+    stderr stay plain text for scripts. Every long command shows its progress with it
+    (`report build`, `wave report`, `campaign frame|sample|letters|send|remind`).
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    errors = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn() if percent else MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        disable=not errors.is_terminal,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+        shown = [""]
+
+        def update(label: str, done: int, total: int) -> None:
+            label = label or description
+            # A new step is drawn at once; counts within a step at the bar's refresh rate.
+            bar.update(
+                task, description=label, completed=done, total=total or None,
+                refresh=label != shown[0],
+            )  # fmt: skip
+            shown[0] = label
+
+        yield update
+
 
 UrlOption = Annotated[
     str | None, typer.Option("--url", help="Database URL (default: $BAROMETRE_DATABASE_URL).")

@@ -9,12 +9,15 @@ from typing import Annotated
 
 import polars as pl
 import typer
+from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from barometre.campaign.aapor import CampaignRates
 from barometre.campaign.codes import InvitationCode
+from barometre.campaign.fieldwork import FieldworkSummary, Returns
 from barometre.campaign.frame import FrameFilters, FrameSourceError, import_frame
+from barometre.campaign.french import decimal_fr, number_fr, percent_fr, typeset_fr
 from barometre.campaign.letters import LetterError, LetterStudy
 from barometre.campaign.mailing import MailingError, MailStudy, SmtpSettings
 from barometre.campaign.paper import PaperFileError
@@ -45,15 +48,17 @@ from barometre.campaign.storage import (
     store_frame_and_sample,
     store_reissued_codes,
     store_wave_codes,
-    wave_rates,
+    wave_fieldwork,
     wave_settings,
     write_codes,
 )
 from barometre.cli._common import (
+    ProgressCallback,
     UrlOption,
     WaveOption,
     fail,
     open_store_or_exit,
+    progress_bar,
     read_parquet_file,
     read_utf8_csv,
     wave_id_or_exit,
@@ -86,14 +91,16 @@ def _csv(value: str | None) -> tuple[str, ...] | None:
     return tuple(v.strip() for v in value.split(",") if v.strip()) if value else None
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    )
+class _Counter:
+    """Counts the messages sent and tells a progress bar."""
+
+    def __init__(self, label: str, total: int, progress: ProgressCallback) -> None:
+        self.label, self.total, self.progress, self.done = label, total, progress, 0
+        progress(label, 0, total)
+
+    def advance(self, _message: object) -> None:
+        self.done += 1
+        self.progress(self.label, self.done, self.total)
 
 
 def _language(value: str) -> Language:
@@ -174,11 +181,12 @@ def frame(
         headcount_codes=_csv(headcount_codes),
         turnover_range=(turnover_min, turnover_max),
     )
-    with console.status("reading the registry file (streaming)..."):
+    with progress_bar("legal units") as progress:
         try:
             result = import_frame(
-                legal_units, establishments=establishments, financials=financials, filters=filters
-            )
+                legal_units, establishments=establishments, financials=financials,
+                filters=filters, progress=progress,
+            )  # fmt: skip
         except FrameSourceError as exc:
             raise fail(str(exc)) from exc
     # Where the frame came from travels inside it, for the wave's methodology annex.
@@ -212,7 +220,8 @@ def sample(
         str, typer.Option(help="Stratum variables (comma list).")
     ] = "size_band,sector",
     allocation: Annotated[
-        Allocation, typer.Option(help="Allocation rule.")
+        Allocation,
+        typer.Option(metavar="rule", help="Allocation rule: proportional, neyman or equal."),
     ] = Allocation.PROPORTIONAL,
     minimum: Annotated[int, typer.Option(help="Minimum sample size per stratum.")] = 0,
     take_all: Annotated[
@@ -248,7 +257,7 @@ def sample(
     out: Annotated[Path | None, typer.Option(help="Also write the sample (Parquet).")] = None,
     questionnaire: Annotated[str, typer.Option(help="Questionnaire of a new wave.")] = "bpi2018",
     sampled_only: Annotated[
-        bool, typer.Option(help="Store only the sampled units, not the whole frame.")
+        bool, typer.Option("--sampled-only", help="Store only the sampled units, not the frame.")
     ] = False,
 ) -> None:
     """Draw the stratified sample, store frame and sample in the wave, print the allocation."""
@@ -284,11 +293,12 @@ def sample(
         except NotFoundError:
             wave_id = store.create_wave(wave, questionnaire, frame_description=str(frame_file)).id
             created = True
-        with console.status(f"storing {units.height:,} frame units and the sample..."):
+        with progress_bar("storing") as progress:
             try:
                 stored = store_frame_and_sample(
-                    store, wave_id, units, drawn, contact_table, sampled_only=sampled_only
-                )
+                    store, wave_id, units, drawn, contact_table, sampled_only=sampled_only,
+                    progress=progress,
+                )  # fmt: skip
             except StoreError as exc:
                 if created:  # all or nothing: no empty draft wave is left behind
                     store.delete_draft_wave(wave_id)
@@ -444,12 +454,11 @@ def letters(
         deadline=date.fromisoformat(deadline) if deadline else None,
     )
     secrets = _read_codes(codes_file)
-    with open_store_or_exit(url) as store, _progress() as progress:
-        task = progress.add_task("letters", total=len(secrets))
+    with open_store_or_exit(url) as store, progress_bar("letters") as progress:
         try:
             batch = print_wave_letters(
                 store, wave_id_or_exit(store, wave), secrets, study, Links(base=base_url), out,
-                on_page=lambda done: progress.update(task, completed=done),
+                on_page=lambda done: progress("letters", done, len(secrets)),
                 with_paper_form=paper_form,
             )  # fmt: skip  # arguments grouped by meaning, one group a line
         except (CampaignStateError, LetterError) as exc:
@@ -598,13 +607,13 @@ def send(
         settings = _sender(_mail_options(smtp_host, smtp_port, smtp_security, rate), trust,
                            email_sender)  # fmt: skip
         _warn_trust(trust, wave)
-        with _progress() as progress:
-            task = progress.add_task("invitations", total=len(plan.messages))
+        with progress_bar("invitations") as progress:
+            done = _Counter("invitations", len(plan.messages), progress)
             try:
                 sent = send_wave_invitations(
                     store, wave_id, secrets, study, settings, Links(base=base_url),
                     lang,
-                    on_sent=lambda _: progress.advance(task),
+                    on_sent=done.advance,
                 )  # fmt: skip
             except (CampaignStateError, MailingError) as exc:
                 raise fail(str(exc)) from exc
@@ -665,13 +674,13 @@ def remind(
         settings = _sender(_mail_options(smtp_host, smtp_port, smtp_security, rate), trust,
                            email_sender)  # fmt: skip
         _warn_trust(trust, wave)
-        with _progress() as progress:
-            task = progress.add_task("reminders", total=len(plan.messages))
+        with progress_bar("reminders") as progress:
+            done = _Counter("reminders", len(plan.messages), progress)
             try:
                 sent = send_wave_reminders(
                     store, wave_id, secrets, study, settings, Links(base=base_url),
                     now=when, language=lang,
-                    on_sent=lambda _: progress.advance(task),
+                    on_sent=done.advance,
                 )  # fmt: skip
             except (CampaignStateError, MailingError) as exc:
                 raise fail(str(exc)) from exc
@@ -682,50 +691,148 @@ def remind(
         console.print(f"{kind}: {ok:,} sent, {len(messages) - ok:,} refused")
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
+_WAVE_STATUS_FR = {
+    "draft": "brouillon",
+    "open": "terrain ouvert",
+    "closed": "terrain clos",
+    "published": "publiée",
+    "archived": "archivée",
+}
+# The headline AAPOR rates, with their French labels (the code, for reference, after).
+_HEADLINE_RATES = (
+    ("rr1", "Taux de réponse, complets seuls (RR1)"),
+    ("rr2", "Taux de réponse, complets et partiels (RR2)"),
+    ("rr3", "Taux de réponse, éligibilité estimée (RR3)"),
+    ("coop1", "Taux de coopération (COOP1)"),
+    ("ref1", "Taux de refus (REF1)"),
+    ("con1", "Taux de contact (CON1)"),
+)
+
+
+def _by_mode(returns: Returns) -> str:
+    parts = [f"web {number_fr(returns.web)}", f"papier {number_fr(returns.paper)}"]
+    if returns.imported:
+        parts.append(f"import {number_fr(returns.imported)}")
+    return ", ".join(parts)
+
+
+def _summary_table(summary: FieldworkSummary) -> Table:
+    """Sends, returns and headline rates: one line each, label, figure, detail."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)  # labels stay whole; the detail column wraps if need be
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(overflow="fold")
+    n = number_fr
+
+    def section(title: str) -> None:
+        grid.add_row(f"[bold]{title}[/bold]", "", "")
+
+    section("Envois")
+    grid.add_row("  Entreprises de l'échantillon", n(summary.cases), "")
+    grid.add_row("  Lettres imprimées", n(summary.letters), "")
+    grid.add_row("  Invitations envoyées par courriel", n(summary.emails), "")
+    grid.add_row(
+        "  Relances envoyées par courriel", n(summary.reminders),
+        f"à {n(summary.reminded)} entreprises" if summary.reminders else "",
+    )  # fmt: skip
+    grid.add_row("  Courriels rejetés (bounces)", n(summary.bounces), "")
+    grid.add_row("  Lettres revenues non distribuées", n(summary.letters_returned), "")
+    grid.add_row("  Désinscriptions", n(summary.opt_outs), "")
+    section("Retours")
+    grid.add_row("  Questionnaires complets", n(summary.complete.total), _by_mode(summary.complete))
+    grid.add_row("  Questionnaires partiels", n(summary.partial.total), _by_mode(summary.partial))
+    section("Taux (définitions AAPOR)")
+    overall = summary.rates.overall
+    for field, label in _HEADLINE_RATES:
+        grid.add_row(f"  {label}", percent_fr(getattr(overall, field)), "")
+    return grid
+
+
+def _strata_tables(rates: CampaignRates) -> list[Table]:
+    """Dispositions and every AAPOR rate per stratum, each table within 80 columns."""
+    rows = [("ensemble", rates.overall)] + [(s.stratum, s.rates) for s in rates.strata]
+
+    def table(title: str, *columns: str) -> Table:
+        out = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), title_justify="left")
+        out.add_column("strate", overflow="fold", min_width=9)
+        for column in columns:
+            out.add_column(column, justify="right", no_wrap=True)
+        return out
+
+    counts = table("Dispositions finales par strate", "cas", "I", "P", "R", "NC", "O",
+                   "UH+UO", "NE", "e")  # fmt: skip
+    response = table("Taux de réponse par strate", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6")
+    cooperation = table("Coopération par strate", "COOP1", "COOP2", "COOP3", "COOP4")
+    refusal = table("Refus et contact par strate", "REF1", "REF2", "REF3", "CON1", "CON2", "CON3")
+    n = number_fr
+    for name, r in rows:
+        c = r.counts
+        counts.add_row(
+            name, n(c.total), n(c.complete), n(c.partial), n(c.refusal), n(c.non_contact),
+            n(c.other), n(c.unknown_household + c.unknown_other), n(c.not_eligible),
+            decimal_fr(r.e, 3),
+        )  # fmt: skip  # arguments grouped by meaning, one group a line
+        response.add_row(name, *(percent_fr(v) for v in (r.rr1, r.rr2, r.rr3, r.rr4, r.rr5, r.rr6)))
+        cooperation.add_row(name, *(percent_fr(v) for v in (r.coop1, r.coop2, r.coop3, r.coop4)))
+        refusal.add_row(
+            name, *(percent_fr(v) for v in (r.ref1, r.ref2, r.ref3, r.con1, r.con2, r.con3))
+        )
+    return [counts, response, cooperation, refusal]
+
+
+STRATA_LEGEND = (
+    "I complets, P partiels, R refus, NC non-contacts, O autres éligibles, UH+UO "
+    "éligibilité inconnue, NE non éligibles ; e part estimée d'éligibles parmi les inconnus. "
+    "RR taux de réponse, COOP coopération, REF refus, CON contact (docs/campaign.md)."
+)
 
 
 @app.command()
 def status(
     wave: WaveOption,
+    strata: Annotated[
+        bool, typer.Option("--strata", help="Add the dispositions and rates per stratum.")
+    ] = False,
     e: Annotated[
         float | None, typer.Option(help="Share of unknown-eligibility cases taken as eligible.")
     ] = None,
     url: UrlOption = None,
 ) -> None:
-    """Show dispositions and AAPOR rates (RR, COOP, REF, CON) overall and per stratum."""
+    """Show the fieldwork: invitations, reminders, bounces, returns, AAPOR response rates."""
     with open_store_or_exit(url) as store:
+        wave_id = wave_id_or_exit(store, wave)
+        record = store.wave(wave_id)
         try:
-            rates = wave_rates(store, wave_id_or_exit(store, wave), e)
+            summary = wave_fieldwork(store, wave_id, e)
         except CampaignStateError as exc:
             raise fail(str(exc)) from exc
-    rows = [("all", rates.overall)] + [(s.stratum, s.rates) for s in rates.strata]
-    # Not reformatted (fmt: skip below): columns grouped as in the printed table.
-    counts = Table("stratum", "cases", "I", "P", "R", "NC", "O", "UH+UO", "NE", "e",
-                   title=f"final dispositions, wave {wave!r}")  # fmt: skip
-    response = Table("stratum", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", title="response rates")
-    # Not reformatted (fmt: skip below): columns grouped as in the printed table.
-    others = Table("stratum", "COOP1", "COOP2", "COOP3", "COOP4", "REF1", "REF2", "REF3",
-                   "CON1", "CON2", "CON3", title="cooperation, refusal, contact rates")  # fmt: skip
-    for name, r in rows:
-        c = r.counts
-        counts.add_row(
-            name, str(c.total), str(c.complete), str(c.partial), str(c.refusal),
-            str(c.non_contact), str(c.other), str(c.unknown_household + c.unknown_other),
-            str(c.not_eligible), f"{r.e:.3f}",
-        )  # fmt: skip  # arguments grouped by meaning, one group a line
-        response.add_row(name, *(_pct(v) for v in (r.rr1, r.rr2, r.rr3, r.rr4, r.rr5, r.rr6)))
-        others.add_row(
-            name,
-            *(_pct(v) for v in (r.coop1, r.coop2, r.coop3, r.coop4, r.ref1, r.ref2, r.ref3,
-                                r.con1, r.con2, r.con3)),
-        )  # fmt: skip  # arguments grouped by meaning, one group a line
-    for table in (counts, response, others):
-        console.print(table)
+    state = "archivée" if record.archived_at else _WAVE_STATUS_FR.get(record.status, record.status)
+    console.print(typeset_fr(f"[bold]Vague {wave} ({state}) : suivi du terrain[/bold]"))
+    console.print(_summary_table(summary))
+    overall = summary.rates.overall
+    c = overall.counts
+    known = c.complete + c.partial + c.refusal + c.non_contact + c.other + c.not_eligible
+    how = (
+        "imposée (--e)" if e is not None
+        else "estimée sur les cas d'éligibilité connue" if known
+        else "aucun cas d'éligibilité connue : tous comptés éligibles (prudent)"
+    )  # fmt: skip
     console.print(
-        f"e = {rates.overall.e:.3f} overall ({rates.overall.e_method}), per stratum its own"
+        typeset_fr(
+            f"e = {decimal_fr(overall.e, 3)} : part des cas d'éligibilité inconnue comptés "
+            f"éligibles dans RR3, {how}."
+        ),
+        highlight=False,
     )
+    if not strata:
+        console.print(
+            typeset_fr(f"Par strate : barometre campaign status --wave {wave} --strata"),
+            markup=False, highlight=False,
+        )  # fmt: skip
+        return
+    for table in _strata_tables(summary.rates):
+        console.print(table)
+    console.print(typeset_fr(STRATA_LEGEND), highlight=False)
 
 
 @app.command()

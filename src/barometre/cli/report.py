@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from barometre.cli._common import console
+from barometre.cli._common import console, progress_bar
 
 # barometre.report (matplotlib, WeasyPrint, polars) is imported inside the commands: every
 # `barometre ...` command loads this module, and only the report commands need it.
@@ -55,25 +52,6 @@ def _design(data: Any, spec_file: Path | None) -> tuple[Any, Any]:
         return data, None
     spec = read_spec_file(spec_file)
     return with_weighting_groups(data, spec), design_info(spec)
-
-
-@contextmanager
-def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
-    """A bar for `build_report(progress=...)`: the current step, its share done, time spent."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as bar:
-        task = bar.add_task("Report", total=None)
-
-        def update(label: str, done: int, total: int) -> None:
-            bar.update(task, description=label, completed=done, total=total)
-
-        yield update
 
 
 def _questionnaire(spec: str) -> Any:
@@ -128,7 +106,7 @@ def build(
     q = _questionnaire(questionnaire)
     data, design = _design(_wave(wave), weighting_spec)
     meta = Methodology.from_yaml(methodology) if methodology else None
-    with progress_bar() as progress:
+    with progress_bar("report", percent=True) as progress:
         paths = build_report(
             data,
             q,

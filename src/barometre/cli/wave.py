@@ -214,7 +214,7 @@ def report(
     methodology annex comes from the store (sample, fieldwork, modes, AAPOR rates,
     weighting); `--methodology` adds what the store cannot know (organiser, funding...).
     """
-    from barometre.cli.report import progress_bar
+    from barometre.cli._common import progress_bar
     from barometre.questionnaire import Language
     from barometre.report import Methodology, build_report
     from barometre.wave import (
@@ -233,7 +233,7 @@ def report(
     previous_data = None if earlier is None else wave_respondents(store, earlier, with_unit=True)
     spec = stored_spec(store, wave_id)
     given = Methodology.from_yaml(methodology) if methodology else None
-    with progress_bar() as progress:
+    with progress_bar("report", percent=True) as progress:
         paths = build_report(
             wave_respondents(store, wave_id, spec, with_unit=previous_data is not None),
             store.questionnaire_of(wave_id),
