@@ -23,8 +23,9 @@ import polars as pl
 from scipy import stats as st
 from scipy.special import expit
 
-from barometre.stats import Design, LogitFit, StatsError
-from barometre.typology._frame import FloatArray, as_polars
+from barometre.stats import Design, EstimationError, LogitFit, StatsError
+from barometre.stats.regression import MAX_ITER, TOL
+from barometre.typology._frame import FloatArray, IntArray, as_polars
 from barometre.typology.errors import ColumnError, TypologyError
 from barometre.typology.profiles import DesignSpec
 
@@ -103,8 +104,50 @@ def _model_matrix(
     return np.column_stack(cols)
 
 
-def _deviance(fit: LogitFit, x: FloatArray, y: FloatArray, w: FloatArray) -> float:
-    mu = expit(x @ np.asarray(fit.coefficients))
+def _columns(groups: Sequence[str], levels: dict[str, list[str]]) -> dict[str, list[int]]:
+    """Each group's columns in the full model matrix (column 0 is the intercept)."""
+    out: dict[str, list[int]] = {}
+    start = 1
+    for g in groups:
+        out[g] = list(range(start, start + len(levels[g]) - 1))
+        start += len(levels[g]) - 1
+    return out
+
+
+def _without(columns: dict[str, list[int]], group: str) -> list[int]:
+    """The model matrix's columns once `group` is removed, intercept first, groups in order."""
+    return [0, *(c for g, cols in columns.items() if g != group for c in cols)]
+
+
+def _irls(x: FloatArray, y: FloatArray, w: FloatArray) -> FloatArray:
+    """The weighted logit's coefficients by IRLS, without any variance: point estimates only.
+
+    The same iterations, in the same arithmetic, as ``Design.logit`` (barometre.stats.
+    regression), so coefficients are bit-identical to it on the same rows in the same order;
+    the design-based (sandwich) variance, which the bootstrap and the reduced models never
+    read, is not computed. Raises EstimationError as it would (rank deficiency, no convergence).
+    """
+    if np.linalg.matrix_rank(x.T @ x, hermitian=True) < x.shape[1]:
+        raise EstimationError("drivers: the model matrix is rank deficient")
+    beta = np.zeros(x.shape[1])
+    iterations = 0
+    while iterations < MAX_ITER:
+        iterations += 1
+        mu = expit(x @ beta)
+        info = x.T @ (x * (w * mu * (1 - mu))[:, None])
+        step = np.linalg.solve(info, x.T @ (w * (y - mu)))
+        beta = beta + step
+        if np.max(np.abs(step) / (np.abs(beta) + 1e-8)) < TOL:
+            break
+    if iterations >= MAX_ITER:
+        raise EstimationError(f"drivers: IRLS did not converge in {MAX_ITER} iterations")
+    return beta
+
+
+def _deviance(
+    beta: Sequence[float] | FloatArray, x: FloatArray, y: FloatArray, w: FloatArray
+) -> float:
+    mu = expit(x @ np.asarray(beta))
     mu = np.clip(mu, 1e-300, 1 - 1e-16)
     return float(-2.0 * np.sum(w * (y * np.log(mu) + (1 - y) * np.log1p(-mu))))
 
@@ -114,6 +157,32 @@ def _null_deviance(y: FloatArray, w: FloatArray) -> float:
     return float(-2.0 * np.sum(w * (y * np.log(p) + (1 - y) * np.log1p(-p))))
 
 
+def _drops(
+    x: FloatArray,
+    y: FloatArray,
+    w: FloatArray,
+    columns: dict[str, list[int]],
+    dev_full: float,
+    d0: float,
+    fit_order: IntArray | None = None,
+) -> list[float]:
+    """Each group's drop in pseudo-R², its reduced model refitted by the lean IRLS.
+
+    `fit_order` is the row order the fit runs in (the design's, by stratum); deviances are
+    summed in the frame's own order, as for the full model.
+    """
+    xs, ys, ws = (x, y, w) if fit_order is None else (x[fit_order], y[fit_order], w[fit_order])
+    drops = []
+    for g in columns:
+        keep = _without(columns, g)
+        # C order, as np.column_stack builds a model matrix: BLAS sums an F-ordered copy in
+        # another order, and the last bits would differ from a full refit's.
+        beta = _irls(np.ascontiguousarray(xs[:, keep]), ys, ws)
+        dev = _deviance(beta, np.ascontiguousarray(x[:, keep]), y, w)
+        drops.append((dev - dev_full) / d0)
+    return drops
+
+
 def _importance_once(
     frame: pl.DataFrame,
     weights: str,
@@ -121,8 +190,11 @@ def _importance_once(
     levels: dict[str, list[str]],
     strata: str | None,
     singleton: Literal["fail", "certainty", "adjust", "average"],
-) -> tuple[float, list[float], LogitFit]:
-    """Pseudo-R² of the full model and its drop for each group removed."""
+) -> tuple[float, list[float], LogitFit, FloatArray]:
+    """Pseudo-R² of the full model (fitted with its design variance) and each group's drop.
+
+    Also returns the full model matrix, which the bootstrap reuses row by row.
+    """
     d = Design(frame, weights=weights, strata=strata, singleton=singleton)
     y = frame.get_column(_RESPONSE).cast(pl.Float64).to_numpy()
     w = frame.get_column(weights).cast(pl.Float64).to_numpy()
@@ -131,14 +203,23 @@ def _importance_once(
     expected = ["(Intercept)", *(f"{g}{lev}" for g in groups for lev in levels[g][1:])]
     if list(full.terms) != expected:
         raise TypologyError(f"drivers: model terms {list(full.terms)} are not {expected}")
-    dev_full = _deviance(full, _model_matrix(frame, groups, levels), y, w)
-    drops = []
-    for g in groups:
-        rest = [h for h in groups if h != g]
-        reduced = d.logit(_RESPONSE, categorical=rest)
-        dev = _deviance(reduced, _model_matrix(frame, rest, levels), y, w)
-        drops.append((dev - dev_full) / d0)
-    return 1.0 - dev_full / d0, drops, full
+    x = _model_matrix(frame, groups, levels)
+    dev_full = _deviance(full.coefficients, x, y, w)
+    drops = _drops(x, y, w, _columns(groups, levels), dev_full, d0, d.order)
+    return 1.0 - dev_full / d0, drops, full, x
+
+
+def _importance_replicate(
+    x: FloatArray, y: FloatArray, w: FloatArray, columns: dict[str, list[int]]
+) -> list[float]:
+    """Each group's drop in pseudo-R² on one bootstrap replicate, coefficients only.
+
+    A replicate that lost a level has a column of zeros: the rank check refuses it, as the
+    full refit refused its shorter list of terms.
+    """
+    d0 = _null_deviance(y, w)
+    dev_full = _deviance(_irls(x, y, w), x, y, w)
+    return _drops(x, y, w, columns, dev_full, d0)
 
 
 def _rao_wu_weights(
@@ -189,7 +270,11 @@ def activity_drivers(
         if len(lev) < 2:
             raise TypologyError(f"drivers: {g!r} takes a single value ({lev}) among respondents")
     strata = spec.strata if spec.strata in frame.columns else None
-    r2, drops, fit = _importance_once(frame, spec.weights, groups, levels, strata, spec.singleton)
+    r2, drops, fit, x = _importance_once(
+        frame, spec.weights, groups, levels, strata, spec.singleton
+    )
+    columns = _columns(groups, levels)
+    y = frame.get_column(_RESPONSE).cast(pl.Float64).to_numpy()
 
     rng = np.random.default_rng(seed)
     w = frame.get_column(spec.weights).cast(pl.Float64).to_numpy()
@@ -200,9 +285,8 @@ def activity_drivers(
     for b in range(replicates):
         wb = _rao_wu_weights(rng, w, strata_values)
         keep = wb > 0
-        sub = frame.with_columns(pl.Series("__wrep", wb)).filter(pl.Series(keep))
         try:
-            _, boot[b], _ = _importance_once(sub, "__wrep", groups, levels, None, spec.singleton)
+            boot[b] = _importance_replicate(x[keep], y[keep], wb[keep], columns)
         except (StatsError, TypologyError, np.linalg.LinAlgError):
             # a replicate can lose a level or separate perfectly: it is left out, and
             # DriversResult.replicates says how many were used
