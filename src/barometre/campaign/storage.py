@@ -553,7 +553,8 @@ def wave_rates(store: Store, wave_id: int, e: float | None = None) -> CampaignRa
     strata = {case.case_id: case.stratum for case in store.cases(wave_id)}
     if not strata:
         raise CampaignStateError(f"wave {wave_id} has no sample yet")
-    return campaign_rates(final_codes(store, wave_id), strata, e)
+    questionnaire = store.questionnaire_of(wave_id)
+    return campaign_rates(final_codes(store, wave_id), strata, e, questionnaire)
 
 
 @dataclass(frozen=True, slots=True)

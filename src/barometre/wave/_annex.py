@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import fields, replace
 from datetime import datetime
 
 from babel.dates import format_date
 
 from barometre.auxiliaries import LABELS
-from barometre.campaign.storage import wave_rates
+from barometre.campaign.storage import CampaignStateError, wave_rates
 from barometre.questionnaire import Language
 from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
-from barometre.store import Store
+from barometre.store import Invitation, Response, Store
 from barometre.wave._weighting import CELL, REGION_GROUP, WeightingSpec
 
 FRAME_EVENT = "frame"
@@ -49,6 +50,9 @@ def methodology_from_store(
     store: Store, wave_id: int, lang: Language = "fr", given: Methodology | None = None
 ) -> Methodology:
     """Every fact of the annex the store knows, completed (and overridden) by `given`."""
+    # Invitations and responses are read once, for the fieldwork dates and the modes.
+    invitations = store.invitations(wave_id)
+    responses = store.responses(wave_id)
     facts = Methodology(
         frame=_frame(store, wave_id, lang),
         frame_size=None,
@@ -57,7 +61,7 @@ def methodology_from_store(
         allocation=(),
         fieldwork_start=None,
         fieldwork_end=None,
-        modes=_modes(store, wave_id, lang),
+        modes=_modes(invitations, responses, lang),
         response_rates=_rates(store, wave_id),
         weighting=_weighting(store, wave_id, lang),
     )
@@ -70,7 +74,7 @@ def methodology_from_store(
             sample_size=sum(a.sampled for a in allocation),
             sample_design=_design(allocation, lang),
         )
-    start, end = _fieldwork(store, wave_id)
+    start, end = _fieldwork(invitations, responses)
     facts = replace(
         facts,
         fieldwork_start=_date(start, lang) if start else None,
@@ -151,9 +155,10 @@ def _stratum_variables(allocation: tuple[StratumAllocation, ...], lang: Language
     return ""
 
 
-def _fieldwork(store: Store, wave_id: int) -> tuple[datetime | None, datetime | None]:
-    starts = [i.sent_at for i in store.invitations(wave_id) if i.sent_at is not None]
-    responses = store.responses(wave_id)
+def _fieldwork(
+    invitations: Sequence[Invitation], responses: Sequence[Response]
+) -> tuple[datetime | None, datetime | None]:
+    starts = [i.sent_at for i in invitations if i.sent_at is not None]
     starts += [r.started_at for r in responses]
     ends = [r.submitted_at for r in responses if r.submitted_at is not None]
     return (min(starts) if starts else None, max(ends) if ends else None)
@@ -166,9 +171,8 @@ def _date(moment: datetime, lang: Language) -> str:
     return format_date(moment.date(), format="d MMMM y", locale="en_GB")
 
 
-def _modes(store: Store, wave_id: int, lang: Language) -> str:
-    modes = Counter(r.source for r in store.responses(wave_id, status="complete"))
-    invitations = store.invitations(wave_id)
+def _modes(invitations: Sequence[Invitation], responses: Sequence[Response], lang: Language) -> str:
+    modes = Counter(r.source for r in responses if r.status == "complete")
     emailed = sum(1 for i in invitations if i.sent_at is not None)
     reminded = sum(1 for i in invitations if i.reminder_count)
     if not modes and not invitations:
@@ -203,9 +207,10 @@ def _number(n: int, lang: Language) -> str:
 
 
 def _rates(store: Store, wave_id: int) -> tuple[ResponseRate, ...]:
-    if not store.cases(wave_id):
+    try:
+        overall = wave_rates(store, wave_id).overall
+    except CampaignStateError:  # no sample yet
         return ()
-    overall = wave_rates(store, wave_id).overall
     return tuple(
         ResponseRate(name, float(value))
         for name in _RATES
