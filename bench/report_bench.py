@@ -112,10 +112,13 @@ def stored_wave(url: str, wave: str, runs: int) -> None:
             timed("pdf", times, write_pdf, html, out / "report.pdf")
             timed("exports", times, export_wave, data, q, out / "exports")
             store.close()
+            argv = ["barometre", "wave", "report", "--wave", wave, "--url", url,
+                    "--out", str(out / "command")]  # fmt: skip
             command = [
-                sys.executable, "-m", "barometre.cli", "wave", "report", "--wave", wave,
-                "--url", url, "--out", str(out / "command"),
-            ]  # fmt: skip
+                sys.executable,
+                "-c",
+                f"import sys; from barometre.cli import main; sys.argv = {argv!r}; main()",
+            ]
             _record("command", times, *_child(command))
     print(f"\nbest of {runs} (wall, cpu):")
     for label in ("start-up", "load", "results", "annex", "json", "html", "pdf", "exports"):
