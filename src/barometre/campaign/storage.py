@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -28,13 +28,6 @@ from barometre.campaign.dispositions import (
     final_disposition,
 )
 from barometre.campaign.errors import CampaignError
-from barometre.campaign.letters import (
-    LetterBatch,
-    LetterRecipient,
-    LetterStudy,
-    postal_address,
-    render_letters,
-)
 from barometre.campaign.mailing import (
     CaseContactState,
     CaseStatus,
@@ -50,6 +43,11 @@ from barometre.campaign.mailing import (
 from barometre.campaign.paper import PaperImport, RejectedRow, RowProblem, read_paper_returns
 from barometre.campaign.sampling import Sample
 from barometre.campaign.settings import WaveSettings
+
+if TYPE_CHECKING:
+    # Imported where letters are printed: reportlab and qrcode cost every other user of
+    # this module (the report's annex reads the AAPOR rates here) a second of start-up.
+    from barometre.campaign.letters import LetterBatch, LetterStudy
 from barometre.questionnaire import Language
 from barometre.store import (
     Case,
@@ -304,6 +302,8 @@ def letter_address(
     The store keeps complement, street and special delivery as one text, in that order and
     without the blank ones (see `_frame_rows`).
     """
+    from barometre.campaign.letters import postal_address
+
     complement, street, special = [*(address or "").split("\n"), "", "", ""][:3]
     return postal_address(name, complement, street, special, postal_code, city)
 
@@ -322,6 +322,8 @@ def print_wave_letters(
 
     With `with_paper_form`, each letter is followed by the case's paper questionnaire.
     """
+    from barometre.campaign.letters import LetterRecipient, render_letters
+
     table = _mailing(store, wave_id).filter(
         pl.col("postal_code").is_not_null() & pl.col("opted_out_at").is_null()
     )
