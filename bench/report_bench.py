@@ -4,6 +4,8 @@ Run by hand from the project root:
 
     uv run python bench/report_bench.py              # 1,657 respondents, 3 runs
     uv run python bench/report_bench.py --n 5000 --runs 1
+    uv run python bench/report_bench.py --store sqlite:///demo-output/barometre.sqlite \
+        --wave demo-2018 --runs 2               # a stored wave, as `barometre wave report`
 
 Each run builds everything `build_report` writes (results, HTML, PDF, results.json and the
 exports) and prints the wall and CPU time of each step. The baseline, measured in the same
@@ -11,12 +13,21 @@ process, is computing the results alone (the statistics), so the ratio says what
 costs on top. Target: the whole report in under 20 s. Peak memory is the process' max RSS.
 CPU times are printed beside wall times: on a shared, loaded machine the wall time mostly
 measures the other processes, the CPU time what the report costs.
+
+With `--store URL --wave NAME` it times a stored wave as `barometre wave report` builds it:
+the start-up imports of the command (a fresh interpreter), reading the wave, the results, the
+methodology annex from the store, HTML, PDF and exports one after the other, then the whole
+command in a fresh process (where the exports overlap the PDF). Target: under 15 s. To
+compare before and after, run it twice with PYTHONPATH pointing at each checkout's `src`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -46,12 +57,91 @@ def timed(label: str, times: dict[str, list[float]], fn: Callable[..., Any], *ar
     return out
 
 
+def _child(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU time (user + system) of a fresh process running argv."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    dw = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    dc = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return dw, dc
+
+
+def _record(label: str, times: dict[str, list[float]], wall: float, cpu: float) -> None:
+    times.setdefault(label, []).append(wall)
+    times.setdefault(f"{label} cpu", []).append(cpu)
+    print(f"  {label:<10} {wall:6.2f} s wall  {cpu:6.2f} s cpu")
+
+
+def _load(store: Any, wave_id: int) -> tuple[Any, Any, Any]:
+    """What `wave report` reads first: the dataset, the questionnaire, the earlier results."""
+    from barometre.wave import earlier_results
+
+    return (
+        store.wave_dataset(wave_id),
+        store.questionnaire_of(wave_id),
+        earlier_results(store, wave_id),
+    )
+
+
+def stored_wave(url: str, wave: str, runs: int) -> None:
+    """Time `barometre wave report` on a stored wave, stage by stage, then as one command."""
+    from barometre.report import Methodology
+    from barometre.store import open_store
+    from barometre.wave import methodology_from_store
+
+    times: dict[str, list[float]] = {}
+    imports = "import barometre.cli.wave, barometre.report, barometre.wave"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        for run in range(runs):
+            print(f"run {run + 1}: wave {wave!r} of {url}")
+            _record("start-up", times, *_child([sys.executable, "-c", imports]))
+            store = open_store(url)
+            wave_id = store.wave_by_name(wave).id
+            data, q, previous = timed("load", times, _load, store, wave_id)
+            results = timed(
+                "results", times, partial(compute_results, wave=wave, previous=previous), data, q
+            )
+            methodology: Methodology = timed(
+                "annex", times, methodology_from_store, store, wave_id, "fr", None
+            )
+            timed("json", times, write_results_json, results, out / "results.json")
+            html = timed("html", times, render_html, results, "fr", methodology)
+            timed("pdf", times, write_pdf, html, out / "report.pdf")
+            timed("exports", times, export_wave, data, q, out / "exports")
+            store.close()
+            argv = ["barometre", "wave", "report", "--wave", wave, "--url", url,
+                    "--out", str(out / "command")]  # fmt: skip
+            command = [
+                sys.executable,
+                "-c",
+                f"import sys; from barometre.cli import main; sys.argv = {argv!r}; main()",
+            ]
+            _record("command", times, *_child(command))
+    print(f"\nbest of {runs} (wall, cpu):")
+    for label in ("start-up", "load", "results", "annex", "json", "html", "pdf", "exports"):
+        print(f"  {label:<10} {min(times[label]):6.2f} s  {min(times[label + ' cpu']):6.2f} s")
+    best, best_cpu = min(times["command"]), min(times["command cpu"])
+    print(f"  {'command':<10} {best:6.2f} s  {best_cpu:6.2f} s  (barometre wave report)")
+    print(f"  load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"  target < 15 s wall: {'met' if best < 15 else 'NOT met'}")
+
+
 def main() -> None:
-    """Time the report of a synthetic wave, step by step."""
+    """Time the report of a synthetic wave (or of a stored one), step by step."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1657, help="respondents in the wave")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--store", help="database URL of a stored wave (with --wave)")
+    parser.add_argument("--wave", help="name of the stored wave")
     args = parser.parse_args()
+    if args.store:
+        if not args.wave:
+            parser.error("--store needs --wave")
+        stored_wave(args.store, args.wave, args.runs)
+        return
 
     q = load_builtin("bpi2018")
     wave = example_wave(args.n, seed=2018)

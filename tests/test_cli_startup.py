@@ -73,3 +73,19 @@ def test_a_user_error_is_one_line_and_exit_code_1() -> None:
     assert result.exit_code == 1
     assert "error: frame.csv, line 12: not a SIREN" in result.output
     assert "Traceback" not in result.output
+
+
+def test_importing_the_store_pulls_no_statistics() -> None:
+    """`import barometre.store` (every wave and campaign command) loads neither scipy nor the
+    diagnostic and typology packages; they come with the commands that compute."""
+    code = (
+        "import sys, barometre.store, barometre.cli.wave, barometre.cli.campaign\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('barometre.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    loaded = _modules_after("import barometre.store")
+    assert "scipy" not in loaded and "matplotlib" not in loaded, sorted(loaded)
+    ours = [m for m in out if m.startswith(("barometre.diagnostic", "barometre.typology"))]
+    assert not ours, ours

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -15,9 +16,11 @@ from barometre.report import (
     WaveFormatError,
     WaveResults,
     compute_results,
+    write_results_json,
 )
 from barometre.report.indicators import catalogue
 from barometre.report.study2018 import PUBLISHED_TO_INDICATOR, compare_published
+from barometre.report.testing import example_wave as make_wave
 from barometre.report.trends import changes
 
 
@@ -210,3 +213,20 @@ def test_drivers_bootstrap_gives_intervals_and_ranks(results: WaveResults) -> No
         assert g.ci_low is not None and g.ci_high is not None and g.rank_first is not None
         assert g.ci_low <= g.ci_high
     assert sum(g.rank_first or 0 for g in d.groups) == pytest.approx(1.0)
+
+
+def test_two_runs_write_identical_results_json(
+    results: WaveResults, wave: pl.DataFrame, questionnaire: Any, tmp_path: Path
+) -> None:
+    """Computing the same wave twice gives byte-identical results.json (sums in a fixed order)."""
+    previous = compute_results(
+        make_wave(500, seed=12), questionnaire, wave="2024", with_drivers=False
+    )
+    again = compute_results(
+        wave, questionnaire, wave="2026", previous=previous, driver_replicates=20
+    )
+    first = write_results_json(results, tmp_path / "first.json").read_bytes()
+    second = write_results_json(again, tmp_path / "second.json").read_bytes()
+    assert first == second
+    shares = [p.share_overall for s in again.typology.segments for p in s.profile]
+    assert shares and all(0 < x <= 1 for x in shares)

@@ -89,3 +89,26 @@ def test_the_weighting_is_described_from_its_stored_spec() -> None:
     assert "[0,25\u00a0; 4]" in fr and "0-9|commerce → 0-9|services" in fr
     en = describe_weighting(spec, "en")
     assert "[0.25, 4]" in en and "Merged cells" in en
+
+
+def test_fieldwork_summary_counts_what_the_rows_say(store) -> None:  # type: ignore[no-untyped-def]
+    """The store's fieldwork aggregates equal those counted from every invitation and response."""
+    wave, _ = open_wave_with_invitations(store, "2027", 30, seed=5)
+    cases = store.cases(wave.id)
+    store.mark_sent(wave.id, [c.case_id for c in cases[:20]])
+    store.mark_reminded(wave.id, [c.case_id for c in cases[:4]])
+    for case, source in zip(cases[:5], ("web", "web", "paper", "web", "paper"), strict=True):
+        store.save_response(
+            wave.id, case.case_id, {**COMPLETE, "headcount": 14}, "complete", source
+        )
+    store.save_response(wave.id, cases[5].case_id, {"headcount": 3}, "partial", "web")
+
+    summary = store.fieldwork_summary(wave.id)
+    invitations, responses = store.invitations(wave.id), store.responses(wave.id)
+    assert summary.invited == len(invitations) == 30
+    assert summary.emailed == sum(i.sent_at is not None for i in invitations) == 20
+    assert summary.reminded == sum(bool(i.reminder_count) for i in invitations) == 4
+    assert summary.first_sent == min(i.sent_at for i in invitations if i.sent_at)
+    assert summary.first_started == min(r.started_at for r in responses)
+    assert summary.last_submitted == max(r.submitted_at for r in responses if r.submitted_at)
+    assert dict(summary.complete_by_source) == {"paper": 2, "web": 3}

@@ -6,14 +6,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from barometre.campaign.dispositions import CATALOGUE, DispositionEvent
-from barometre.store import Store
+from barometre.store import Case, Store
 
 
-def wave_histories(store: Store, wave_id: int) -> dict[str, list[DispositionEvent]]:
-    """Every sampled case of the wave with its AAPOR events, oldest first."""
+def wave_histories(
+    store: Store, wave_id: int, cases: Sequence[Case] | None = None
+) -> dict[str, list[DispositionEvent]]:
+    """Every sampled case of the wave with its AAPOR events, oldest first.
+
+    `cases`, when the caller has read them already, saves reading them again.
+    """
+    every = store.cases(wave_id) if cases is None else cases
     histories: dict[str, list[DispositionEvent]] = {
-        case.case_id: [] for case in sorted(store.cases(wave_id), key=lambda c: c.case_id)
+        case.case_id: [] for case in sorted(every, key=lambda c: c.case_id)
     }
     for d in store.wave_dispositions(wave_id):
         if d.code in CATALOGUE:  # codes outside the catalogue carry no outcome group

@@ -24,8 +24,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from barometre.campaign.dispositions import Outcome, disposition
+from barometre.questionnaire.order import stratum_key
 
 E_KNOWN_ELIGIBILITY = "proportion eligible among cases of known eligibility"
 
@@ -166,15 +168,23 @@ class CampaignRates:
 
 
 def campaign_rates(
-    final_codes: Mapping[str, str], stratum_of: Mapping[str, str], e: float | None = None
+    final_codes: Mapping[str, str],
+    stratum_of: Mapping[str, str],
+    e: float | None = None,
+    questionnaire: Any = None,
 ) -> CampaignRates:
-    """Rates from the final code of every case and its stratum."""
+    """Rates from the final code of every case and its stratum.
+
+    Strata come in their natural order: size bands 0-9, 10-19, ..., 250+ (not as text), then
+    sectors in the `questionnaire`'s order when it is given.
+    """
     by_stratum: dict[str, list[str]] = {}
     for case, code in final_codes.items():
         by_stratum.setdefault(stratum_of[case], []).append(code)
     overall = outcome_rates(OutcomeCounts.from_codes(final_codes.values()), e)
+    key = stratum_key(questionnaire)
     strata = tuple(
-        StratumRates(h, outcome_rates(OutcomeCounts.from_codes(codes), e))
-        for h, codes in sorted(by_stratum.items())
+        StratumRates(h, outcome_rates(OutcomeCounts.from_codes(by_stratum[h]), e))
+        for h in sorted(by_stratum, key=key)
     )
     return CampaignRates(overall=overall, strata=strata)

@@ -22,12 +22,13 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
 from barometre.campaign.errors import CampaignError
+from barometre.questionnaire.order import stratum_key
 
 STRATUM = "stratum"
 DEFAULT_STRATA = ("size_band", "sector")
@@ -347,14 +348,20 @@ def coordinated_design(
     return replace(design, n=design.n if n is None else n, prn_start=starts)
 
 
-def allocation_table(sample: Sample) -> pl.DataFrame:
-    """Per stratum: N, n, sampling fraction, take-all flag (the CLI's summary table)."""
+def allocation_table(sample: Sample, questionnaire: Any = None) -> pl.DataFrame:
+    """Per stratum: N, n, sampling fraction, take-all flag (the CLI's summary table).
+
+    Strata in their natural order (size bands 0-9, 10-19, ..., 250+, then the questionnaire's
+    order of sectors when it is given), not as text; the draw keeps its own order.
+    """
+    key = stratum_key(questionnaire, sample.design.strata)
+    rows = sorted(sample.allocation, key=lambda a: key(a.stratum))
     return pl.DataFrame(
         {
-            STRATUM: [a.stratum for a in sample.allocation],
-            "N": [a.population for a in sample.allocation],
-            "n": [a.sample for a in sample.allocation],
-            "fraction": [a.fraction for a in sample.allocation],
-            "take_all": [a.take_all for a in sample.allocation],
+            STRATUM: [a.stratum for a in rows],
+            "N": [a.population for a in rows],
+            "n": [a.sample for a in rows],
+            "fraction": [a.fraction for a in rows],
+            "take_all": [a.take_all for a in rows],
         }
     )

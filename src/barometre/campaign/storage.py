@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -35,13 +35,6 @@ from barometre.campaign.fieldwork import (
     InvitationState,
     summarise_fieldwork,
 )
-from barometre.campaign.letters import (
-    LetterBatch,
-    LetterRecipient,
-    LetterStudy,
-    postal_address,
-    render_letters,
-)
 from barometre.campaign.mailing import (
     CaseContactState,
     CaseStatus,
@@ -57,8 +50,14 @@ from barometre.campaign.mailing import (
 from barometre.campaign.paper import PaperImport, RejectedRow, RowProblem, read_paper_returns
 from barometre.campaign.sampling import Sample
 from barometre.campaign.settings import WaveSettings
+
+if TYPE_CHECKING:
+    # Imported where letters are printed: reportlab and qrcode cost every other user of
+    # this module (the report's annex reads the AAPOR rates here) a second of start-up.
+    from barometre.campaign.letters import LetterBatch, LetterStudy
 from barometre.questionnaire import Language
 from barometre.store import (
+    Case,
     NewInvitation,
     Response,
     ResponseInvalid,
@@ -317,6 +316,8 @@ def letter_address(
     The store keeps complement, street and special delivery as one text, in that order and
     without the blank ones (see `_frame_rows`).
     """
+    from barometre.campaign.letters import postal_address
+
     complement, street, special = [*(address or "").split("\n"), "", "", ""][:3]
     return postal_address(name, complement, street, special, postal_code, city)
 
@@ -335,6 +336,8 @@ def print_wave_letters(
 
     With `with_paper_form`, each letter is followed by the case's paper questionnaire.
     """
+    from barometre.campaign.letters import LetterRecipient, render_letters
+
     table = _mailing(store, wave_id).filter(
         pl.col("postal_code").is_not_null() & pl.col("opted_out_at").is_null()
     )
@@ -498,9 +501,9 @@ def send_wave_invitations(
     return sent.get(MessageKind.INVITATION, ())
 
 
-def final_codes(store: Store, wave_id: int) -> dict[str, str]:
+def final_codes(store: Store, wave_id: int, cases: Sequence[Case] | None = None) -> dict[str, str]:
     """Each case's final AAPOR disposition from its history (3.19 when nothing came back)."""
-    histories = wave_histories(store, wave_id)
+    histories = wave_histories(store, wave_id, cases)
     return {case: final_disposition(events) for case, events in histories.items()}
 
 
@@ -569,18 +572,21 @@ def send_wave_reminders(
 
 def wave_rates(store: Store, wave_id: int, e: float | None = None) -> CampaignRates:
     """AAPOR rates of the wave, overall and per stratum."""
-    strata = {case.case_id: case.stratum for case in store.cases(wave_id)}
+    cases = store.cases(wave_id)  # read once: 30,000 cases take a second
+    strata = {case.case_id: case.stratum for case in cases}
     if not strata:
         raise CampaignStateError(f"wave {wave_id} has no sample yet")
-    return campaign_rates(final_codes(store, wave_id), strata, e)
+    questionnaire = store.questionnaire_of(wave_id)
+    return campaign_rates(final_codes(store, wave_id, cases), strata, e, questionnaire)
 
 
 def wave_fieldwork(store: Store, wave_id: int, e: float | None = None) -> FieldworkSummary:
     """The wave's fieldwork summary (`fieldwork.summarise_fieldwork`) read from the store."""
-    strata = {case.case_id: case.stratum for case in store.cases(wave_id)}
+    cases = store.cases(wave_id)
+    strata = {case.case_id: case.stratum for case in cases}
     if not strata:
         raise CampaignStateError(f"wave {_wave_name(store, wave_id)!r} has no sample yet")
-    histories = wave_histories(store, wave_id)
+    histories = wave_histories(store, wave_id, cases)
     finals = {case: final_disposition(events) for case, events in histories.items()}
     lettered: set[str] = set()
     for event in store.campaign_log(wave_id, LETTERS_EVENT):
@@ -593,7 +599,7 @@ def wave_fieldwork(store: Store, wave_id: int, e: float | None = None) -> Fieldw
         responses=((r.status, r.source) for r in store.responses(wave_id)),
         histories=histories,
         lettered=lettered,
-        rates=campaign_rates(finals, strata, e),
+        rates=campaign_rates(finals, strata, e, store.questionnaire_of(wave_id)),
     )
 
 

@@ -308,10 +308,11 @@ def sample(
             from barometre.wave import FRAME_EVENT
 
             store.log_campaign_event(wave_id, FRAME_EVENT, detail=origin)
+        asked = store.questionnaire_of(wave_id)
     if out is not None:
         drawn.units.write_parquet(out)
     summary = Table("stratum", "N", "n", "fraction", "take-all", title=f"sample of wave {wave!r}")
-    for row in allocation_table(drawn).iter_rows(named=True):
+    for row in allocation_table(drawn, asked).iter_rows(named=True):
         summary.add_row(
             row["stratum"], f"{row['N']:,}", f"{row['n']:,}", f"{row['fraction']:.4f}",
             "yes" if row["take_all"] else "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,19 +130,29 @@ def build_report(
     html_path = out / "report.html"
     html_path.write_text(html, encoding="utf-8")
     pdf_path = None
-    if pdf:
-        steps.start("pdf")
-        pdf_path = write_pdf(html, out / "report.pdf")
     export_paths = None
-    if exports:
-        steps.start("exports")
-        export_paths = export_wave(
-            wave_df,
-            questionnaire,
-            out / "exports",
-            lang=language,
-            design=design,
-            replicate_weights=replicate_weights,
+    # The exports are written on a worker thread while WeasyPrint prints the PDF: the
+    # Parquet, SPSS and Stata writers release the GIL. Both read only in-memory frames and
+    # write files; no database connection crosses threads.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="exports") as pool:
+        pending = (
+            pool.submit(
+                export_wave,
+                wave_df,
+                questionnaire,
+                out / "exports",
+                lang=language,
+                design=design,
+                replicate_weights=replicate_weights,
+            )
+            if exports
+            else None
         )
+        if pdf:
+            steps.start("pdf")
+            pdf_path = write_pdf(html, out / "report.pdf")
+        if pending is not None:
+            steps.start("exports")
+            export_paths = pending.result()
     steps.finish()
     return ReportPaths(html_path, pdf_path, results_json, export_paths, results)

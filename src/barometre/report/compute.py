@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -281,15 +282,23 @@ def _strata(data: pl.DataFrame, design: DesignInfo, questionnaire: Any) -> tuple
     strata = design.strata
     if strata is None or strata not in data.columns:
         return ()
-    table = data.group_by(strata).agg(pl.len().alias("n"), pl.col(design.weights).sum().alias("w"))
-    rows = sorted(table.iter_rows(named=True), key=lambda r: stratum_key(questionnaire)(r[strata]))
+    # Weights added by math.fsum (exactly rounded): a polars group_by sum adds in an order
+    # that depends on its threads, and results.json changed in the last digit between runs.
+    by_stratum: dict[str, list[float]] = {}
+    pairs = zip(
+        data.get_column(strata).cast(pl.Utf8).to_list(),
+        data.get_column(design.weights).cast(pl.Float64).to_list(),
+        strict=True,
+    )
+    for stratum, weight in pairs:
+        by_stratum.setdefault(str(stratum), []).append(weight)
     return tuple(
         StratumCount(
-            str(r[strata]),
-            int(r["n"]),
-            float(r["w"]),
-            stratum_label(questionnaire, str(r[strata]), "fr"),
-            stratum_label(questionnaire, str(r[strata]), "en"),
+            s,
+            len(by_stratum[s]),
+            math.fsum(by_stratum[s]),
+            stratum_label(questionnaire, s, "fr"),
+            stratum_label(questionnaire, s, "en"),
         )
-        for r in rows
+        for s in sorted(by_stratum, key=stratum_key(questionnaire))
     )

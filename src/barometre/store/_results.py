@@ -9,16 +9,20 @@ import dataclasses
 import json
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from barometre.diagnostic import BenchmarkRow, BenchmarkTable
 from barometre.store import schema as t
 from barometre.store._base import StoreBase
 from barometre.store._types import utcnow
 from barometre.store.errors import DuplicateError, InputError
 from barometre.store.records import PublishedResults
+
+if TYPE_CHECKING:
+    # Imported where used: `import barometre.store` must not load the diagnostic, which
+    # pulls typology and scipy.stats (seconds of start-up for every command).
+    from barometre.diagnostic import BenchmarkRow, BenchmarkTable
 
 
 def _benchmark_values(wave_id: int, rows: Iterable[BenchmarkRow]) -> list[dict[str, Any]]:
@@ -109,6 +113,8 @@ class ResultsRepository(StoreBase):
             rows = conn.execute(
                 query.order_by(t.benchmarks.c.peer_cell, t.benchmarks.c.indicator)
             ).all()
+        from barometre.diagnostic.benchmark import BenchmarkRow
+
         return tuple(
             BenchmarkRow(
                 r.peer_cell, r.indicator, r.estimate, r.ci_low, r.ci_high, r.n, bool(r.suppressed)
@@ -123,6 +129,8 @@ class ResultsRepository(StoreBase):
         rows = self.benchmark(wave_id)
         if not rows or wave.benchmark_min_n is None:
             return None
+        from barometre.diagnostic.benchmark import BenchmarkTable
+
         return BenchmarkTable.from_rows(wave.name, rows, min_n=wave.benchmark_min_n)
 
     def publish_wave(self, wave_id: int, results: Mapping[str, Any], table: BenchmarkTable) -> None:

@@ -120,6 +120,24 @@ class Response:
 
 
 @dataclass(frozen=True)
+class FieldworkSummary:
+    """What the methodology annex says of a wave's fieldwork, counted by the database."""
+
+    invited: int
+    """Invitations issued (codes), sent or not."""
+    first_sent: datetime | None
+    """The first invitation sent (None before any)."""
+    emailed: int
+    """Invitations sent."""
+    reminded: int
+    """Invitations reminded at least once."""
+    first_started: datetime | None
+    last_submitted: datetime | None
+    complete_by_source: Mapping[str, int]
+    """Complete responses per source (web, paper, import)."""
+
+
+@dataclass(frozen=True)
 class Disposition:
     """One entry of a case's disposition history (AAPOR code)."""
 

@@ -23,8 +23,9 @@ import polars as pl
 from scipy import stats as st
 from scipy.special import expit
 
-from barometre.stats import Design, LogitFit, StatsError
-from barometre.typology._frame import FloatArray, as_polars
+from barometre.stats import Design, EstimationError, LogitFit, StatsError
+from barometre.stats.regression import MAX_ITER, TOL
+from barometre.typology._frame import FloatArray, IntArray, as_polars
 from barometre.typology.errors import ColumnError, TypologyError
 from barometre.typology.profiles import DesignSpec
 
@@ -103,8 +104,50 @@ def _model_matrix(
     return np.column_stack(cols)
 
 
-def _deviance(fit: LogitFit, x: FloatArray, y: FloatArray, w: FloatArray) -> float:
-    mu = expit(x @ np.asarray(fit.coefficients))
+def _columns(groups: Sequence[str], levels: dict[str, list[str]]) -> dict[str, list[int]]:
+    """Each group's columns in the full model matrix (column 0 is the intercept)."""
+    out: dict[str, list[int]] = {}
+    start = 1
+    for g in groups:
+        out[g] = list(range(start, start + len(levels[g]) - 1))
+        start += len(levels[g]) - 1
+    return out
+
+
+def _without(columns: dict[str, list[int]], group: str) -> list[int]:
+    """The model matrix's columns once `group` is removed, intercept first, groups in order."""
+    return [0, *(c for g, cols in columns.items() if g != group for c in cols)]
+
+
+def _irls(x: FloatArray, y: FloatArray, w: FloatArray) -> FloatArray:
+    """The weighted logit's coefficients by IRLS, without any variance: point estimates only.
+
+    The same iterations, in the same arithmetic, as ``Design.logit`` (barometre.stats.
+    regression), so coefficients are bit-identical to it on the same rows in the same order;
+    the design-based (sandwich) variance, which the bootstrap and the reduced models never
+    read, is not computed. Raises EstimationError as it would (rank deficiency, no convergence).
+    """
+    if np.linalg.matrix_rank(x.T @ x, hermitian=True) < x.shape[1]:
+        raise EstimationError("drivers: the model matrix is rank deficient")
+    beta = np.zeros(x.shape[1])
+    iterations = 0
+    while iterations < MAX_ITER:
+        iterations += 1
+        mu = expit(x @ beta)
+        info = x.T @ (x * (w * mu * (1 - mu))[:, None])
+        step = np.linalg.solve(info, x.T @ (w * (y - mu)))
+        beta = beta + step
+        if np.max(np.abs(step) / (np.abs(beta) + 1e-8)) < TOL:
+            break
+    if iterations >= MAX_ITER:
+        raise EstimationError(f"drivers: IRLS did not converge in {MAX_ITER} iterations")
+    return beta
+
+
+def _deviance(
+    beta: Sequence[float] | FloatArray, x: FloatArray, y: FloatArray, w: FloatArray
+) -> float:
+    mu = expit(x @ np.asarray(beta))
     mu = np.clip(mu, 1e-300, 1 - 1e-16)
     return float(-2.0 * np.sum(w * (y * np.log(mu) + (1 - y) * np.log1p(-mu))))
 
@@ -114,17 +157,44 @@ def _null_deviance(y: FloatArray, w: FloatArray) -> float:
     return float(-2.0 * np.sum(w * (y * np.log(p) + (1 - y) * np.log1p(-p))))
 
 
+def _drops(
+    x: FloatArray,
+    y: FloatArray,
+    w: FloatArray,
+    columns: dict[str, list[int]],
+    dev_full: float,
+    d0: float,
+    fit_order: IntArray | None = None,
+) -> list[float]:
+    """Each group's drop in pseudo-R², its reduced model refitted by the lean IRLS.
+
+    `fit_order` is the row order the fit runs in (the design's, by stratum); deviances are
+    summed in the frame's own order, as for the full model.
+    """
+    xs, ys, ws = (x, y, w) if fit_order is None else (x[fit_order], y[fit_order], w[fit_order])
+    drops = []
+    for g in columns:
+        keep = _without(columns, g)
+        # C order, as np.column_stack builds a model matrix: BLAS sums an F-ordered copy in
+        # another order, and the last bits would differ from a full refit's.
+        beta = _irls(np.ascontiguousarray(xs[:, keep]), ys, ws)
+        dev = _deviance(beta, np.ascontiguousarray(x[:, keep]), y, w)
+        drops.append((dev - dev_full) / d0)
+    return drops
+
+
 def _importance_once(
     d: Design,
     frame: pl.DataFrame,
     w: FloatArray,
     groups: Sequence[str],
     levels: dict[str, list[str]],
-) -> tuple[float, list[float], LogitFit]:
-    """Pseudo-R² of the full model and its drop for each group removed.
+) -> tuple[float, list[float], LogitFit, FloatArray]:
+    """Pseudo-R² of the full model (fitted with its design variance) and each group's drop.
 
     `d` is the design the models are fitted on (complete cases as its domain); `frame` holds
-    the complete cases and `w` their weights in `d`, for the deviances.
+    the complete cases and `w` their weights in `d`, for the deviances. Also returns the
+    full model matrix, which the bootstrap reuses row by row.
     """
     y = frame.get_column(_RESPONSE).cast(pl.Float64).to_numpy()
     d0 = _null_deviance(y, w)
@@ -132,14 +202,27 @@ def _importance_once(
     expected = ["(Intercept)", *(f"{g}{lev}" for g in groups for lev in levels[g][1:])]
     if list(full.terms) != expected:
         raise TypologyError(f"drivers: model terms {list(full.terms)} are not {expected}")
-    dev_full = _deviance(full, _model_matrix(frame, groups, levels), y, w)
-    drops = []
-    for g in groups:
-        rest = [h for h in groups if h != g]
-        reduced = d.logit(_RESPONSE, categorical=rest)
-        dev = _deviance(reduced, _model_matrix(frame, rest, levels), y, w)
-        drops.append((dev - dev_full) / d0)
-    return 1.0 - dev_full / d0, drops, full
+    x = _model_matrix(frame, groups, levels)
+    dev_full = _deviance(full.coefficients, x, y, w)
+    # The reduced fits run in the design's row order (by stratum) when the design is the
+    # complete cases themselves, so that they are bit-identical to full refits; over a
+    # calibrated design's domain the row order only moves the last bits.
+    order = d.order if d.weights.shape[0] == frame.height else None
+    drops = _drops(x, y, w, _columns(groups, levels), dev_full, d0, order)
+    return 1.0 - dev_full / d0, drops, full, x
+
+
+def _importance_replicate(
+    x: FloatArray, y: FloatArray, w: FloatArray, columns: dict[str, list[int]]
+) -> list[float]:
+    """Each group's drop in pseudo-R² on one bootstrap replicate, coefficients only.
+
+    A replicate that lost a level has a column of zeros: the rank check refuses it, as the
+    full refit refused its shorter list of terms.
+    """
+    d0 = _null_deviance(y, w)
+    dev_full = _deviance(_irls(x, y, w), x, y, w)
+    return _drops(x, y, w, columns, dev_full, d0)
 
 
 def _domain_design(
@@ -221,7 +304,9 @@ def activity_drivers(
             raise TypologyError(f"drivers: {g!r} takes a single value ({lev}) among respondents")
     strata = spec.strata if spec.strata in frame.columns else None
     model_design, w_model = _domain_design(everyone, complete, groups, spec)
-    r2, drops, fit = _importance_once(model_design, frame, w_model, groups, levels)
+    r2, drops, fit, x = _importance_once(model_design, frame, w_model, groups, levels)
+    columns = _columns(groups, levels)
+    y = frame.get_column(_RESPONSE).cast(pl.Float64).to_numpy()
 
     rng = np.random.default_rng(seed)
     w = w_model
@@ -232,11 +317,8 @@ def activity_drivers(
     for b in range(replicates):
         wb = _rao_wu_weights(rng, w, strata_values)
         keep = wb > 0
-        sub = frame.with_columns(pl.Series("__wrep", wb)).filter(pl.Series(keep))
         try:
-            d_b = Design(sub, weights="__wrep", singleton=spec.singleton)
-            w_b = sub.get_column("__wrep").to_numpy()
-            _, boot[b], _ = _importance_once(d_b, sub, w_b, groups, levels)
+            boot[b] = _importance_replicate(x[keep], y[keep], wb[keep], columns)
         except (StatsError, TypologyError, np.linalg.LinAlgError):
             # a replicate can lose a level or separate perfectly: it is left out, and
             # DriversResult.replicates says how many were used

@@ -10,6 +10,7 @@ under-represented: a design-based (Rao-Scott) test of "in the segment" x
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -216,10 +217,17 @@ def segment_profiles(
 
 
 def _overall_shares(frame: pl.DataFrame, variable: str, weights: str) -> dict[str, float]:
+    # math.fsum, not a polars group_by sum: the group_by adds in an order that depends on its
+    # threads, so the last digit changed from run to run; fsum is exactly rounded, whatever
+    # the order.
     sub = frame.filter(pl.col(variable).is_not_null())
-    total = sub.get_column(weights).sum()
-    agg = sub.group_by(pl.col(variable).cast(pl.Utf8)).agg(pl.col(weights).sum())
-    return {str(k): float(w) / float(total) for k, w in agg.iter_rows()}
+    levels = sub.get_column(variable).cast(pl.Utf8).to_list()
+    w = sub.get_column(weights).cast(pl.Float64).to_list()
+    by_level: dict[str, list[float]] = {}
+    for level, weight in zip(levels, w, strict=True):
+        by_level.setdefault(str(level), []).append(weight)
+    total = math.fsum(w)
+    return {level: math.fsum(ws) / total for level, ws in by_level.items()}
 
 
 def _share_elsewhere(

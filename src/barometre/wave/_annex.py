@@ -19,10 +19,10 @@ from datetime import datetime
 from babel.dates import format_date
 
 from barometre.auxiliaries import LABELS
-from barometre.campaign.storage import wave_rates
+from barometre.campaign.storage import CampaignStateError, wave_rates
 from barometre.questionnaire import Language
 from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
-from barometre.store import Store
+from barometre.store import FieldworkSummary, Store
 from barometre.wave._weighting import CELL, REGION_GROUP, WeightingSpec
 
 FRAME_EVENT = "frame"
@@ -49,6 +49,9 @@ def methodology_from_store(
     store: Store, wave_id: int, lang: Language = "fr", given: Methodology | None = None
 ) -> Methodology:
     """Every fact of the annex the store knows, completed (and overridden) by `given`."""
+    # The fieldwork dates and the modes from a few aggregates: reading every invitation
+    # and every response (with its answers) to count them took seconds.
+    fieldwork = store.fieldwork_summary(wave_id)
     facts = Methodology(
         frame=_frame(store, wave_id, lang),
         frame_size=None,
@@ -57,7 +60,7 @@ def methodology_from_store(
         allocation=(),
         fieldwork_start=None,
         fieldwork_end=None,
-        modes=_modes(store, wave_id, lang),
+        modes=_modes(fieldwork, lang),
         response_rates=_rates(store, wave_id),
         weighting=_weighting(store, wave_id, lang),
     )
@@ -70,7 +73,7 @@ def methodology_from_store(
             sample_size=sum(a.sampled for a in allocation),
             sample_design=_design(allocation, lang),
         )
-    start, end = _fieldwork(store, wave_id)
+    start, end = _fieldwork(fieldwork)
     facts = replace(
         facts,
         fieldwork_start=_date(start, lang) if start else None,
@@ -151,12 +154,9 @@ def _stratum_variables(allocation: tuple[StratumAllocation, ...], lang: Language
     return ""
 
 
-def _fieldwork(store: Store, wave_id: int) -> tuple[datetime | None, datetime | None]:
-    starts = [i.sent_at for i in store.invitations(wave_id) if i.sent_at is not None]
-    responses = store.responses(wave_id)
-    starts += [r.started_at for r in responses]
-    ends = [r.submitted_at for r in responses if r.submitted_at is not None]
-    return (min(starts) if starts else None, max(ends) if ends else None)
+def _fieldwork(fieldwork: FieldworkSummary) -> tuple[datetime | None, datetime | None]:
+    starts = [d for d in (fieldwork.first_sent, fieldwork.first_started) if d is not None]
+    return (min(starts) if starts else None, fieldwork.last_submitted)
 
 
 def _date(moment: datetime, lang: Language) -> str:
@@ -166,12 +166,10 @@ def _date(moment: datetime, lang: Language) -> str:
     return format_date(moment.date(), format="d MMMM y", locale="en_GB")
 
 
-def _modes(store: Store, wave_id: int, lang: Language) -> str:
-    modes = Counter(r.source for r in store.responses(wave_id, status="complete"))
-    invitations = store.invitations(wave_id)
-    emailed = sum(1 for i in invitations if i.sent_at is not None)
-    reminded = sum(1 for i in invitations if i.reminder_count)
-    if not modes and not invitations:
+def _modes(fieldwork: FieldworkSummary, lang: Language) -> str:
+    modes = Counter(fieldwork.complete_by_source)
+    emailed, reminded = fieldwork.emailed, fieldwork.reminded
+    if not modes and not fieldwork.invited:
         return ""
     names = {"web": ("web", "web"), "paper": ("papier", "paper"), "import": ("import", "import")}
     colon = f"{NBSP}: " if lang == "fr" else ": "
@@ -203,9 +201,10 @@ def _number(n: int, lang: Language) -> str:
 
 
 def _rates(store: Store, wave_id: int) -> tuple[ResponseRate, ...]:
-    if not store.cases(wave_id):
+    try:
+        overall = wave_rates(store, wave_id).overall
+    except CampaignStateError:  # no sample yet
         return ()
-    overall = wave_rates(store, wave_id).overall
     return tuple(
         ResponseRate(name, float(value))
         for name in _RATES
