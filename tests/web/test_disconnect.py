@@ -16,7 +16,8 @@ from barometre.store import Store, open_store
 from barometre.web import WebSettings, create_app
 from barometre.web.testing import open_wave_with_invitations
 
-from .test_servers import BAROMETRE, ENV, _free_port, _wait_up
+from .conftest import free_port
+from .test_servers import BAROMETRE, ENV, _wait_up
 
 FORM = "application/x-www-form-urlencoded"
 # Routes that read a form (the CSRF-checked helper, the opt-out form) and the API's JSON body.
@@ -47,7 +48,7 @@ def test_a_disconnect_mid_post_leaves_no_traceback(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'd.sqlite'}"
     with open_store(url) as store:
         open_wave_with_invitations(store, "2026", 3, seed=5)
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "server.log"
     with log.open("wb") as out:
         server = subprocess.Popen(

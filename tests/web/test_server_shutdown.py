@@ -11,7 +11,8 @@ import httpx
 from barometre.store import open_store
 from barometre.web.testing import open_wave_with_invitations
 
-from .test_servers import BAROMETRE, ENV, _free_port, _wait_up
+from .conftest import free_port
+from .test_servers import BAROMETRE, ENV, _wait_up
 
 PASSWORD = "correct horse battery staple"
 COMMENT = "a comment only this test writes, 7f3c"
@@ -28,7 +29,7 @@ def test_sigterm_checkpoints_the_wal_into_the_main_file(tmp_path: Path) -> None:
         _, secret = store.create_api_token("api-team", "tests")
     wal = Path(f"{database}-wal")
     assert not wal.exists() or wal.stat().st_size == 0  # closing the store checkpointed
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [BAROMETRE, "serve", "--url", url, "--port", str(port)],
         env=ENV,
