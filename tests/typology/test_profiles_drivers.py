@@ -119,3 +119,21 @@ def test_importance_and_fit_match_r_survey() -> None:
         assert by_term[term].coefficient == pytest.approx(float(coefficient), abs=1e-7)
         # standard errors come from barometre.stats (tested there); here a sanity bound
         assert by_term[term].se == pytest.approx(float(se), rel=1e-5)
+
+
+def test_a_separated_driver_level_is_named(survey: pl.DataFrame) -> None:
+    """A driver level whose respondents are all active is refused by name (TypologyError),
+    not left to numpy's LinAlgError (issue 15, finding 8: `demo --units 20000`)."""
+    from barometre.typology import TypologyError
+
+    leaders = survey.filter(pl.col("leader_activity") == "tres_active").height
+    separated = survey.with_columns(
+        pl.when(pl.col("leader_activity") == "tres_active")
+        .then(pl.lit("tres_active"))
+        .otherwise(pl.col("activity"))
+        .alias("activity")
+    )
+    with pytest.raises(TypologyError, match="leader_activity = 'tres_active'") as err:
+        activity_drivers(separated, replicates=2, seed=1)
+    assert f"the {leaders} respondent(s)" in str(err.value)
+    assert "all active" in str(err.value) and "separation" in str(err.value)

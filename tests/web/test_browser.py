@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from barometre.campaign.codes import InvitationCode
 from barometre.store import Store, Wave, open_store
 from barometre.web import WebSettings, create_app
 from barometre.web.testing import COMPLETE, open_wave_with_invitations
 
-pytestmark = pytest.mark.browser
+from .conftest import served
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytestmark = pytest.mark.browser
 
 
 @dataclass
@@ -40,12 +29,6 @@ class LiveServer:
     codes: list[InvitationCode]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app served by uvicorn in a thread, on a SQLite store with an open wave."""
@@ -53,31 +36,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     store = open_store(f"sqlite:///{path}")
     wave, codes = open_wave_with_invitations(store, "browser", 4, seed=11)
     app = create_app(store, WebSettings(secret_key="browser-" + "k" * 24, secure_cookies=False))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield LiveServer(f"http://127.0.0.1:{port}", store, wave, codes)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as base:
+        yield LiveServer(base, store, wave, codes)
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Debian chromium."""
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
-        )
-        yield b
-        b.close()
 
 
 def _axe_serious(page: Page) -> list[str]:

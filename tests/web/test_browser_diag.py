@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
 
 from barometre.diagnostic import SCORE_ITEMS, Dimension, build_benchmark_table
@@ -20,9 +17,8 @@ from barometre.web import WebSettings, create_app
 from barometre.web.testing import COMPLETE, open_wave_with_invitations
 
 from ..diagnostic.test_build_benchmark import _wave
-from .test_browser import LiveServer, _answer_visible_page, _axe_serious, _free_port, browser
-
-__all__ = ["browser"]  # the shared chromium fixture
+from .conftest import served
+from .test_browser import LiveServer, _answer_visible_page, _axe_serious
 
 pytestmark = pytest.mark.browser
 
@@ -58,19 +54,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     wave, codes = open_wave_with_invitations(store, "browser-diag", 3, seed=5)
     store.create_user(USER, PASSWORD, "team")
     app = create_app(store, WebSettings(secret_key="diag-" + "k" * 27, secure_cookies=False))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield LiveServer(f"http://127.0.0.1:{port}", store, wave, codes)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as base:
+        yield LiveServer(base, store, wave, codes)
     store.close()
 
 

@@ -3,14 +3,11 @@ select, native date/time/number inputs; the answers come out right in the SPSS e
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from barometre.report.exports import export_wave
 from barometre.store import open_store
@@ -19,7 +16,8 @@ from barometre.web.testing import open_wave_with_invitations
 
 from ..questionnaire.every_type import ANSWERS, every_type
 from ..report.test_exports_new_types import check_sav
-from .test_browser import CHROMIUM_ARGS, LiveServer, _free_port
+from .conftest import served
+from .test_browser import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -32,31 +30,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     store.register_questionnaire(every_type())
     wave, codes = open_wave_with_invitations(store, "types", 2, questionnaire_id="every_type")
     app = create_app(store, WebSettings(secret_key="browser-" + "k" * 24, secure_cookies=False))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield LiveServer(f"http://127.0.0.1:{port}", store, wave, codes)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as base:
+        yield LiveServer(base, store, wave, codes)
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Debian chromium."""
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
-        )
-        yield b
-        b.close()
 
 
 def test_every_type_answered_in_chromium_and_exported(

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from barometre.diagnostic import BenchmarkTable
 from barometre.questionnaire import load_builtin
@@ -25,10 +21,10 @@ from barometre.report.testing import example_wave
 from barometre.store import Store, open_store
 from barometre.web import WebSettings, create_app
 
+from .conftest import served
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 INDICATOR = "activity.active_or_tres_active"
 
 
@@ -37,12 +33,6 @@ class Published:
     base: str
     store: Store
     results: dict[str, dict[str, Any]]  # wave name -> results.json as published
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -60,29 +50,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
         store.publish_wave(wave.id, document, BenchmarkTable(name, 30, 0.95, ()))
         published[name] = document
     app = create_app(store, WebSettings(secret_key="explorer-" + "k" * 24, secure_cookies=False))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield Published(f"http://127.0.0.1:{port}", store, published)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as base:
+        yield Published(base, store, published)
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Debian chromium."""
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

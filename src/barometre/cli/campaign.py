@@ -299,10 +299,14 @@ def sample(
                     store, wave_id, units, drawn, contact_table, sampled_only=sampled_only,
                     progress=progress,
                 )  # fmt: skip
-            except StoreError as exc:
-                if created:  # all or nothing: no empty draft wave is left behind
+            except BaseException as exc:
+                # all or nothing: no empty draft wave is left behind, whatever stopped the
+                # step (a refused row, the database refusing a write, Ctrl-C)
+                if created:
                     store.delete_draft_wave(wave_id)
-                raise fail(str(exc)) from exc
+                if isinstance(exc, StoreError):
+                    raise fail(str(exc)) from exc
+                raise
         origin = frame_origin(frame_file)
         if origin is not None:
             from barometre.wave import FRAME_EVENT
@@ -333,6 +337,11 @@ def frame_origin(frame_file: Path) -> str | None:
         return None
 
 
+#: The longest contact values the store holds (its column sizes), checked before anything
+#: is written so that PostgreSQL never refuses a row halfway.
+CONTACT_LIMITS = {"email": 320, "person_name": 300}
+
+
 def _contacts(path: Path, units: pl.DataFrame) -> pl.DataFrame:
     """The contacts file, checked; what it holds that will not be stored is said, not dropped."""
     table = read_utf8_csv(path, "contacts")
@@ -341,6 +350,22 @@ def _contacts(path: Path, units: pl.DataFrame) -> pl.DataFrame:
     ignored = [c for c in table.columns if c not in ("siren", "email", "person_name")]
     if ignored:
         console.print(f"{path}: column(s) ignored (not stored): {', '.join(ignored)}")
+    for column, limit in CONTACT_LIMITS.items():
+        if column in table.columns:
+            long = table.with_row_index("line", offset=2).filter(
+                pl.col(column).str.len_chars() > limit
+            )
+            if long.height:
+                raise fail(
+                    f"{path}, line {long['line'][0]}: {column} longer than {limit} characters "
+                    f"({long.height:,} line(s) in all)"
+                )
+    twice = table.filter(pl.col("siren").is_duplicated())["siren"].unique(maintain_order=True)
+    if twice.len():
+        shown = ", ".join(twice.head(10).to_list()) + (", ..." if twice.len() > 10 else "")
+        console.print(
+            f"{path}: {twice.len():,} SIREN(s) given more than once (the last line kept): {shown}"
+        )
     known = set(units["siren"].cast(pl.String).to_list()) if "siren" in units.columns else set()
     unknown = [s for s in table["siren"].to_list() if s not in known]
     if unknown:

@@ -272,7 +272,7 @@ def methodology(results: WaveResults, meta: Methodology, lang: Language) -> Sect
     ]
     if results.notes:
         blocks.append(Heading(t("notes", lang)))
-        blocks += [Paragraph(note) for note in results.notes]
+        blocks += [Paragraph(_note(note, lang)) for note in results.notes]
     return Section("methodology", t("methodology", lang), tuple(blocks))
 
 
@@ -366,3 +366,11 @@ def precision(results: WaveResults, lang: Language) -> Section | None:
     if not blocks:
         return None
     return Section("precision", t("precision", lang), tuple(blocks))
+
+
+def _note(note: str, lang: Language) -> str:
+    """A part left out, said in words: "drivers: <reason>" becomes a sentence in `lang`."""
+    part, _, reason = note.partition(": ")
+    if part in ("drivers", "typology", "headcount") and reason:
+        return t(f"note_{part}", lang, reason=reason)
+    return note

@@ -56,16 +56,20 @@ class Bar:
     share: Share
 
 
-def _wrap(label: str, width: int = 34) -> str:
+def wrap_label(label: str, width: int = 34) -> str:
+    """A tick label broken into lines of at most `width` characters (matplotlib's newlines)."""
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
-def _rows_height(labels: Sequence[str], width: int) -> float:
-    # Wrapped labels need taller rows, or they run into their neighbours.
+def rows_height(labels: Sequence[str], width: int) -> float:
+    """Inches of figure height for these labels wrapped at `width`: wrapped labels need
+    taller rows, or they run into their neighbours."""
     return sum(0.2 + 0.17 * len(textwrap.wrap(label, width) or [""]) for label in labels)
 
 
-def _to_svg(fig: Figure, title: str) -> str:
+def to_svg(fig: Figure, title: str) -> str:
+    """The figure as an `<svg>` element for inlining: no metadata, ids unique to the chart,
+    `title` as its accessible name."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.05, metadata={"Date": None})
     svg = buf.getvalue()
@@ -101,7 +105,7 @@ def _interval(s: Share) -> tuple[float, float] | None:
 
 def bar_chart(bars: Sequence[Bar], title: str, lang: Language) -> str:
     """Horizontal bars of shares with 95 % CI whiskers and value labels (top bar first)."""
-    fig = Figure(figsize=(6.6, 0.45 + _rows_height([b.label for b in bars], 34)))
+    fig = Figure(figsize=(6.6, 0.45 + rows_height([b.label for b in bars], 34)))
     ax = fig.add_subplot()
     ys = list(range(len(bars)))[::-1]
     for y, b in zip(ys, bars, strict=True):
@@ -124,13 +128,13 @@ def bar_chart(bars: Sequence[Bar], title: str, lang: Language) -> str:
             )
             right = (s.ci_high or s.estimate) * 100
         ax.text(right + 1.5, y, pct(s.estimate, lang), va="center", color=INK, fontweight="bold")
-    ax.set_yticks(ys, [_wrap(b.label) for b in bars])
+    ax.set_yticks(ys, [wrap_label(b.label) for b in bars])
     ax.set_xlim(0, 110)
     ax.xaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: pct(v / 100, lang)))
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    return _to_svg(fig, title)
+    return to_svg(fig, title)
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,7 @@ def typology_chart(
         ax.text(
             x + 0.5,
             y + 0.68,
-            _wrap(q.label, 22),
+            wrap_label(q.label, 22),
             ha="center",
             va="center",
             color=INK,
@@ -194,13 +198,13 @@ def typology_chart(
             ax.text(x + 0.5, y + 0.2, ci, ha="center", va="center", color=INK, fontsize=8.5)
     ax.set_xlim(0, 2)
     ax.set_ylim(0, 2)
-    ax.set_xticks([0.5, 1.5], [_wrap(axis_labels[0], 30), _wrap(axis_labels[1], 30)])
-    ax.set_yticks([0.5, 1.5], [_wrap(axis_labels[2], 16), _wrap(axis_labels[3], 16)])
+    ax.set_xticks([0.5, 1.5], [wrap_label(axis_labels[0], 30), wrap_label(axis_labels[1], 30)])
+    ax.set_yticks([0.5, 1.5], [wrap_label(axis_labels[2], 16), wrap_label(axis_labels[3], 16)])
     ax.tick_params(length=0)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     ax.set_aspect("auto")
-    return _to_svg(fig, title)
+    return to_svg(fig, title)
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,7 @@ class Series:
 
 def dot_plot(domains: Sequence[str], series: Sequence[Series], title: str, lang: Language) -> str:
     """Shares by domain (rows) for one or more indicators (colours), each with its 95 % CI."""
-    fig = Figure(figsize=(6.6, 0.9 + max(0.42 * len(domains), _rows_height(domains, 26))))
+    fig = Figure(figsize=(6.6, 0.9 + max(0.42 * len(domains), rows_height(domains, 26))))
     ax = fig.add_subplot()
     k = len(series)
     ys = list(range(len(domains)))[::-1]
@@ -241,7 +245,7 @@ def dot_plot(domains: Sequence[str], series: Sequence[Series], title: str, lang:
             )
         # The legend's key is drawn apart from the data: the first domain may be suppressed.
         ax.plot([], [], "o", color=color, markersize=6, label=s.label)
-    ax.set_yticks(ys, [_wrap(d, 26) for d in domains])
+    ax.set_yticks(ys, [wrap_label(d, 26) for d in domains])
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: pct(v / 100, lang)))
     ax.grid(axis="x", color="#e4e7eb", linewidth=0.6)
@@ -249,7 +253,7 @@ def dot_plot(domains: Sequence[str], series: Sequence[Series], title: str, lang:
     ax.tick_params(axis="y", length=0)
     if k > 1 and ax.get_legend_handles_labels()[1]:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(k, 3), frameon=False)
-    return _to_svg(fig, title)
+    return to_svg(fig, title)
 
 
 @dataclass(frozen=True)
@@ -266,7 +270,7 @@ def forest_plot(
     terms: Sequence[OddsRatio], title: str, reference_label: str, lang: Language = "fr"
 ) -> str:
     """Odds ratios with 95 % CIs on a log scale, a vertical line at 1 (no effect)."""
-    fig = Figure(figsize=(6.6, 0.8 + _rows_height([t.label for t in terms], 46)))
+    fig = Figure(figsize=(6.6, 0.8 + rows_height([t.label for t in terms], 46)))
     ax = fig.add_subplot()
     ys = list(range(len(terms)))[::-1]
     for y, term in zip(ys, terms, strict=True):
@@ -285,11 +289,11 @@ def forest_plot(
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _odds_tick(v, lang)))
-    ax.set_yticks(ys, [_wrap(t.label, 46) for t in terms])
+    ax.set_yticks(ys, [wrap_label(t.label, 46) for t in terms])
     ax.set_xlabel(reference_label)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    return _to_svg(fig, title)
+    return to_svg(fig, title)
 
 
 def trend_chart(
@@ -301,7 +305,7 @@ def trend_chart(
     lang: Language,
 ) -> str:
     """Each indicator in the earlier wave (hollow) and this one (filled), with 95 % CIs."""
-    fig = Figure(figsize=(6.6, 0.9 + max(0.42 * len(labels), _rows_height(labels, 34))))
+    fig = Figure(figsize=(6.6, 0.9 + max(0.42 * len(labels), rows_height(labels, 34))))
     ax = fig.add_subplot()
     ys = list(range(len(labels)))[::-1]
     for y, p, c in zip(ys, previous, current, strict=True):
@@ -325,14 +329,14 @@ def trend_chart(
             )
     ax.plot([], [], "o", color=ACCENT, markerfacecolor="white", label=names[0])
     ax.plot([], [], "o", color=ACCENT, label=names[1])
-    ax.set_yticks(ys, [_wrap(label, 34) for label in labels])
+    ax.set_yticks(ys, [wrap_label(label, 34) for label in labels])
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: pct(v / 100, lang)))
     ax.grid(axis="x", color="#e4e7eb", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
-    return _to_svg(fig, title)
+    return to_svg(fig, title)
 
 
 def _odds_tick(value: float, lang: Language) -> str:

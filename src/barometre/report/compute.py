@@ -229,7 +229,8 @@ def _or_note(notes: list[str], part: str, compute: Callable[..., T], *args: Any)
     try:
         return compute(*args)
     except (StatsError, TypologyError) as ex:
-        notes.append(f"{part}: {ex}")
+        reason = str(ex)
+        notes.append(reason if reason.startswith(f"{part}: ") else f"{part}: {reason}")
         return None
 
 

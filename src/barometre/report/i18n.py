@@ -205,6 +205,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "gap_not_established": ("pas d'écart établi", "no gap established"),
     "stratum": ("Strate", "Stratum"),
     "notes": ("Parties non calculées", "Parts not computed"),
+    "note_drivers": (
+        "Les facteurs d'activité n'ont pas pu être estimés sur cette vague : la section « Ce "
+        "qui fait l'activité » est omise. Raison technique : {reason}",
+        'The drivers of activity could not be estimated on this wave, so the section "What '
+        'drives activity" is left out. Technical reason: {reason}',
+    ),
+    "note_headcount": (
+        "L'effectif salarié n'a pas pu être résumé sur cette vague : son bloc est omis. "
+        "Raison technique : {reason}",
+        "The headcount could not be summarised on this wave, so its block is left out. "
+        "Technical reason: {reason}",
+    ),
+    "note_typology": (
+        "La typologie n'a pas pu être calculée sur cette vague : sa section est omise. Raison "
+        "technique : {reason}",
+        "The typology could not be computed on this wave, so its section is left out. "
+        "Technical reason: {reason}",
+    ),
     "respondents": ("Répondants", "Respondents"),
     "weighted_total": ("Total pondéré", "Weighted total"),
     "sampled": ("Tirés", "Sampled"),

@@ -253,6 +253,26 @@ def _domain_design(
     return d, d.weights[complete.to_numpy()]
 
 
+def _check_separation(frame: pl.DataFrame, groups: Sequence[str]) -> None:
+    """Refuse a driver level whose respondents are all active (or none is): its odds ratio
+    is infinite, so the model has no estimate (the check `stats.regression.logit` makes)."""
+    for g in groups:
+        constant = (
+            frame.group_by(pl.col(g).cast(pl.Utf8))
+            .agg(pl.col(_RESPONSE).min().alias("lo"), pl.col(_RESPONSE).max().alias("hi"), pl.len())
+            .filter(pl.col("lo") == pl.col("hi"))
+            .sort(g)
+        )
+        if constant.height:
+            level, outcome, _, count = constant.row(0)
+            state = "active" if outcome else "not active"
+            raise TypologyError(
+                f"drivers: the {count} respondent(s) with {g} = {level!r} are all {state}, "
+                "so the model cannot be estimated (separation); merge that level with another "
+                f"or leave {g!r} out of the drivers"
+            )
+
+
 def _rao_wu_weights(
     rng: np.random.Generator, w: FloatArray, strata: np.ndarray[Any, Any]
 ) -> FloatArray:
@@ -302,6 +322,7 @@ def activity_drivers(
     for g, lev in levels.items():
         if len(lev) < 2:
             raise TypologyError(f"drivers: {g!r} takes a single value ({lev}) among respondents")
+    _check_separation(frame, groups)
     strata = spec.strata if spec.strata in frame.columns else None
     model_design, w_model = _domain_design(everyone, complete, groups, spec)
     r2, drops, fit, x = _importance_once(model_design, frame, w_model, groups, levels)

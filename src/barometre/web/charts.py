@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from barometre.questionnaire import Language
-from barometre.report.charts import ACCENT, INK, MUTED, PALETTE, _rows_height, _to_svg, _wrap
+from barometre.report.charts import ACCENT, INK, MUTED, PALETTE, rows_height, to_svg, wrap_label
 from barometre.report.i18n import pct
 
 _STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
@@ -54,7 +54,7 @@ def csp_safe(svg: str) -> str:
 
 
 def _svg(fig: Figure, title: str) -> str:
-    return csp_safe(_to_svg(fig, title))
+    return csp_safe(to_svg(fig, title))
 
 
 def _day(first: date, offset: int, lang: Language) -> str:
@@ -131,7 +131,7 @@ def strata_chart(
     """
     rows = len(labels)
     wrap = 24 if narrow else 44
-    fig = Figure(figsize=(3.7 if narrow else 6.6, 0.7 + _rows_height(labels, wrap)))
+    fig = Figure(figsize=(3.7 if narrow else 6.6, 0.7 + rows_height(labels, wrap)))
     ax = fig.add_subplot()
     ys = list(range(rows))[::-1]
     for y, rate, target in zip(ys, rates, targets, strict=True):
@@ -141,7 +141,7 @@ def strata_chart(
             reached = rate >= target
             ax.barh(y, rate * 100, color=ACCENT if reached else MUTED, height=0.62)
         ax.plot([min(target, 1.0) * 100] * 2, [y - 0.4, y + 0.4], color=INK, linewidth=2)
-    ax.set_yticks(ys, [_wrap(label, wrap) for label in labels])
+    ax.set_yticks(ys, [wrap_label(label, wrap) for label in labels])
     ax.set_ylim(-0.6, rows - 0.4)
     top = max([*(r or 0 for r in rates), *targets, 0.1])
     ax.set_xlim(0, min(100, top * 100 * 1.1))

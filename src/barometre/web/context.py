@@ -17,6 +17,7 @@ import jinja2
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
+from starlette.requests import ClientDisconnect
 
 from barometre import __version__
 from barometre.diagnostic import SCORE_ITEMS
@@ -177,13 +178,26 @@ class RoleRefused(Exception):
     """A team member whose role does not allow this."""
 
 
+class ClientGone(Exception):
+    """The client closed the connection before its request body had arrived."""
+
+
+async def _read_form(request: Request) -> FormData:
+    # A client that disconnects mid-POST (a closed tab, a dropped phone connection) is not a
+    # server error: no traceback, a plain 400 that nobody may be left to read.
+    try:
+        return await request.form()
+    except ClientDisconnect as exc:
+        raise ClientGone from exc
+
+
 async def checked_form(request: Request) -> AsyncIterator[FormData]:
     """The POSTed form, once its CSRF token is the session's (else 403).
 
     A dependency with `yield`, so that the form's uploaded files (spooled temporary files)
     are closed once the route is done with them.
     """
-    form = await request.form()
+    form = await _read_form(request)
     try:
         if not csrf_valid(request.session, form.get(CSRF_FIELD)):
             raise CsrfRefused
@@ -194,7 +208,7 @@ async def checked_form(request: Request) -> AsyncIterator[FormData]:
 
 async def unsubscribe_form(request: Request) -> FormData:
     """An opt-out form: CSRF-checked, except a mail client's RFC 8058 one-click POST."""
-    form = await request.form()
+    form = await _read_form(request)
     if form.get("List-Unsubscribe") != "One-Click" and not csrf_valid(
         request.session, form.get(CSRF_FIELD)
     ):
@@ -281,7 +295,13 @@ def install_checks(app: FastAPI) -> None:
     def role(request: Request) -> Response:
         return web(request).message(request, "team_area", "role_refused", 403)
 
+    def client_gone(request: Request) -> Response:
+        return Response("request body incomplete: the client disconnected", status_code=400)
+
     app.add_exception_handler(CsrfRefused, handler(csrf))
+    app.add_exception_handler(ClientGone, handler(client_gone))
+    # any other read of a body the client abandoned (a route reading it itself)
+    app.add_exception_handler(ClientDisconnect, handler(client_gone))
     app.add_exception_handler(NoCase, handler(no_case))
     app.add_exception_handler(NotSignedIn, handler(not_signed_in))
     app.add_exception_handler(RoleRefused, handler(role))
