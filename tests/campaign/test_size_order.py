@@ -67,9 +67,13 @@ def test_sample_and_status_commands_print_strata_in_order(tmp_path: Path) -> Non
     )
     assert sample.exit_code == 0, sample.output
     assert _order_in(sample.output) == STRATA
-    status = runner.invoke(app, ["campaign", "status", "--wave", "w", "--url", url])
+    status = runner.invoke(app, ["campaign", "status", "--wave", "w", "--url", url, "--strata"])
     assert status.exit_code == 0, status.output
-    # three tables (dispositions, response rates, other rates), each in the same order
-    tables = status.output.split("rates")
-    assert _order_in(status.output.split("response rates")[0]) == STRATA
-    assert all(_order_in(part) in ([], STRATA) for part in tables)
+    # four tables (dispositions, response rates, cooperation, refusal and contact), each in
+    # the same order
+    titles = ("Taux de réponse par strate", "Coopération par strate", "Refus et contact par strate")
+    tables = [status.output]
+    for title in titles:
+        assert title in tables[-1], status.output
+        tables[-1:] = tables[-1].split(title, 1)
+    assert [_order_in(part) for part in tables] == [STRATA] * 4
