@@ -23,6 +23,7 @@ import os
 import pwd
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -68,6 +69,14 @@ def pinned(cpu: int, command: list[str]) -> list[str]:
     return ["taskset", "-c", str(cpu), *command] if (os.cpu_count() or 1) > 1 else command
 
 
+def free_port() -> int:
+    """A TCP port free on loopback now (other benches may share the machine)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def throwaway_postgres(workdir: Path) -> tuple[str, list[str]]:
     """A private PostgreSQL cluster on a free port: its URL and the command that stops it."""
     bindir = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))[-1]).parent
@@ -76,7 +85,7 @@ def throwaway_postgres(workdir: Path) -> tuple[str, list[str]]:
         pg = pwd.getpwnam("postgres")
         os.chown(workdir, pg.pw_uid, pg.pw_gid)
         prefix = ["runuser", "-u", "postgres", "--"]
-    data, port = workdir / "data", 55000 + os.getpid() % 5000
+    data, port = workdir / "data", free_port()
     subprocess.run(
         [
             *prefix,
@@ -220,7 +229,7 @@ def one_run(url: str, workers: int, args: argparse.Namespace, folder: Path) -> d
     store = open_store(url)
     wave, codes = open_wave_with_invitations(store, "wrk", args.respondents, seed=2026)
     store.close()
-    port = 18000 + workers + (10 if url.startswith("postgresql") else 0)
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [
         str(Path(sys.executable).parent / "barometre"),
