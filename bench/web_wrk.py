@@ -169,8 +169,11 @@ def lua_script(sessions: list[tuple[str, str]], folder: Path) -> Path:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if found is None:
+        raise SystemExit(f"wrk printed a latency this bench cannot read: {text!r}")
+    value, unit = found.groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3.6e6}[unit]
 
 
 def run_wrk(base: str, script: Path, seconds: int, connections: int) -> dict[str, float]:
