@@ -294,3 +294,20 @@ def test_numpy_and_fraction_numbers_are_numbers(survey: Questionnaire) -> None:
     problems = validate(survey, {**base, "staff": np.int64(400)})  # type: ignore[dict-item]
     assert codes(problems) == [("out_of_bounds", "staff")]
     assert codes(validate(survey, {**base, "staff": np.bool_(True)})) == [("wrong_type", "staff")]  # type: ignore[dict-item]
+
+
+def test_skip_logic_evaluated_once_per_answer_set_and_copied_out() -> None:
+    """The cached skip logic gives each caller its own dict and follows changed answers."""
+    from barometre.questionnaire import load_builtin, relevance
+
+    q = load_builtin("bpi2018")
+    first = relevance(q, {"website": "vitrine"})
+    first["website"] = not first["website"]  # a caller changing its copy
+    again = relevance(q, {"website": "vitrine"})
+    assert again != first
+    assert again == relevance(q, {"website": "vitrine"})
+    answers = {"website": "vitrine"}
+    before = relevance(q, answers)
+    answers["website"] = "aucun"  # the same dict, other answers: evaluated anew
+    assert relevance(q, answers) == relevance(q, {"website": "aucun"})
+    assert before == again

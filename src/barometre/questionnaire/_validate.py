@@ -12,6 +12,8 @@ import datetime as dt
 import math
 import numbers
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 
 from barometre.questionnaire import _expression as ex
@@ -62,10 +64,41 @@ def _as_value(value: object) -> ex.Value:
     return str(value)
 
 
+# The skip logic of one answer set is evaluated once, however many times it is asked for:
+# one page POST checks, prunes and pages the same answers several times (web/paging.py),
+# then the store validates them again. The evaluation reads nothing but the questionnaire,
+# the answers as the expression language sees them (`_as_value`) and the date, which make
+# the key; results are copied out, so callers may change theirs.
+_EVALUATED_KEPT = 256
+_evaluated_cache: OrderedDict[
+    tuple[object, ...], tuple[Questionnaire, dict[str, bool], dict[str, ex.Value]]
+] = OrderedDict()
+_evaluated_lock = threading.Lock()
+
+
 def _evaluated(
     questionnaire: Questionnaire, answers: Answers, today: dt.date | None
 ) -> tuple[dict[str, bool], dict[str, ex.Value]]:
     """Every question's asked state and the values later conditions see (calculations done)."""
+    values = tuple(_as_value(answers.get(qid)) for qid in questionnaire.question_ids)
+    key = (id(questionnaire), today or dt.date.today(), values)
+    with _evaluated_lock:
+        hit = _evaluated_cache.get(key)
+        if hit is not None and hit[0] is questionnaire:
+            _evaluated_cache.move_to_end(key)
+            return dict(hit[1]), dict(hit[2])
+    result, seen = _evaluate(questionnaire, answers, today)
+    with _evaluated_lock:
+        # The questionnaire is kept with its entry: its id cannot be reused while cached.
+        _evaluated_cache[key] = (questionnaire, result, seen)
+        while len(_evaluated_cache) > _EVALUATED_KEPT:
+            _evaluated_cache.popitem(last=False)
+    return dict(result), dict(seen)
+
+
+def _evaluate(
+    questionnaire: Questionnaire, answers: Answers, today: dt.date | None
+) -> tuple[dict[str, bool], dict[str, ex.Value]]:
     seen: dict[str, ex.Value] = {}
     result: dict[str, bool] = {}
     section_on: dict[str, bool] = {}

@@ -10,6 +10,7 @@ SQLite (a file, WAL mode) by default, PostgreSQL through psycopg 3 by URL::
 from barometre.store._frame import CONTACT_COLUMNS, FRAME_COLUMNS, SAMPLE_COLUMNS
 from barometre.store._invitations import short_code_key, token_hash
 from barometre.store._limits import AttemptPolicy
+from barometre.store._responses import ResponseChange
 from barometre.store.errors import (
     DuplicateError,
     InputError,
@@ -33,6 +34,7 @@ from barometre.store.records import (
     NewInvitation,
     PublishedResults,
     Response,
+    ResponseStatus,
     StoreInfo,
     User,
     Wave,
@@ -60,8 +62,10 @@ __all__ = [
     "NotFoundError",
     "PublishedResults",
     "Response",
+    "ResponseChange",
     "ResponseInvalid",
     "ResponseLocked",
+    "ResponseStatus",
     "Store",
     "StoreConfigError",
     "StoreError",

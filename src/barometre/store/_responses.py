@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -74,6 +74,22 @@ _LOOKUP = (
 # acknowledged completions, several 1.1 dispositions). A second statement, run once the lock
 # is held, takes a fresh snapshot under READ COMMITTED and sees the committed response.
 _RESPONSE_OF_SAMPLE = sa.select(*_RESPONSE_COLUMNS).where(_r.sample_id == sa.bindparam("sample_id"))
+# The same, each row carrying one stored answer (outer-joined: a response without answers, or
+# no response, is one row of NULLs): the lookup and the stored answers in one round trip.
+_a = t.answers.c
+_ANSWER_COLUMNS = (_a.question_id.label("answer_qid"), _a.value_json.label("answer_json"))
+_LOOKUP_WITH_ANSWERS = (
+    _LOOKUP.add_columns(*_ANSWER_COLUMNS)
+    .outerjoin(t.answers, _a.response_id == _r.id)
+    .order_by(_a.id)
+)
+_RESPONSE_OF_SAMPLE_WITH_ANSWERS = (
+    sa.select(*_RESPONSE_COLUMNS, *_ANSWER_COLUMNS)
+    .select_from(t.responses)
+    .outerjoin(t.answers, _a.response_id == _r.id)
+    .where(_r.sample_id == sa.bindparam("sample_id"))
+    .order_by(_a.id)
+)
 _ANSWERS_OF = (
     sa.select(t.answers.c.question_id, t.answers.c.value_json)
     .where(t.answers.c.response_id == sa.bindparam("response_id"))
@@ -150,6 +166,42 @@ def _locked_case(conn: sa.Connection, wave_id: int, case_id: str) -> Any:
     return SimpleNamespace(**fresh)
 
 
+def _locked_case_and_answers(
+    conn: sa.Connection, wave_id: int, case_id: str
+) -> tuple[Any, dict[str, AnswerValue]] | None:
+    """`_locked_case` and the response's stored answers, in one statement (SQLite) or two.
+
+    PostgreSQL: the first statement locks the sample row; the second, run once the lock is
+    held, reads the response and its answers from a fresh snapshot (see `_LOOKUP`).
+    """
+    params = {"wave_id": wave_id, "case_id": case_id}
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(_LOOKUP_WITH_ANSWERS, params).all()
+        if not rows:
+            return None
+        found: Any = rows[0]
+    else:
+        found = conn.execute(_LOOKUP, params).first()
+        if found is None:
+            return None
+        rows = conn.execute(_RESPONSE_OF_SAMPLE_WITH_ANSWERS, {"sample_id": found.sample_id}).all()
+        lock = found._asdict()
+        head = rows[0] if rows else None
+        for name in lock:
+            if name not in ("sample_id", "wave_status", "wave_qid", "wave_qversion"):
+                lock[name] = getattr(head, name) if head is not None else None
+        found = SimpleNamespace(**lock)
+    answers = {
+        row.answer_qid: decode_answer(row.answer_json) for row in rows if row.answer_qid is not None
+    }
+    return found, answers
+
+
+# What a caller of `update_response` decides from the stored answers: the answers to merge
+# (None removes one), the status to save with, and the page just saved.
+ResponseChange = tuple[Mapping[str, AnswerValue | None], ResponseStatus, str | None]
+
+
 def _stored_answers(conn: sa.Connection, response_id: int) -> dict[str, AnswerValue]:
     rows = conn.execute(_ANSWERS_OF, {"response_id": response_id})
     return {qid: decode_answer(text) for qid, text in rows}
@@ -222,30 +274,73 @@ class ResponseRepository(StoreBase):
                     ) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def update_response(
+        self,
+        wave_id: int,
+        case_id: str,
+        change: Callable[[Mapping[str, AnswerValue]], ResponseChange],
+        source: ResponseSource = "web",
+        *,
+        recorded_by: str | None = None,
+    ) -> Response:
+        """One transaction that reads a case's answers, lets `change` decide, and saves.
+
+        `change(stored answers)` returns (answers to merge, status, page), which are saved
+        as by `save_response`, with the same validation, inside the same locked
+        transaction: the web's page POST reads and writes in one round of statements. A
+        response that is already complete raises `ResponseLocked` before `change` is called.
+        """
+        if source not in t.RESPONSE_SOURCES:
+            raise InputError(f"unknown response source {source!r}; expected {t.RESPONSE_SOURCES}")
+        for attempt in range(_ATTEMPTS):
+            try:
+                with self._write() as conn:
+                    return self._save(
+                        conn, wave_id, case_id, change, "partial", source, None, recorded_by
+                    )
+            except sa.exc.IntegrityError as exc:
+                if attempt == _ATTEMPTS - 1:
+                    raise WriteFailed(
+                        f"wave {wave_id}, case {case_id!r}: the database refused the response "
+                        f"({exc.orig})"
+                    ) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def _save(
         self,
         conn: sa.Connection,
         wave_id: int,
         case_id: str,
-        answers: Mapping[str, AnswerValue | None],
+        answers: Mapping[str, AnswerValue | None]
+        | Callable[[Mapping[str, AnswerValue]], ResponseChange],
         status: str,
         source: str,
         page: str | None,
         recorded_by: str | None,
         at: datetime | None = None,
     ) -> Response:
-        found = _locked_case(conn, wave_id, case_id)
-        if found is None:
+        located = _locked_case_and_answers(conn, wave_id, case_id)
+        if located is None:
             name = self._wave_row(conn, wave_id).name  # a clear error for an unknown wave
             raise NotFoundError(f"wave {name!r} has no case {case_id!r} in its sample")
+        found, stored = located
         if found.wave_status not in _ACCEPTING[source]:
             name = self._wave_row(conn, wave_id).name
             raise WaveStatusError(
                 f"wave {name!r} is {status_words(str(found.wave_status))}: "
                 f"it accepts no {source} answers"
             )
+        if callable(answers):
+            if found.response_id is not None and found.status == "complete":
+                raise ResponseLocked(case_id)
+            answers, status, page = answers(stored)
+            if problems := text_problems(answers):
+                raise ResponseInvalid(shown(case_id), problems)
+            if status not in t.RESPONSE_STATUSES:
+                raise InputError(
+                    f"unknown response status {status!r}; expected {t.RESPONSE_STATUSES}"
+                )
         existing = found if found.response_id is not None else None
-        stored = _stored_answers(conn, found.response_id) if existing else {}
         given = {qid: normalise_answer(value) for qid, value in answers.items()}
         merged: dict[str, AnswerValue] = {
             qid: value for qid, value in {**stored, **given}.items() if value is not None

@@ -220,8 +220,12 @@ CheckedForm = Annotated[FormData, Depends(checked_form)]
 UnsubscribeForm = Annotated[FormData, Depends(unsubscribe_form)]
 
 
-def session_case(request: Request) -> tuple[int, str]:
-    """The respondent's case from the session (else back to the home page)."""
+async def session_case(request: Request) -> tuple[int, str]:
+    """The respondent's case from the session (else back to the home page).
+
+    `async`: a plain `def` dependency would run in the thread pool, a thread hop on every
+    questionnaire request for a dictionary lookup.
+    """
     value = request.session.get(CASE_KEY)
     if isinstance(value, list) and len(value) == 2:
         return int(value[0]), str(value[1])

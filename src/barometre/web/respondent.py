@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -11,7 +11,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from barometre.campaign.codes import InvalidShortCode, normalise_short_code
 from barometre.diagnostic import diagnose
 from barometre.questionnaire import Problem, Questionnaire, Section, relevance, validate
-from barometre.store import Invitation, ResponseLocked, WaveStatusError
+from barometre.store import (
+    Invitation,
+    ResponseChange,
+    ResponseLocked,
+    ResponseStatus,
+    WaveStatusError,
+)
 from barometre.web.context import (
     CASE_KEY,
     CheckedForm,
@@ -25,7 +31,13 @@ from barometre.web.context import (
 from barometre.web.forms import merge, read_answers
 from barometre.web.i18n import translate
 from barometre.web.messages import problem_texts
-from barometre.web.paging import apply_page, first_unanswered_page, page_plan, visible_pages
+from barometre.web.paging import (
+    PageResult,
+    apply_page,
+    first_unanswered_page,
+    page_plan,
+    visible_pages,
+)
 from barometre.web.selfdiag import question_count
 from barometre.web.trust import fieldwork_wave, trust_view, wave_title
 
@@ -237,28 +249,35 @@ async def save_page(
     if section is None:
         return app.message(request, "site_title", "not_found", 404)
     wave_id, case_id = case
-    stored = app.store.response(wave_id, case_id)
-    if stored is not None and stored.status == "complete":
-        return RedirectResponse("/merci", status_code=303)
-    result = apply_page(
-        questionnaire,
-        stored.answers if stored else {},
-        read_answers(form, section.questions),
-        section_id=section.id,
-        going_back=form.get("nav") == "back",
-        asked_before=set(str(form.get("asked") or "").split()),
-    )
-    # Send at the end only when nothing is missing anywhere: the same single write then
-    # stores the page and locks the response. Otherwise show the first page still lacking.
-    finished = result.next_page is None
-    missing = validate(questionnaire, result.answers) if finished else ()
-    status: Literal["partial", "complete"] = "complete" if finished and not missing else "partial"
+    outcome: list[tuple[PageResult, tuple[Problem, ...]]] = []
+
+    def change(stored: Mapping[str, Any]) -> ResponseChange:
+        # Run by the store inside its write transaction, on the answers it just read: the
+        # page is read, checked and written in one transaction (the case locked throughout).
+        result = apply_page(
+            questionnaire,
+            stored,
+            read_answers(form, section.questions),
+            section_id=section.id,
+            going_back=form.get("nav") == "back",
+            asked_before=set(str(form.get("asked") or "").split()),
+        )
+        # Send at the end only when nothing is missing anywhere: the same single write then
+        # stores the page and locks the response. Otherwise show the first page still lacking.
+        finished = result.next_page is None
+        missing = validate(questionnaire, result.answers) if finished else ()
+        outcome.append((result, missing))
+        status: ResponseStatus = "complete" if finished and not missing else "partial"
+        return result.changes, status, section.id
+
     try:
-        app.store.save_response(wave_id, case_id, result.changes, status, "web", page=section.id)
+        app.store.update_response(wave_id, case_id, change, "web")
     except ResponseLocked:
         return RedirectResponse("/merci", status_code=303)
     except WaveStatusError:
         return app.message(request, "site_title", "wave_closed", 409)
+    result, missing = outcome[-1]
+    finished = result.next_page is None
     if result.problems:
         return _page_response(
             request, app, questionnaire, section, result.shown, result.problems, 422
