@@ -38,7 +38,7 @@ SpecOption = Annotated[
 ReplicatesOption = Annotated[
     bool,
     typer.Option(
-        "--replicate-weights/--no-replicate-weights",
+        "--replicate-weights",
         help="Add JKn replicate weights, recalibrated in each replicate, to the exports.",
     ),
 ]

@@ -202,7 +202,7 @@ def report(
     replicate_weights: Annotated[
         bool,
         typer.Option(
-            "--replicate-weights/--no-replicate-weights",
+            "--replicate-weights",
             help="Add JKn replicate weights, recalibrated in each replicate, to the exports.",
         ),
     ] = False,
