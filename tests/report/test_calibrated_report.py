@@ -118,7 +118,7 @@ def test_change_se_includes_the_overlap_covariance(
 
 
 def test_overlap_covariance_matches_the_influence_formula(wave: CalibratedWave) -> None:
-    """One indicator's covariance equals sum over strata of (1 - n1 n2 / (m N)) sum z1 z2."""
+    """One indicator's covariance: sum over strata of (1 - n1 n2 / (m N)) m / (m - 1) sum z1 z2."""
     from barometre.questionnaire import load_builtin
     from barometre.report.indicators import catalogue, with_presence
 
@@ -145,8 +145,12 @@ def test_overlap_covariance_matches_the_influence_formula(wave: CalibratedWave) 
     for (stratum,), g in both.group_by(["stratum"]):
         n1 = za.filter(pl.col("stratum") == stratum).height
         n2 = zb.filter(pl.col("stratum") == stratum).height
-        expected += (1 - n1 * n2 / (g.height * sizes[str(stratum)])) * float(
-            (g["z"] * g["z2"]).sum()
+        m = g.height
+        expected += (
+            (1 - n1 * n2 / (m * sizes[str(stratum)]))
+            * m
+            / (m - 1)
+            * float((g["z"] * g["z2"]).sum())
         )
     assert cov == pytest.approx(expected, rel=1e-10)
     assert overlap_covariances(b.drop("siren"), a, specs) == {}

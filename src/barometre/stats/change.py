@@ -100,6 +100,8 @@ def overlap_covariance(
         big_n = stratum_population.get(str(stratum))
         if big_n is None:
             raise StatsError(f"stratum {stratum!r} has no population size")
-        factor = 1.0 - n1[stratum] * n2[stratum] / (m * big_n)
+        # m / (m - 1) as the variance's n / (n - 1): a panel of the same answers then has a
+        # covariance equal to each wave's variance, and its change an SE of zero.
+        factor = (1.0 - n1[stratum] * n2[stratum] / (m * big_n)) * (m / (m - 1) if m > 1 else 1.0)
         cov += factor * float((group["_z"] * group["_z2"]).sum())
     return cov
