@@ -6,7 +6,14 @@ import numpy as np
 import polars as pl
 import pytest
 
-from barometre.typology.drivers import DRIVERS, activity_drivers
+from barometre.typology.drivers import (
+    DRIVERS,
+    _deviance,
+    _levels,
+    _model_matrix,
+    _null_deviance,
+    activity_drivers,
+)
 from barometre.typology.profiles import segment_profiles, segment_shares
 from barometre.typology.rules import assign_segments
 
@@ -101,24 +108,38 @@ def test_drivers_use_complete_cases(drivers, survey: pl.DataFrame) -> None:
 
 
 def test_importance_and_fit_match_r_survey() -> None:
-    """Deviance drops, pseudo-R² and coefficients equal R svyglm (typology_drivers_reference.R)."""
+    """Deviances, pseudo-R², drops, coefficients, SEs and p-values equal R svyglm on the
+    complete cases as a domain of the wave's design (typology_drivers_reference.R:
+    `svyglm(..., design = subset(design, keep))`, each stratum's n_h over every respondent)."""
     frame = pl.read_csv(REFERENCE / "drivers_wave.csv", infer_schema=False).with_columns(
         pl.col("weight").cast(pl.Float64)
     )
+    assert frame.filter(pl.col("activity").is_null()).height > 0  # a domain, not the design
     result = activity_drivers(frame, replicates=2, seed=1)
-    fit = pl.read_csv(REFERENCE / "drivers_fit.csv")
-    assert result.n == fit["n"][0]
-    assert result.pseudo_r2 == pytest.approx(float(fit["pseudo_r2"][0]), abs=1e-9)
-    drops = pl.read_csv(REFERENCE / "drivers_importance.csv")
+    fit = pl.read_csv(REFERENCE / "drivers_fit.csv", infer_schema=False)
+    assert result.n == int(fit["n"][0])
+    assert result.fit.df_residual == int(fit["df_residual"][0])
+    assert result.pseudo_r2 == pytest.approx(float(fit["pseudo_r2"][0]), rel=1e-12)
+    complete = frame.filter(pl.col("activity").is_not_null())
+    y = complete["activity"].is_in(["active", "tres_active"]).cast(pl.Float64).to_numpy()
+    w = complete["weight"].to_numpy()
+    levels = {g: _levels(complete, g) for g in DRIVERS}
+    x = _model_matrix(complete, DRIVERS, levels)
+    assert _null_deviance(y, w) == pytest.approx(float(fit["null_deviance"][0]), rel=1e-12)
+    deviance = _deviance(result.fit.coefficients, x, y, w)
+    assert deviance == pytest.approx(float(fit["deviance"][0]), rel=1e-12)
+    drops = pl.read_csv(REFERENCE / "drivers_importance.csv", infer_schema=False)
     ours = {d.group: d.delta_r2 for d in result.importance}
+    assert set(ours) == set(drops["group"])
     for group, value in drops.iter_rows():
-        assert ours[group] == pytest.approx(float(value), abs=1e-9)
-    coefs = pl.read_csv(REFERENCE / "drivers_coefficients.csv")
+        assert ours[group] == pytest.approx(float(value), rel=1e-10)
+    coefs = pl.read_csv(REFERENCE / "drivers_coefficients.csv", infer_schema=False)
     by_term = {t.term: t for t in result.terms}
-    for term, coefficient, se in coefs.iter_rows():
-        assert by_term[term].coefficient == pytest.approx(float(coefficient), abs=1e-7)
-        # standard errors come from barometre.stats (tested there); here a sanity bound
-        assert by_term[term].se == pytest.approx(float(se), rel=1e-5)
+    assert list(by_term) == coefs["term"].to_list()
+    for term, coefficient, se, p_value in coefs.iter_rows():
+        assert by_term[term].coefficient == pytest.approx(float(coefficient), rel=1e-10)
+        assert by_term[term].se == pytest.approx(float(se), rel=1e-9)
+        assert by_term[term].p_value == pytest.approx(float(p_value), rel=1e-7)
 
 
 def test_a_separated_driver_level_is_named(survey: pl.DataFrame) -> None:

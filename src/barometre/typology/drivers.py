@@ -25,7 +25,7 @@ from scipy.special import expit
 
 from barometre.stats import Design, EstimationError, LogitFit, StatsError
 from barometre.stats.regression import MAX_ITER, TOL
-from barometre.typology._frame import FloatArray, IntArray, as_polars
+from barometre.typology._frame import FloatArray, as_polars
 from barometre.typology.errors import ColumnError, TypologyError
 from barometre.typology.profiles import DesignSpec
 
@@ -164,14 +164,16 @@ def _drops(
     columns: dict[str, list[int]],
     dev_full: float,
     d0: float,
-    fit_order: IntArray | None = None,
+    fit_rows: tuple[FloatArray, FloatArray, FloatArray] | None = None,
 ) -> list[float]:
     """Each group's drop in pseudo-R², its reduced model refitted by the lean IRLS.
 
-    `fit_order` is the row order the fit runs in (the design's, by stratum); deviances are
-    summed in the frame's own order, as for the full model.
+    `fit_rows` are the model matrix, response and weights the fits run on (by default
+    `x`, `y`, `w`): the design's rows in its internal order, zero outside the domain, as
+    ``Design.logit`` has them. Deviances are summed over `x`, `y`, `w` (the complete cases
+    in the frame's order), as for the full model.
     """
-    xs, ys, ws = (x, y, w) if fit_order is None else (x[fit_order], y[fit_order], w[fit_order])
+    xs, ys, ws = (x, y, w) if fit_rows is None else fit_rows
     drops = []
     for g in columns:
         keep = _without(columns, g)
@@ -183,18 +185,40 @@ def _drops(
     return drops
 
 
+def _design_rows(
+    d: Design, complete: np.ndarray[Any, Any], x: FloatArray, y: FloatArray, w: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The complete cases' rows spread over the design's rows, zero outside the domain, in
+    the design's internal order (by stratum): the arrays ``Design.logit`` fits the domain
+    on, so that the lean reduced fits are bit-identical to full refits on the design."""
+    rows = np.flatnonzero(complete)
+    n = complete.shape[0]
+    xd = np.zeros((n, x.shape[1]))
+    xd[rows] = x
+    yd = np.zeros(n)
+    yd[rows] = y
+    wd = np.zeros(n)
+    wd[rows] = w
+    order = d.order
+    if order is None:
+        return xd, yd, wd
+    return xd[order], yd[order], wd[order]
+
+
 def _importance_once(
     d: Design,
     frame: pl.DataFrame,
+    complete: np.ndarray[Any, Any],
     w: FloatArray,
     groups: Sequence[str],
     levels: dict[str, list[str]],
 ) -> tuple[float, list[float], LogitFit, FloatArray]:
     """Pseudo-R² of the full model (fitted with its design variance) and each group's drop.
 
-    `d` is the design the models are fitted on (complete cases as its domain); `frame` holds
-    the complete cases and `w` their weights in `d`, for the deviances. Also returns the
-    full model matrix, which the bootstrap reuses row by row.
+    `d` is the design the models are fitted on (complete cases as its domain, `complete`
+    marking them among its rows); `frame` holds the complete cases and `w` their weights in
+    `d`, for the deviances. Also returns the full model matrix, which the bootstrap reuses
+    row by row.
     """
     y = frame.get_column(_RESPONSE).cast(pl.Float64).to_numpy()
     d0 = _null_deviance(y, w)
@@ -204,11 +228,8 @@ def _importance_once(
         raise TypologyError(f"drivers: model terms {list(full.terms)} are not {expected}")
     x = _model_matrix(frame, groups, levels)
     dev_full = _deviance(full.coefficients, x, y, w)
-    # The reduced fits run in the design's row order (by stratum) when the design is the
-    # complete cases themselves, so that they are bit-identical to full refits; over a
-    # calibrated design's domain the row order only moves the last bits.
-    order = d.order if d.weights.shape[0] == frame.height else None
-    drops = _drops(x, y, w, _columns(groups, levels), dev_full, d0, order)
+    fit_rows = _design_rows(d, complete, x, y, w)
+    drops = _drops(x, y, w, _columns(groups, levels), dev_full, d0, fit_rows)
     return 1.0 - dev_full / d0, drops, full, x
 
 
@@ -228,19 +249,14 @@ def _importance_replicate(
 def _domain_design(
     everyone: pl.DataFrame, complete: pl.Series, groups: Sequence[str], spec: DesignSpec
 ) -> tuple[Design, FloatArray]:
-    """The design over every respondent (calibrated as the wave was), with the response and
-    the drivers left missing outside the complete cases, so that each model's respondents
-    are a domain of it (R: `svyglm(..., design = subset(calibrated, complete))`) and the
+    """The design over every respondent (calibrated as the wave was, when it was), with the
+    response and the drivers left missing outside the complete cases, so that each model's
+    respondents are a domain of it (R: `svyglm(..., design = subset(design, complete))`,
+    r/typology_drivers_reference.R): a stratum's n_h counts all its respondents, and the
     subset is never calibrated again on its own. Returns it and the complete cases' weights.
-
-    Without a calibration the complete cases are the design, as the committed R reference
-    (r/typology_drivers_reference.R: `svydesign(..., data = wave[keep, ])`) has it.
     """
-    if spec.calibration is None:
-        d = spec.design(everyone.filter(complete))
-        return d, d.weights
     # The design's own columns stay whole: they describe every respondent.
-    protected = set(spec.calibration.columns)
+    protected = set(spec.calibration.columns) if spec.calibration is not None else set()
     protected |= {spec.weights, spec.strata or "", spec.psu or "", spec.fpc or ""}
     masked = everyone.with_columns(
         [
@@ -325,7 +341,9 @@ def activity_drivers(
     _check_separation(frame, groups)
     strata = spec.strata if spec.strata in frame.columns else None
     model_design, w_model = _domain_design(everyone, complete, groups, spec)
-    r2, drops, fit, x = _importance_once(model_design, frame, w_model, groups, levels)
+    r2, drops, fit, x = _importance_once(
+        model_design, frame, complete.to_numpy(), w_model, groups, levels
+    )
     columns = _columns(groups, levels)
     y = frame.get_column(_RESPONSE).cast(pl.Float64).to_numpy()
 
