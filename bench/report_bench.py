@@ -74,15 +74,28 @@ def _record(label: str, times: dict[str, list[float]], wall: float, cpu: float) 
     print(f"  {label:<10} {wall:6.2f} s wall  {cpu:6.2f} s cpu")
 
 
-def _load(store: Any, wave_id: int) -> tuple[Any, Any, Any]:
-    """What `wave report` reads first: the dataset, the questionnaire, the earlier results."""
-    from barometre.wave import earlier_results
-
-    return (
-        store.wave_dataset(wave_id),
-        store.questionnaire_of(wave_id),
-        earlier_results(store, wave_id),
+def _load(store: Any, wave_id: int) -> dict[str, Any]:
+    """What `wave report` reads first: the earlier wave's results and respondents, the
+    wave's respondents with their weighting columns and its calibrated design."""
+    from barometre.wave import (
+        design_info,
+        earlier_results,
+        earlier_wave_id,
+        stored_spec,
+        wave_respondents,
     )
+
+    previous = earlier_results(store, wave_id)
+    earlier = earlier_wave_id(store, wave_id) if previous is not None else None
+    previous_data = None if earlier is None else wave_respondents(store, earlier, with_unit=True)
+    spec = stored_spec(store, wave_id)
+    return {
+        "data": wave_respondents(store, wave_id, spec, with_unit=previous_data is not None),
+        "questionnaire": store.questionnaire_of(wave_id),
+        "design": design_info(spec),
+        "previous": previous,
+        "previous_data": previous_data,
+    }
 
 
 def stored_wave(url: str, wave: str, runs: int) -> None:
@@ -100,17 +113,23 @@ def stored_wave(url: str, wave: str, runs: int) -> None:
             _record("start-up", times, *_child([sys.executable, "-c", imports]))
             store = open_store(url)
             wave_id = store.wave_by_name(wave).id
-            data, q, previous = timed("load", times, _load, store, wave_id)
-            results = timed(
-                "results", times, partial(compute_results, wave=wave, previous=previous), data, q
+            read = timed("load", times, _load, store, wave_id)
+            data, q, design = read["data"], read["questionnaire"], read["design"]
+            compute = partial(
+                compute_results,
+                wave=wave,
+                previous=read["previous"],
+                previous_data=read["previous_data"],
             )
+            # As the command computes them: on the wave's calibrated design with its fpc.
+            results = timed("results", times, compute, data, q, design)
             methodology: Methodology = timed(
                 "annex", times, methodology_from_store, store, wave_id, "fr", None
             )
             timed("json", times, write_results_json, results, out / "results.json")
             html = timed("html", times, render_html, results, "fr", methodology)
             timed("pdf", times, write_pdf, html, out / "report.pdf")
-            timed("exports", times, export_wave, data, q, out / "exports")
+            timed("exports", times, partial(export_wave, design=design), data, q, out / "exports")
             store.close()
             argv = ["barometre", "wave", "report", "--wave", wave, "--url", url,
                     "--out", str(out / "command")]  # fmt: skip
