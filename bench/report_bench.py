@@ -19,12 +19,17 @@ the start-up imports of the command (a fresh interpreter), reading the wave, the
 methodology annex from the store, HTML, PDF and exports one after the other, then the whole
 command in a fresh process (where the exports overlap the PDF). Target: under 15 s. To
 compare before and after, run it twice with PYTHONPATH pointing at each checkout's `src`.
+The stages run with one OpenBLAS thread, as `barometre` runs its commands.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
+
+# As the `barometre` entry point does, before numpy loads (the imports below load it).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import argparse
 import resource
 import subprocess
 import sys
