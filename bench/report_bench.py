@@ -26,29 +26,31 @@ from __future__ import annotations
 
 import os
 
-# As the `barometre` entry point does, before numpy loads (the imports below load it).
+# As the `barometre` entry point does, before numpy loads (the imports below load it). The
+# fresh processes timed get the caller's environment, so an older checkout runs as it would.
+_CALLER_ENV = dict(os.environ)
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import argparse
-import resource
-import subprocess
-import sys
-import tempfile
-import time
-from collections.abc import Callable
-from functools import partial
-from pathlib import Path
-from typing import Any
+import argparse  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from functools import partial  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
-from barometre.questionnaire import load_builtin
-from barometre.report import (
+from barometre.questionnaire import load_builtin  # noqa: E402
+from barometre.report import (  # noqa: E402
     compute_results,
     export_wave,
     render_html,
     write_pdf,
     write_results_json,
 )
-from barometre.report.testing import example_wave
+from barometre.report.testing import example_wave  # noqa: E402
 
 
 def timed(label: str, times: dict[str, list[float]], fn: Callable[..., Any], *args: Any) -> Any:
@@ -66,7 +68,7 @@ def _child(argv: list[str]) -> tuple[float, float]:
     """Wall and CPU time (user + system) of a fresh process running argv."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=_CALLER_ENV)
     dw = time.perf_counter() - wall
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     dc = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
