@@ -19,31 +19,38 @@ the start-up imports of the command (a fresh interpreter), reading the wave, the
 methodology annex from the store, HTML, PDF and exports one after the other, then the whole
 command in a fresh process (where the exports overlap the PDF). Target: under 15 s. To
 compare before and after, run it twice with PYTHONPATH pointing at each checkout's `src`.
+The stages run with one OpenBLAS thread, as `barometre` runs its commands.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import resource
-import subprocess
-import sys
-import tempfile
-import time
-from collections.abc import Callable
-from functools import partial
-from pathlib import Path
-from typing import Any
 
-from barometre.questionnaire import load_builtin
-from barometre.report import (
+# As the `barometre` entry point does, before numpy loads (the imports below load it). The
+# fresh processes timed get the caller's environment, so an older checkout runs as it would.
+_CALLER_ENV = dict(os.environ)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from functools import partial  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+from barometre.questionnaire import load_builtin  # noqa: E402
+from barometre.report import (  # noqa: E402
     compute_results,
     export_wave,
     render_html,
     write_pdf,
     write_results_json,
 )
-from barometre.report.testing import example_wave
+from barometre.report.testing import example_wave  # noqa: E402
 
 
 def timed(label: str, times: dict[str, list[float]], fn: Callable[..., Any], *args: Any) -> Any:
@@ -61,7 +68,7 @@ def _child(argv: list[str]) -> tuple[float, float]:
     """Wall and CPU time (user + system) of a fresh process running argv."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=_CALLER_ENV)
     dw = time.perf_counter() - wall
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     dc = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -74,15 +81,28 @@ def _record(label: str, times: dict[str, list[float]], wall: float, cpu: float) 
     print(f"  {label:<10} {wall:6.2f} s wall  {cpu:6.2f} s cpu")
 
 
-def _load(store: Any, wave_id: int) -> tuple[Any, Any, Any]:
-    """What `wave report` reads first: the dataset, the questionnaire, the earlier results."""
-    from barometre.wave import earlier_results
-
-    return (
-        store.wave_dataset(wave_id),
-        store.questionnaire_of(wave_id),
-        earlier_results(store, wave_id),
+def _load(store: Any, wave_id: int) -> dict[str, Any]:
+    """What `wave report` reads first: the earlier wave's results and respondents, the
+    wave's respondents with their weighting columns and its calibrated design."""
+    from barometre.wave import (
+        design_info,
+        earlier_results,
+        earlier_wave_id,
+        stored_spec,
+        wave_respondents,
     )
+
+    previous = earlier_results(store, wave_id)
+    earlier = earlier_wave_id(store, wave_id) if previous is not None else None
+    previous_data = None if earlier is None else wave_respondents(store, earlier, with_unit=True)
+    spec = stored_spec(store, wave_id)
+    return {
+        "data": wave_respondents(store, wave_id, spec, with_unit=previous_data is not None),
+        "questionnaire": store.questionnaire_of(wave_id),
+        "design": design_info(spec),
+        "previous": previous,
+        "previous_data": previous_data,
+    }
 
 
 def stored_wave(url: str, wave: str, runs: int) -> None:
@@ -100,17 +120,23 @@ def stored_wave(url: str, wave: str, runs: int) -> None:
             _record("start-up", times, *_child([sys.executable, "-c", imports]))
             store = open_store(url)
             wave_id = store.wave_by_name(wave).id
-            data, q, previous = timed("load", times, _load, store, wave_id)
-            results = timed(
-                "results", times, partial(compute_results, wave=wave, previous=previous), data, q
+            read = timed("load", times, _load, store, wave_id)
+            data, q, design = read["data"], read["questionnaire"], read["design"]
+            compute = partial(
+                compute_results,
+                wave=wave,
+                previous=read["previous"],
+                previous_data=read["previous_data"],
             )
+            # As the command computes them: on the wave's calibrated design with its fpc.
+            results = timed("results", times, compute, data, q, design)
             methodology: Methodology = timed(
                 "annex", times, methodology_from_store, store, wave_id, "fr", None
             )
             timed("json", times, write_results_json, results, out / "results.json")
             html = timed("html", times, render_html, results, "fr", methodology)
             timed("pdf", times, write_pdf, html, out / "report.pdf")
-            timed("exports", times, export_wave, data, q, out / "exports")
+            timed("exports", times, partial(export_wave, design=design), data, q, out / "exports")
             store.close()
             argv = ["barometre", "wave", "report", "--wave", wave, "--url", url,
                     "--out", str(out / "command")]  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -37,6 +38,24 @@ def test_help_and_version_pull_no_heavy_library() -> None:
             "try:\n    main()\nexcept SystemExit:\n    pass"
         )
         assert not loaded & set(HEAVY), (argv, sorted(loaded & set(HEAVY)))
+
+
+def test_the_command_line_runs_one_blas_thread_unless_told_otherwise() -> None:
+    """`barometre` sets OPENBLAS_NUM_THREADS=1 before a command loads numpy; a value the
+    user set is kept."""
+    probe = (
+        "import os, sys\nfrom barometre.cli import main\n"
+        "sys.argv = ['barometre', 'version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('threads', os.environ['OPENBLAS_NUM_THREADS'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    for given, expected in ((None, "1"), ("2", "2")):
+        run_env = env if given is None else {**env, "OPENBLAS_NUM_THREADS": given}
+        out = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=run_env
+        ).stdout
+        assert out.splitlines()[-1] == f"threads {expected}", out
 
 
 def test_root_help_lists_every_group_with_its_description() -> None:

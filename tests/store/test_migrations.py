@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -13,7 +15,13 @@ from alembic.runtime.migration import MigrationContext
 
 from barometre.store import Store, StoreConfigError, open_store
 from barometre.store._engine import create_store_engine
-from barometre.store.migrate import current_revision, downgrade, head_revision, upgrade
+from barometre.store.migrate import (
+    current_revision,
+    downgrade,
+    head_revision,
+    scripts_head,
+    upgrade,
+)
 from barometre.store.schema import metadata
 
 
@@ -152,3 +160,29 @@ def test_database_newer_than_the_code_is_a_clean_error(database_url: str) -> Non
     engine.dispose()
     with pytest.raises(StoreConfigError, match="'9999'"):
         open_store(database_url)
+
+
+def test_scripts_head_read_without_alembic_is_alembics_head() -> None:
+    """The head read from the scripts' `revision` lines is the one alembic finds."""
+    assert scripts_head() == head_revision()
+
+
+def test_opening_a_database_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+    """A store already at the newest revision opens without loading alembic; an older one
+    is still migrated."""
+    url = f"sqlite:///{tmp_path / 'b.sqlite'}"
+    open_store(url).close()
+    code = (
+        "import sys\nfrom barometre.store import open_store\n"
+        f"open_store({url!r}).close()\nprint('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"], out.stderr
+    engine = create_store_engine(url)
+    downgrade(engine, "0007")
+    engine.dispose()
+    store = open_store(url)
+    try:
+        assert current_revision(store.engine) == head_revision()
+    finally:
+        store.close()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from barometre.questionnaire import Language, Questionnaire, QuestionType
+from barometre.report._xlsx import write_workbook
 from barometre.report.codebook import DESIGN_VARIABLES, Variable, variables, write_codebook
 from barometre.report.errors import ExportError
 from barometre.report.i18n import check_lang, t
@@ -235,11 +236,7 @@ def write_excel(
     frame: pl.DataFrame, questionnaire: Questionnaire, path: Path, lang: Language = "fr"
 ) -> Path:
     """Excel workbook: a data sheet with labels instead of codes, and a codebook sheet."""
-    from openpyxl import Workbook
-
     check_lang(lang)
-    wb = Workbook(write_only=True)
-    data = wb.create_sheet("data" if lang == "en" else "donnees")
     labelled = frame
     for v in _labelled_variables(frame, questionnaire, lang):
         mapping = {code: label for _, code, label in v.codes}
@@ -250,19 +247,20 @@ def write_excel(
             .cast(pl.Utf8)
             .replace_strict(mapping, default=pl.col(v.name).cast(pl.Utf8))
         )
-    data.append(list(frame.columns))
+    data: list[list[Any]] = [list(frame.columns)]
     data.append([_column_labels(frame, questionnaire, lang)[c] for c in frame.columns])
-    for row in labelled.iter_rows():
-        data.append(list(row))
-    book = wb.create_sheet(t("codebook", lang)[:31])
-    book.append([t("variable", lang), t("question", lang), t("type", lang), "code", "label"])
+    data.extend(list(row) for row in labelled.iter_rows())
+    book: list[list[Any]] = [
+        [t("variable", lang), t("question", lang), t("type", lang), "code", "label"]
+    ]
     for v in _labelled_variables(frame, questionnaire, lang):
         if not v.codes:
             book.append([v.name, v.label, v.type, None, None])
         for n, code, label in v.codes:
             book.append([v.name, v.label, v.type, n if v.type != "multiple" else code, label])
+    sheets = [("data" if lang == "en" else "donnees", data), (t("codebook", lang)[:31], book)]
     try:
-        wb.save(path)
+        write_workbook(Path(path), sheets)
     except OSError as ex:
         raise ExportError(f"could not write Excel file {path}: {ex}") from ex
     return Path(path)

@@ -18,7 +18,7 @@ up to rounding; the R reference tests run through both.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,6 +51,8 @@ class CellIndex:
     sizes: tuple[int, ...]
     ratio: FloatArray  # per cell: old weight / new weight of the calibration step
     projection: Projection | None
+    # A calibration step's pseudo-inverted Gram matrix on the cells, computed once.
+    gram_pinv: FloatArray | None = None
 
 
 def applicable(structure: SampleStructure, projections: tuple[Projection, ...]) -> bool:
@@ -86,7 +88,7 @@ def build_cells(
         first = np.zeros(n_cells, dtype=np.int64)
         first[cell[::-1]] = np.arange(cell.shape[0])[::-1]
         ratio = (projection.old_weights / projection.new_weights)[first]
-    return CellIndex(
+    cells = CellIndex(
         cell=cell,
         n_cells=n_cells,
         cell_stratum=rest.astype(np.int64),
@@ -98,6 +100,12 @@ def build_cells(
         ratio=ratio,
         projection=projection,
     )
+    if not isinstance(projection, GregCalibration):
+        return cells
+    x = _cell_design(cells)
+    gram = x.T @ (x * (cells.w1 * cells.ratio)[:, None])
+    gram_pinv = np.asarray(np.linalg.pinv(gram), dtype=np.float64)
+    return replace(cells, gram_pinv=gram_pinv)
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +369,6 @@ def _coefficients(
         coef: FloatArray = sums @ _raking_map(p)
         return coef
     x_rhs = _domain_level_sums(bd, z1 * ratio, k)
-    x = _cell_design(cells)
-    gram = x.T @ (x * (cells.w1 * cells.ratio)[:, None])
-    b: FloatArray = x_rhs @ np.linalg.pinv(gram).T
+    assert cells.gram_pinv is not None  # build_cells computes it for a GregCalibration
+    b: FloatArray = x_rhs @ cells.gram_pinv.T
     return b

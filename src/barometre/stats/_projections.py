@@ -94,21 +94,33 @@ def stacked_one_hot(margins: tuple[IntArray, ...], sizes: tuple[int, ...]) -> sp
 
 @dataclass(frozen=True, slots=True)
 class GregCalibration:
-    """R ``calibrate``: z - w * X b, b the design-weighted regression of z / w on X."""
+    """R ``calibrate``: z - w * X b, b the design-weighted regression of z / w on X.
+
+    The margins' indicators and the pseudo-inverse of their weighted Gram matrix depend on
+    the design only: they are computed once here, not for every block of estimates (a
+    report applies the rule hundreds of times).
+    """
 
     margins: tuple[IntArray, ...]
     sizes: tuple[int, ...]
     old_weights: FloatArray
     new_weights: FloatArray
+    hot: sp.csr_matrix = field(init=False)
+    gram_pinv: FloatArray = field(init=False)
+
+    def __post_init__(self) -> None:
+        x = stacked_one_hot(self.margins, self.sizes)  # levels x rows
+        gram = (x.multiply(self.old_weights[None, :]) @ x.T).toarray()
+        object.__setattr__(self, "hot", x)
+        # The one-hot blocks are collinear (each sums to 1): the pseudo-inverse
+        # gives the same projection as R's intercept-plus-dummies QR.
+        object.__setattr__(self, "gram_pinv", np.linalg.pinv(gram))
 
     def apply(self, z: FloatArray) -> FloatArray:
         """Residual of ``z`` (k x n) after calibration on the margins' indicators."""
-        x = stacked_one_hot(self.margins, self.sizes)  # levels x rows
-        gram = (x.multiply(self.old_weights[None, :]) @ x.T).toarray()
+        x = self.hot
         rhs = level_sums(z * (self.old_weights / self.new_weights)[None, :], x)
-        # The one-hot blocks are collinear (each sums to 1): the pseudo-inverse
-        # gives the same projection as R's intercept-plus-dummies QR.
-        b = rhs @ np.linalg.pinv(gram).T
+        b = rhs @ self.gram_pinv.T
         fitted = np.asarray(x.T @ np.ascontiguousarray(b.T)).T
         out: FloatArray = z - self.new_weights[None, :] * fitted
         return out
