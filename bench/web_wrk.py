@@ -203,8 +203,10 @@ def run_wrk(base: str, script: Path, seconds: int, connections: int) -> dict[str
     return {
         "requests": requests,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
-        "p50": _ms(re.search(r"50%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
-        "p99": _ms(re.search(r"99%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        # Anchored at the start of a line: "+/- Stdev" columns end in "%" too (a "62.50%"
+        # followed by the next line's "Latency" read as the 50th percentile).
+        "p50": _ms(re.search(r"^\s*50%\s+(\S+)", output, re.M).group(1)),  # type: ignore[union-attr]
+        "p99": _ms(re.search(r"^\s*99%\s+(\S+)", output, re.M).group(1)),  # type: ignore[union-attr]
         "bad": int(bad.group(1)) if bad else 0,
         "socket_errors": 1 if errors else 0,
         "client_cpu": usage.ru_utime + usage.ru_stime,

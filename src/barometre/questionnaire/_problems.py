@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -93,6 +94,26 @@ def make_problem(
     expected_en: str | None = None,
 ) -> Problem:
     """A problem whose messages are filled from the catalogue."""
+    if value is None and not expected_fr and expected_en is None:
+        return _plain_problem(code, question_id)
+    return _filled(code, question_id, value, expected_fr, expected_en)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_problem(code: ProblemCode, question_id: str) -> Problem:
+    # A problem with no value (a missing answer) depends only on its code and question: one
+    # frozen record per question, instead of two formatted messages per question and request
+    # (a partial answer set lacks most required answers, and every page submit validates it).
+    return _filled(code, question_id, None, "", None)
+
+
+def _filled(
+    code: ProblemCode,
+    question_id: str,
+    value: object,
+    expected_fr: str,
+    expected_en: str | None,
+) -> Problem:
     template_fr, template_en = MESSAGES[code]
     shown = format_value(value)
     return Problem(

@@ -36,6 +36,9 @@ _ACCEPTING = {"web": {"open"}, "paper": {"open", "closed"}, "import": {"open", "
 
 # A concurrent first save of the same case loses the unique-constraint race once at most.
 _ATTEMPTS = 3
+# A save whose read went stale (PostgreSQL, another save of the case committed meanwhile) is
+# redone; each redo follows another writer's commit, so this bound is never reached in use.
+_STALE_ATTEMPTS = 100
 
 
 # Statements built once: the save path runs for every page a respondent submits.
@@ -54,7 +57,7 @@ _RESPONSE_COLUMNS = (
     _r.updated_at,
     _r.submitted_at,
 )
-_LOOKUP = (
+_CASE = (
     sa.select(
         _s.id.label("sample_id"),
         _w.status.label("wave_status"),
@@ -66,8 +69,8 @@ _LOOKUP = (
     .join(t.waves, _w.id == _s.wave_id)
     .outerjoin(t.responses, _r.sample_id == _s.id)
     .where(_s.wave_id == sa.bindparam("wave_id"), _s.case_id == sa.bindparam("case_id"))
-    .with_for_update(of=t.samples)
 )
+_LOOKUP = _CASE.with_for_update(of=t.samples)
 # PostgreSQL, after waiting for the sample row's lock, re-checks the locked row only: the
 # outer-joined response comes from the statement's snapshot, taken before the wait, so a
 # transaction queued behind a completion would still see "partial" and overwrite it (several
@@ -83,11 +86,13 @@ _LOOKUP_WITH_ANSWERS = (
     .outerjoin(t.answers, _a.response_id == _r.id)
     .order_by(_a.id)
 )
-_RESPONSE_OF_SAMPLE_WITH_ANSWERS = (
-    sa.select(*_RESPONSE_COLUMNS, *_ANSWER_COLUMNS)
-    .select_from(t.responses)
+# PostgreSQL's page save reads without a lock and writes only if the response row is still
+# the version it read: `xmin` (the transaction that wrote the row version) changes with
+# every update of the row. Compared as text: `xid` has no equality with bigint.
+_VERSION = sa.literal_column("responses.xmin::text", sa.String).label("response_version")
+_VERSIONED_CASE_WITH_ANSWERS = (
+    _CASE.add_columns(_VERSION, *_ANSWER_COLUMNS)
     .outerjoin(t.answers, _a.response_id == _r.id)
-    .where(_r.sample_id == sa.bindparam("sample_id"))
     .order_by(_a.id)
 )
 _ANSWERS_OF = (
@@ -101,6 +106,9 @@ _UPDATE_RESPONSE = (
     sa.update(t.responses)
     .where(_r.id == sa.bindparam("b_id"))
     .values({name: sa.bindparam(f"b_{name}") for name in _UPDATED_COLUMNS})
+)
+_UPDATE_RESPONSE_IF_UNCHANGED = _UPDATE_RESPONSE.where(
+    sa.literal_column("responses.xmin::text", sa.String) == sa.bindparam("b_version")
 )
 _INSERT_ANSWERS = sa.insert(t.answers)
 _DELETE_ANSWERS = sa.delete(t.answers).where(
@@ -166,35 +174,30 @@ def _locked_case(conn: sa.Connection, wave_id: int, case_id: str) -> Any:
     return SimpleNamespace(**fresh)
 
 
-def _locked_case_and_answers(
+def _case_and_answers(
     conn: sa.Connection, wave_id: int, case_id: str
 ) -> tuple[Any, dict[str, AnswerValue]] | None:
-    """`_locked_case` and the response's stored answers, in one statement (SQLite) or two.
+    """The case, its wave and response, and the response's stored answers, in one statement.
 
-    PostgreSQL: the first statement locks the sample row; the second, run once the lock is
-    held, reads the response and its answers from a fresh snapshot (see `_LOOKUP`).
+    SQLite: BEGIN IMMEDIATE took the write lock before the read, nothing can be stale.
+    PostgreSQL: no lock is taken (a `FOR UPDATE` would have to be a statement of its own, see
+    `_LOOKUP`); the row also carries the response's version, and the save writes only if the
+    response row is still that version (`_UPDATE_RESPONSE_IF_UNCHANGED`), else starts over.
+    A concurrent first save of the case is caught by the unique key on the response instead.
     """
     params = {"wave_id": wave_id, "case_id": case_id}
-    if conn.dialect.name == "sqlite":
-        rows = conn.execute(_LOOKUP_WITH_ANSWERS, params).all()
-        if not rows:
-            return None
-        found: Any = rows[0]
-    else:
-        found = conn.execute(_LOOKUP, params).first()
-        if found is None:
-            return None
-        rows = conn.execute(_RESPONSE_OF_SAMPLE_WITH_ANSWERS, {"sample_id": found.sample_id}).all()
-        lock = found._asdict()
-        head = rows[0] if rows else None
-        for name in lock:
-            if name not in ("sample_id", "wave_status", "wave_qid", "wave_qversion"):
-                lock[name] = getattr(head, name) if head is not None else None
-        found = SimpleNamespace(**lock)
+    query = _LOOKUP_WITH_ANSWERS if conn.dialect.name == "sqlite" else _VERSIONED_CASE_WITH_ANSWERS
+    rows = conn.execute(query, params).all()
+    if not rows:
+        return None
     answers = {
         row.answer_qid: decode_answer(row.answer_json) for row in rows if row.answer_qid is not None
     }
-    return found, answers
+    return rows[0], answers
+
+
+class _Stale(Exception):
+    """The response changed between the read and the write of a save (PostgreSQL): redo it."""
 
 
 # What a caller of `update_response` decides from the stored answers: the answers to merge
@@ -260,19 +263,7 @@ class ResponseRepository(StoreBase):
             raise InputError(f"unknown response status {status!r}; expected {t.RESPONSE_STATUSES}")
         if source not in t.RESPONSE_SOURCES:
             raise InputError(f"unknown response source {source!r}; expected {t.RESPONSE_SOURCES}")
-        for attempt in range(_ATTEMPTS):
-            try:
-                with self._write() as conn:
-                    return self._save(
-                        conn, wave_id, case_id, answers, status, source, page, recorded_by, at
-                    )
-            except sa.exc.IntegrityError as exc:
-                if attempt == _ATTEMPTS - 1:
-                    raise WriteFailed(
-                        f"wave {wave_id}, case {case_id!r}: the database refused the response "
-                        f"({exc.orig})"
-                    ) from exc
-        raise AssertionError("unreachable")  # pragma: no cover
+        return self._save_retrying(wave_id, case_id, answers, status, source, page, recorded_by, at)
 
     def update_response(
         self,
@@ -292,19 +283,47 @@ class ResponseRepository(StoreBase):
         """
         if source not in t.RESPONSE_SOURCES:
             raise InputError(f"unknown response source {source!r}; expected {t.RESPONSE_SOURCES}")
-        for attempt in range(_ATTEMPTS):
+        return self._save_retrying(wave_id, case_id, change, "partial", source, None, recorded_by)
+
+    def _save_retrying(
+        self,
+        wave_id: int,
+        case_id: str,
+        answers: Mapping[str, AnswerValue | None]
+        | Callable[[Mapping[str, AnswerValue]], ResponseChange],
+        status: str,
+        source: str,
+        page: str | None,
+        recorded_by: str | None,
+        at: datetime | None = None,
+    ) -> Response:
+        """`_save` in a write transaction, redone after a lost race.
+
+        A lost unique-key race (two first saves of one case) is redone a few times; a stale
+        read (PostgreSQL: another save of the case committed in between) is redone as often as
+        it happens, up to a bound: each redo means another writer of the case went through.
+        """
+        conflicts = stale = 0
+        while True:
             try:
                 with self._write() as conn:
                     return self._save(
-                        conn, wave_id, case_id, change, "partial", source, None, recorded_by
+                        conn, wave_id, case_id, answers, status, source, page, recorded_by, at
                     )
+            except _Stale:
+                stale += 1
+                if stale == _STALE_ATTEMPTS:
+                    raise WriteFailed(
+                        f"wave {wave_id}, case {case_id!r}: the response kept changing during "
+                        f"the save ({stale} attempts)"
+                    ) from None
             except sa.exc.IntegrityError as exc:
-                if attempt == _ATTEMPTS - 1:
+                conflicts += 1
+                if conflicts == _ATTEMPTS:
                     raise WriteFailed(
                         f"wave {wave_id}, case {case_id!r}: the database refused the response "
                         f"({exc.orig})"
                     ) from exc
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _save(
         self,
@@ -319,7 +338,7 @@ class ResponseRepository(StoreBase):
         recorded_by: str | None,
         at: datetime | None = None,
     ) -> Response:
-        located = _locked_case_and_answers(conn, wave_id, case_id)
+        located = _case_and_answers(conn, wave_id, case_id)
         if located is None:
             name = self._wave_row(conn, wave_id).name  # a clear error for an unknown wave
             raise NotFoundError(f"wave {name!r} has no case {case_id!r} in its sample")
@@ -374,10 +393,16 @@ class ResponseRepository(StoreBase):
             ).scalar_one()
         else:
             response_id = found.response_id
-            conn.execute(
-                _UPDATE_RESPONSE,
-                {"b_id": response_id, **{f"b_{k}": row[k] for k in _UPDATED_COLUMNS}},
-            )
+            values = {"b_id": response_id, **{f"b_{k}": row[k] for k in _UPDATED_COLUMNS}}
+            if conn.dialect.name == "sqlite":
+                conn.execute(_UPDATE_RESPONSE, values)
+            else:
+                # Waits for a concurrent writer of the row, then sees its committed version:
+                # if that is not the version read above, nothing of this save is written and
+                # it starts over on the fresh row (a completion then refuses with 409).
+                version = {"b_version": found.response_version}
+                if conn.execute(_UPDATE_RESPONSE_IF_UNCHANGED, {**values, **version}).rowcount != 1:
+                    raise _Stale
         _write_answers(conn, response_id, stored, merged)
         if existing is None or existing.status != status:
             conn.execute(

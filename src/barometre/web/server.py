@@ -16,6 +16,11 @@ from barometre.web.app import create_app
 from barometre.web.settings import WebSettings
 
 URL_ENV = "BAROMETRE_DATABASE_URL"
+# uvicorn's C HTTP parser and event loop (both locked dependencies), named rather than left to
+# uvicorn's "auto", which silently falls back to the pure-Python h11 and asyncio when they are
+# missing: a server's CPU per request would then grow without a word.
+HTTP = "httptools"
+LOOP = "uvloop"
 
 
 def is_loopback(host: str) -> bool:
@@ -89,6 +94,7 @@ def serve(
         # for the app's imports on a busy machine.
         command = [sys.executable, "-m", "uvicorn", "barometre.web.server:app_from_env"]
         command += ["--factory", "--host", host, "--port", str(port), "--workers", str(workers)]
+        command += ["--http", HTTP, "--loop", LOOP]
         command += [
             "--no-access-log",
             "--log-level",
@@ -99,4 +105,6 @@ def serve(
         sys.stdout.flush()
         os.execv(sys.executable, command)
     app = create_app(store, settings)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+    uvicorn.run(
+        app, host=host, port=port, http=HTTP, loop=LOOP, access_log=False, log_level="warning"
+    )

@@ -23,6 +23,7 @@ from barometre.web.context import (
     Admin,
     CheckedForm,
     Reader,
+    UploadForm,
     Web,
     Writer,
     client_address,
@@ -169,7 +170,7 @@ _STEP_LABELS = {
 
 @router.post("/vague/{wave_id}/{step}")
 async def wave_step(
-    request: Request, wave_id: int, step: str, form: CheckedForm, user: Writer
+    request: Request, wave_id: int, step: str, form: UploadForm, user: Writer
 ) -> Response:
     """One step of the wave's life (open, close, publish with its results.json, archive)."""
     app = web(request)
