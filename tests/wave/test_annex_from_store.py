@@ -91,7 +91,7 @@ def test_the_weighting_is_described_from_its_stored_spec() -> None:
     assert "[0.25, 4]" in en and "Merged cells" in en
 
 
-def test_fieldwork_summary_counts_what_the_rows_say(store) -> None:  # type: ignore[no-untyped-def]
+def test_fieldwork_counts_counts_what_the_rows_say(store) -> None:  # type: ignore[no-untyped-def]
     """The store's fieldwork aggregates equal those counted from every invitation and response."""
     wave, _ = open_wave_with_invitations(store, "2027", 30, seed=5)
     cases = store.cases(wave.id)
@@ -103,7 +103,7 @@ def test_fieldwork_summary_counts_what_the_rows_say(store) -> None:  # type: ign
         )
     store.save_response(wave.id, cases[5].case_id, {"headcount": 3}, "partial", "web")
 
-    summary = store.fieldwork_summary(wave.id)
+    summary = store.fieldwork_counts(wave.id)
     invitations, responses = store.invitations(wave.id), store.responses(wave.id)
     assert summary.invited == len(invitations) == 30
     assert summary.emailed == sum(i.sent_at is not None for i in invitations) == 20

@@ -24,7 +24,7 @@ from barometre.store.errors import (
     WaveStatusError,
     WriteFailed,
 )
-from barometre.store.records import FieldworkSummary, Response, ResponseSource, ResponseStatus
+from barometre.store.records import FieldworkCounts, Response, ResponseSource, ResponseStatus
 
 # AAPOR codes recorded automatically when a response is first saved or completed.
 AAPOR_COMPLETE = "1.1"
@@ -480,7 +480,7 @@ class ResponseRepository(StoreBase):
                     answers[response_id][qid] = decode_answer(text)
         return tuple(response_from_row(r, answers[r.id]) for r in rows)
 
-    def fieldwork_summary(self, wave_id: int) -> FieldworkSummary:
+    def fieldwork_counts(self, wave_id: int) -> FieldworkCounts:
         """The wave's fieldwork in a few aggregates: first send, reminders, first and last
         answers, complete responses per source; no row is read whole (the annex needs only
         these, and 30,000 invitations and every answer took seconds to read)."""
@@ -504,7 +504,7 @@ class ResponseRepository(StoreBase):
                 .where((resp.c.wave_id == wave_id) & (resp.c.status == "complete"))
                 .group_by(resp.c.source)
             ).all()
-        return FieldworkSummary(
+        return FieldworkCounts(
             invited=int(invited or 0),
             first_sent=first_sent,
             emailed=int(emailed or 0),

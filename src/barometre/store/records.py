@@ -120,7 +120,7 @@ class Response:
 
 
 @dataclass(frozen=True)
-class FieldworkSummary:
+class FieldworkCounts:
     """What the methodology annex says of a wave's fieldwork, counted by the database."""
 
     invited: int

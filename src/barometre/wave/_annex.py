@@ -22,7 +22,7 @@ from barometre.auxiliaries import LABELS
 from barometre.campaign.storage import CampaignStateError, wave_rates
 from barometre.questionnaire import Language
 from barometre.report.methodology import Methodology, ResponseRate, StratumAllocation
-from barometre.store import FieldworkSummary, Store
+from barometre.store import FieldworkCounts, Store
 from barometre.wave._weighting import CELL, REGION_GROUP, WeightingSpec
 
 FRAME_EVENT = "frame"
@@ -51,7 +51,7 @@ def methodology_from_store(
     """Every fact of the annex the store knows, completed (and overridden) by `given`."""
     # The fieldwork dates and the modes from a few aggregates: reading every invitation
     # and every response (with its answers) to count them took seconds.
-    fieldwork = store.fieldwork_summary(wave_id)
+    fieldwork = store.fieldwork_counts(wave_id)
     facts = Methodology(
         frame=_frame(store, wave_id, lang),
         frame_size=None,
@@ -154,7 +154,7 @@ def _stratum_variables(allocation: tuple[StratumAllocation, ...], lang: Language
     return ""
 
 
-def _fieldwork(fieldwork: FieldworkSummary) -> tuple[datetime | None, datetime | None]:
+def _fieldwork(fieldwork: FieldworkCounts) -> tuple[datetime | None, datetime | None]:
     starts = [d for d in (fieldwork.first_sent, fieldwork.first_started) if d is not None]
     return (min(starts) if starts else None, fieldwork.last_submitted)
 
@@ -166,7 +166,7 @@ def _date(moment: datetime, lang: Language) -> str:
     return format_date(moment.date(), format="d MMMM y", locale="en_GB")
 
 
-def _modes(fieldwork: FieldworkSummary, lang: Language) -> str:
+def _modes(fieldwork: FieldworkCounts, lang: Language) -> str:
     modes = Counter(fieldwork.complete_by_source)
     emailed, reminded = fieldwork.emailed, fieldwork.reminded
     if not modes and not fieldwork.invited:
