@@ -188,8 +188,12 @@ def logit(
     )
 
 
-def _irls(x0: FloatArray, y0: FloatArray, w: FloatArray) -> tuple[FloatArray, int, FloatArray]:
-    """Coefficients by Newton-Raphson (IRLS), iterations used, and the inverse information."""
+def irls(x0: FloatArray, y0: FloatArray, w: FloatArray) -> tuple[FloatArray, int]:
+    """Weighted logit coefficients by Newton-Raphson (IRLS) and the iterations used.
+
+    No variance: the drivers' bootstrap refits with it, in the same arithmetic as `logit`,
+    so that its coefficients are bit-identical on the same rows in the same order.
+    """
     beta = np.zeros(x0.shape[1])
     iterations = 0
     while iterations < MAX_ITER:
@@ -200,6 +204,12 @@ def _irls(x0: FloatArray, y0: FloatArray, w: FloatArray) -> tuple[FloatArray, in
         beta = beta + step
         if np.max(np.abs(step) / (np.abs(beta) + 1e-8)) < TOL:
             break
+    return beta, iterations
+
+
+def _irls(x0: FloatArray, y0: FloatArray, w: FloatArray) -> tuple[FloatArray, int, FloatArray]:
+    """Coefficients by Newton-Raphson (IRLS), iterations used, and the inverse information."""
+    beta, iterations = irls(x0, y0, w)
     mu = expit(x0 @ beta)
     a_inv = np.linalg.inv(x0.T @ (x0 * (w * mu * (1 - mu))[:, None]))
     return beta, iterations, a_inv

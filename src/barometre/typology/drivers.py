@@ -24,7 +24,7 @@ from scipy import stats as st
 from scipy.special import expit
 
 from barometre.stats import Design, EstimationError, LogitFit, StatsError
-from barometre.stats.regression import MAX_ITER, TOL
+from barometre.stats.regression import MAX_ITER, irls
 from barometre.typology._frame import FloatArray, as_polars
 from barometre.typology.errors import ColumnError, TypologyError
 from barometre.typology.profiles import DesignSpec
@@ -129,16 +129,7 @@ def _irls(x: FloatArray, y: FloatArray, w: FloatArray) -> FloatArray:
     """
     if np.linalg.matrix_rank(x.T @ x, hermitian=True) < x.shape[1]:
         raise EstimationError("drivers: the model matrix is rank deficient")
-    beta = np.zeros(x.shape[1])
-    iterations = 0
-    while iterations < MAX_ITER:
-        iterations += 1
-        mu = expit(x @ beta)
-        info = x.T @ (x * (w * mu * (1 - mu))[:, None])
-        step = np.linalg.solve(info, x.T @ (w * (y - mu)))
-        beta = beta + step
-        if np.max(np.abs(step) / (np.abs(beta) + 1e-8)) < TOL:
-            break
+    beta, iterations = irls(x, y, w)
     if iterations >= MAX_ITER:
         raise EstimationError(f"drivers: IRLS did not converge in {MAX_ITER} iterations")
     return beta
