@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from barometre.campaign.aapor import CampaignRates, campaign_rates
 from barometre.campaign.dispositions import CATALOGUE
+from barometre.campaign.fieldwork import BOUNCE_CODE
 from barometre.campaign.storage import final_codes
 from barometre.store import Store
 from barometre.store import schema as t
@@ -29,9 +30,6 @@ TARGET_COMPLETES = 30
 """Completes a stratum aims at: the fewest respondents a peer group of the self-diagnostic
 needs to be shown (`barometre.diagnostic.DEFAULT_MIN_N`); strata are the size band x
 sector cells the diagnostic compares firms with."""
-
-BOUNCE_CODE = "3.32"
-"""AAPOR code the campaign records for a bounced e-mail."""
 
 PROFILE_VARIABLES = ("size_band", "sector", "region")
 

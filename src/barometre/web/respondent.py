@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from barometre.campaign.codes import InvalidShortCode, normalise_short_code
+from barometre.campaign.fieldwork import OPT_OUT_CODE
 from barometre.diagnostic import diagnose
 from barometre.questionnaire import Problem, Questionnaire, Section, relevance, validate
 from barometre.store import (
@@ -48,8 +49,6 @@ from barometre.web.trust import fieldwork_wave, trust_view, wave_title
 router = APIRouter(include_in_schema=False)
 # Failed codes and links are counted per client address, in the database (every process).
 CODE_BY_CLIENT = "code-ip"
-# AAPOR refusal, the code the campaign records for an opt-out (barometre.campaign.storage).
-OPT_OUT_CODE = "2.111"
 
 
 def client_key(request: Request) -> str:
