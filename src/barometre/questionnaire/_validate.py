@@ -53,6 +53,13 @@ _TIME_RE = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?\Z")
 
 def _as_value(value: object) -> ex.Value:
     """An answer as the expression language sees it."""
+    # Texts and codes first, without the numbers ABC (an isinstance on `numbers.Real` costs
+    # several times a plain type test): the skip logic converts every answer of a page
+    # submit this way, several times over.
+    if type(value) is str:
+        return value if value.strip() else ""
+    if type(value) is float or type(value) is int:
+        return float(value)
     if not is_answered(value):
         return ""
     if isinstance(value, bool):
@@ -190,11 +197,20 @@ def is_relevant(questionnaire: Questionnaire, question_id: str, answers: Answers
 
 
 def validate(
-    questionnaire: Questionnaire, answers: Answers, *, today: dt.date | None = None
+    questionnaire: Questionnaire,
+    answers: Answers,
+    *,
+    today: dt.date | None = None,
+    missing: bool = True,
 ) -> tuple[Problem, ...]:
-    """Every problem of an answer set, in questionnaire order; unknown questions come last."""
+    """Every problem of an answer set, in questionnaire order; unknown questions come last.
+
+    `missing=False` leaves out the unanswered required questions (a partial save): the
+    problems a caller would only filter away are then not built at all.
+    """
     problems: list[Problem] = []
     asked = relevance(questionnaire, answers, today=today)
+    computed: dict[str, str | float] | None = None  # the calculations, when a constraint needs them
     for question in questionnaire.questions:
         value = answers.get(question.id)
         if question.type is QuestionType.CALCULATE:
@@ -211,7 +227,7 @@ def validate(
                 )
             continue
         if not is_answered(value):
-            if question.required:
+            if question.required and missing:
                 problems.append(make_problem(ProblemCode.MISSING_REQUIRED, question.id))
             continue
         found = _check_answer(question, value)
@@ -225,7 +241,9 @@ def validate(
                 if code not in {c.code for c in shown}
             ]
         if not found and question.constraint_expr is not None:
-            found = _check_constraint(questionnaire, question, value, answers, asked)
+            if computed is None:
+                computed = calculations(questionnaire, answers, today=today)
+            found = _check_constraint(question, value, answers, asked, computed)
         problems.extend(found)
     for question_id, value in answers.items():
         if question_id not in questionnaire:
@@ -344,15 +362,13 @@ def _bounds_text(low: float | None, high: float | None) -> tuple[str, str]:
 
 
 def _check_constraint(
-    questionnaire: Questionnaire,
     question: Question,
     value: object,
     answers: Answers,
     asked: Mapping[str, bool],
+    computed: Mapping[str, str | float],
 ) -> list[Problem]:
     assert question.constraint_expr is not None
-
-    computed = calculations(questionnaire, answers)
 
     def resolve(name: str) -> ex.Value:
         if name in computed:

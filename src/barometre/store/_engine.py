@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -117,9 +118,14 @@ def _sqlite_engine(url: sa.URL, busy_timeout_ms: int, options: dict[str, Any]) -
         # returns SQLITE_BUSY at once to avoid a deadlock); writers therefore start with
         # BEGIN IMMEDIATE, which does honour busy_timeout. Readers stay deferred and, with
         # WAL, never wait for writers.
-        if connection.get_execution_options().get(WRITE):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
+        # Sent on the driver's connection: through `exec_driver_sql` this one statement cost
+        # as much as a page save's own reads and writes (an execution context, events and a
+        # result for a statement that returns nothing). Its errors are wrapped as SQLAlchemy
+        # wraps the others, so that callers see one kind of database error.
+        statement = "BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE) else "BEGIN"
+        try:
+            connection.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
+        except sqlite3.Error as exc:
+            raise sa.exc.OperationalError(statement, None, exc) from exc
 
     return engine

@@ -6,12 +6,11 @@ Only the questionnaire's public API is used here (`load_builtin`, `validate`,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from barometre.questionnaire import (
     Problem,
-    ProblemCode,
     Question,
     Questionnaire,
     QuestionType,
@@ -23,10 +22,6 @@ from barometre.store.errors import NotFoundError
 
 # How the wave dataset encodes a question type.
 Shape = Literal["code", "multiple", "number", "text"]
-
-# The validator's code for a required question left empty; a page-by-page partial save
-# legitimately leaves later pages empty, so these problems are ignored then.
-MISSING_REQUIRED = ProblemCode.MISSING_REQUIRED
 
 
 def question_shape(question: Question) -> Shape:
@@ -104,7 +99,4 @@ def validate_answers(
     questionnaire: Questionnaire, answers: Mapping[str, Any], *, partial: bool
 ) -> tuple[Problem, ...]:
     """Every problem of `answers`; for a partial save, missing answers are not problems."""
-    problems: Sequence[Problem] = validate(questionnaire, dict(answers))
-    if partial:
-        problems = [p for p in problems if p.code != MISSING_REQUIRED]
-    return tuple(problems)
+    return validate(questionnaire, answers, missing=not partial)
