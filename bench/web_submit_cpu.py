@@ -24,7 +24,7 @@ import httpx
 from barometre.store import open_store
 from barometre.web.app import create_app
 from barometre.web.settings import WebSettings
-from barometre.web.testing import csrf_of, open_wave_with_invitations
+from barometre.web.testing import csrf_of, open_wave_with_invitations, post_scope
 
 
 async def submit(app: Any, cookie: bytes, token: str) -> None:
@@ -35,21 +35,7 @@ async def submit(app: Any, cookie: bytes, token: str) -> None:
         (b"content-length", str(len(body)).encode()),
         (b"cookie", cookie),
     ]
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/q/site",
-        "raw_path": b"/q/site",
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 5000),
-        "server": ("127.0.0.1", 8000),
-        "state": {},
-    }
+    scope = post_scope("/q/site", headers)
     delivered = False
 
     async def receive() -> dict[str, Any]:

@@ -14,7 +14,7 @@ import httpx
 
 from barometre.store import Store, open_store
 from barometre.web import WebSettings, create_app
-from barometre.web.testing import open_wave_with_invitations
+from barometre.web.testing import open_wave_with_invitations, post_scope
 
 from .conftest import free_port
 from .test_servers import BAROMETRE, ENV, _wait_up
@@ -89,24 +89,12 @@ def _asgi_post(app: Any, path: str, body: bytes) -> list[dict[str, Any]]:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"127.0.0.1"),
-            (b"content-type", FORM.encode()),
-            (b"content-length", b"5000"),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
+    headers = [
+        (b"host", b"127.0.0.1"),
+        (b"content-type", FORM.encode()),
+        (b"content-length", b"5000"),
+    ]
+    scope = post_scope(path, headers)
 
     async def run() -> None:
         async with app.router.lifespan_context(app):
