@@ -85,3 +85,23 @@ def test_messages_never_name_the_id() -> None:
             problem = Problem(code, question.id, "", "")
             for lang in ("fr", "en"):
                 assert question.id not in problem_text(problem, question, lang)
+
+
+def test_a_calculation_never_counts_as_a_new_question() -> None:
+    """The browser's skip logic sends back the questions on screen, without the page's
+    calculations: sending the page must go on, not stop on "new questions" (it did, whenever
+    the browser's refresh came back before the click)."""
+    from ..questionnaire.every_type import ANSWERS, every_type
+
+    questionnaire = every_type()
+    first = {q: ANSWERS[q] for q in ("firm", "staff", "area")}
+    details = next(s for s in questionnaire.sections if s.id == "details")
+    on_screen = [q.id for q in details.questions if q.type.value != "calculate"]
+    given = {q: v for q, v in ANSWERS.items() if q not in first}
+    result = apply_page(questionnaire, first, given, section_id="details", asked_before=on_screen)
+    assert not result.new_questions
+    assert (result.problems, result.next_page) == ((), None)
+    # A question really revealed on the page still stops it.
+    shown_before = [q for q in on_screen if q != "ok"]
+    again = apply_page(questionnaire, first, given, section_id="details", asked_before=shown_before)
+    assert again.new_questions and again.next_page == "details"

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from barometre.questionnaire import Questionnaire, questionnaire_from_dict
 from barometre.store import schema as t
+from barometre.store._driver import DriverTransaction, Statements, driver_write
 from barometre.store._engine import WRITE
 from barometre.store._questionnaire import QuestionnaireCatalog
 from barometre.store._types import utcnow
@@ -70,6 +71,7 @@ class StoreBase:
         self._questionnaires: dict[tuple[str, str], Questionnaire] = {}
         # argon2-cffi's defaults (RFC 9106 low-memory profile: argon2id, 64 MiB, t=3).
         self._hasher = password_hasher or PasswordHasher()
+        self._statements = Statements(engine.dialect)
 
     @property
     def engine(self) -> Engine:
@@ -87,6 +89,20 @@ class StoreBase:
                 raise  # callers translate these into DuplicateError or retry
             except sa.exc.DBAPIError as exc:
                 raise WriteFailed(f"the database refused the write: {exc.orig}") from exc
+
+    @contextmanager
+    def _driver_write(self) -> Iterator[DriverTransaction]:
+        """A write transaction run on the driver's connection (see `_driver`), for the hot
+        path of saving responses; errors as from `_write`."""
+        # SQLite: the write lock up front, as `_write` takes it (see _engine._on_begin).
+        begin = "BEGIN IMMEDIATE" if self._engine.dialect.name == "sqlite" else None
+        try:
+            with driver_write(self._engine, self._statements, begin) as transaction:
+                yield transaction
+        except sa.exc.IntegrityError:
+            raise  # callers translate these into DuplicateError or retry
+        except sa.exc.DBAPIError as exc:
+            raise WriteFailed(f"the database refused the write: {exc.orig}") from exc
 
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:
@@ -112,6 +128,20 @@ class StoreBase:
             )
             self._questionnaires[key] = found
         return found
+
+    def _questionnaire_of(self, qid: str, version: str) -> Questionnaire:
+        """`_questionnaire` without a connection at hand: read in a transaction of its own
+        the first time (definitions never change, so a cached one is never stale)."""
+        found = self._questionnaires.get((qid, version))
+        if found is None:
+            with self._read() as conn:
+                found = self._questionnaire(conn, qid, version)
+        return found
+
+    def _wave_name(self, wave_id: int) -> str:
+        """A wave's name, for a message (NotFoundError when there is no such wave)."""
+        with self._read() as conn:
+            return str(self._wave_row(conn, wave_id).name)
 
     @staticmethod
     def _wave_row(conn: sa.Connection, wave_id: int) -> sa.Row[tuple[object, ...]]:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from barometre.questionnaire import AnswerValue
 from barometre.store import schema as t
 from barometre.store._base import StoreBase, status_words
+from barometre.store._driver import DriverTransaction
 from barometre.store._free_text import shown, text_problems
 from barometre.store._questionnaire import normalise_answer, validate_answers
 from barometre.store._types import stamp, utcnow
@@ -110,12 +111,15 @@ _UPDATE_RESPONSE = (
 _UPDATE_RESPONSE_IF_UNCHANGED = _UPDATE_RESPONSE.where(
     sa.literal_column("responses.xmin::text", sa.String) == sa.bindparam("b_version")
 )
-_INSERT_ANSWERS = sa.insert(t.answers)
-_DELETE_ANSWERS = sa.delete(t.answers).where(
+# `inline()`: no RETURNING of the new ids (PostgreSQL would add one), which nothing reads.
+_INSERT_ANSWERS = sa.insert(t.answers).inline()
+# One delete per changed answer, run as one `executemany`: a compiled statement has a fixed
+# number of parameters (no expanding IN list below SQLAlchemy's execution layer).
+_DELETE_ANSWER = sa.delete(t.answers).where(
     t.answers.c.response_id == sa.bindparam("b_id"),
-    t.answers.c.question_id.in_(sa.bindparam("b_qids", expanding=True)),
+    t.answers.c.question_id == sa.bindparam("b_qid"),
 )
-_INSERT_DISPOSITION = sa.insert(t.dispositions)
+_INSERT_DISPOSITION = sa.insert(t.dispositions).inline()
 _RESPONSE_OF_CASE = (
     sa.select(t.responses, _s.case_id)
     .join(t.samples, _s.id == _r.sample_id)
@@ -175,7 +179,7 @@ def _locked_case(conn: sa.Connection, wave_id: int, case_id: str) -> Any:
 
 
 def _case_and_answers(
-    conn: sa.Connection, wave_id: int, case_id: str
+    tx: DriverTransaction, wave_id: int, case_id: str
 ) -> tuple[Any, dict[str, AnswerValue]] | None:
     """The case, its wave and response, and the response's stored answers, in one statement.
 
@@ -186,8 +190,8 @@ def _case_and_answers(
     A concurrent first save of the case is caught by the unique key on the response instead.
     """
     params = {"wave_id": wave_id, "case_id": case_id}
-    query = _LOOKUP_WITH_ANSWERS if conn.dialect.name == "sqlite" else _VERSIONED_CASE_WITH_ANSWERS
-    rows = conn.execute(query, params).all()
+    query = _LOOKUP_WITH_ANSWERS if tx.dialect.name == "sqlite" else _VERSIONED_CASE_WITH_ANSWERS
+    rows = tx.rows(query, params)
     if not rows:
         return None
     answers = {
@@ -211,7 +215,7 @@ def _stored_answers(conn: sa.Connection, response_id: int) -> dict[str, AnswerVa
 
 
 def _write_answers(
-    conn: sa.Connection,
+    tx: DriverTransaction,
     response_id: int,
     stored: Mapping[str, AnswerValue],
     merged: Mapping[str, AnswerValue],
@@ -219,14 +223,14 @@ def _write_answers(
     # Only the answers that changed are touched: a page save rewrites one page.
     changed = [qid for qid in stored if qid not in merged or merged[qid] != stored[qid]]
     if changed:
-        conn.execute(_DELETE_ANSWERS, {"b_id": response_id, "b_qids": changed})
+        tx.execute_many(_DELETE_ANSWER, [{"b_id": response_id, "b_qid": qid} for qid in changed])
     new = [
         {"response_id": response_id, "question_id": qid, "value_json": encode_answer(value)}
         for qid, value in merged.items()
         if qid not in stored or stored[qid] != value
     ]
     if new:
-        conn.execute(_INSERT_ANSWERS, new)
+        tx.execute_many(_INSERT_ANSWERS, new)
 
 
 class ResponseRepository(StoreBase):
@@ -306,9 +310,9 @@ class ResponseRepository(StoreBase):
         conflicts = stale = 0
         while True:
             try:
-                with self._write() as conn:
+                with self._driver_write() as tx:
                     return self._save(
-                        conn, wave_id, case_id, answers, status, source, page, recorded_by, at
+                        tx, wave_id, case_id, answers, status, source, page, recorded_by, at
                     )
             except _Stale:
                 stale += 1
@@ -327,7 +331,7 @@ class ResponseRepository(StoreBase):
 
     def _save(
         self,
-        conn: sa.Connection,
+        tx: DriverTransaction,
         wave_id: int,
         case_id: str,
         answers: Mapping[str, AnswerValue | None]
@@ -338,13 +342,13 @@ class ResponseRepository(StoreBase):
         recorded_by: str | None,
         at: datetime | None = None,
     ) -> Response:
-        located = _case_and_answers(conn, wave_id, case_id)
+        located = _case_and_answers(tx, wave_id, case_id)
         if located is None:
-            name = self._wave_row(conn, wave_id).name  # a clear error for an unknown wave
+            name = self._wave_name(wave_id)  # a clear error for an unknown wave
             raise NotFoundError(f"wave {name!r} has no case {case_id!r} in its sample")
         found, stored = located
         if found.wave_status not in _ACCEPTING[source]:
-            name = self._wave_row(conn, wave_id).name
+            name = self._wave_name(wave_id)
             raise WaveStatusError(
                 f"wave {name!r} is {status_words(str(found.wave_status))}: "
                 f"it accepts no {source} answers"
@@ -369,7 +373,7 @@ class ResponseRepository(StoreBase):
                 return _response(wave_id, case_id, existing, stored)
             raise ResponseLocked(case_id)
 
-        questionnaire = self._questionnaire(conn, found.wave_qid, found.wave_qversion)
+        questionnaire = self._questionnaire_of(found.wave_qid, found.wave_qversion)
         problems = validate_answers(questionnaire, merged, partial=status == "partial")
         if problems:
             raise ResponseInvalid(case_id, problems)
@@ -388,24 +392,23 @@ class ResponseRepository(StoreBase):
             "submitted_at": now if status == "complete" else None,
         }
         if existing is None:
-            response_id = conn.execute(
-                _INSERT_RESPONSE, {**row, "wave_id": wave_id, "sample_id": found.sample_id}
-            ).scalar_one()
+            inserted = {**row, "wave_id": wave_id, "sample_id": found.sample_id}
+            response_id = tx.execute(_INSERT_RESPONSE, inserted).fetchone()[0]
         else:
             response_id = found.response_id
             values = {"b_id": response_id, **{f"b_{k}": row[k] for k in _UPDATED_COLUMNS}}
-            if conn.dialect.name == "sqlite":
-                conn.execute(_UPDATE_RESPONSE, values)
+            if tx.dialect.name == "sqlite":
+                tx.execute(_UPDATE_RESPONSE, values)
             else:
                 # Waits for a concurrent writer of the row, then sees its committed version:
                 # if that is not the version read above, nothing of this save is written and
                 # it starts over on the fresh row (a completion then refuses with 409).
                 version = {"b_version": found.response_version}
-                if conn.execute(_UPDATE_RESPONSE_IF_UNCHANGED, {**values, **version}).rowcount != 1:
+                if tx.execute(_UPDATE_RESPONSE_IF_UNCHANGED, {**values, **version}).rowcount != 1:
                     raise _Stale
-        _write_answers(conn, response_id, stored, merged)
+        _write_answers(tx, response_id, stored, merged)
         if existing is None or existing.status != status:
-            conn.execute(
+            tx.execute(
                 _INSERT_DISPOSITION,
                 {
                     "wave_id": wave_id,

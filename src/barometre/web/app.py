@@ -69,6 +69,8 @@ def create_app(store: str | Store | None = None, settings: WebSettings | None = 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (respondent, selfdiag, team, api, explorer):
         app.include_router(module.router)
+    # First in line: matched before the static files and every router (see PLAIN_ROUTES).
+    app.router.routes[:0] = respondent.PLAIN_ROUTES
     install_checks(app)
 
     api.install_errors(app)

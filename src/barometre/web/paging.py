@@ -101,8 +101,11 @@ def apply_page(
     answers = prune(questionnaire, answers)
     changes = {q: answers.get(q) for q in {*stored, *answers} if stored.get(q) != answers.get(q)}
     asked = relevance(questionnaire, shown)
+    # A calculation is asked but never shown: the browser's skip logic (static/app.js) lists
+    # only the questions on screen, so a calculation would always count as new there.
     appeared = bool(asked_before) and any(
-        asked[q.id] and q.id not in (asked_before or ()) for q in section.questions
+        asked[q.id] and q.type.value != "calculate" and q.id not in (asked_before or ())
+        for q in section.questions
     )
     pages = [s.id for s in visible_pages(questionnaire, shown)]
     position = pages.index(section_id) if section_id in pages else 0

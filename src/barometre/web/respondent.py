@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
 
 from barometre.campaign.codes import InvalidShortCode, normalise_short_code
 from barometre.campaign.fieldwork import OPT_OUT_CODE
@@ -239,12 +240,12 @@ def _section(questionnaire: Questionnaire, section_id: str) -> Section | None:
     return next((s for s in questionnaire.sections if s.id == section_id), None)
 
 
-@router.post("/q/{section_id}")
-async def save_page(request: Request, section_id: str) -> Response:
+async def save_page(request: Request) -> Response:
     """Save one page (validated on the server) in one write, then go on, back, or send."""
-    # The busiest route: its checks are awaited here rather than declared as dependencies,
-    # which FastAPI would resolve through its dependency machinery on every submit (about a
-    # tenth of the submit's CPU). They are the same checks, refusing the same way.
+    # The busiest route, served as a plain Starlette route (see `PLAIN_ROUTES`): its checks
+    # are awaited here rather than declared as FastAPI dependencies. They are the same
+    # checks, refusing the same way (the app's exception handlers answer them).
+    section_id = str(request.path_params["section_id"])
     case = await session_case(request)
     form = await checked_form(request)
     app = web(request)
@@ -297,6 +298,14 @@ async def save_page(request: Request, section_id: str) -> Response:
     if finished:
         return RedirectResponse("/merci", status_code=303)
     return RedirectResponse(f"/q/{result.next_page}", status_code=303)
+
+
+# Routes served ahead of the routers, as plain Starlette routes. A page submit is the web
+# tier's busiest request; FastAPI's route matching through included routers, its request
+# handler and its dependency resolution cost about a seventh of its CPU (py-spy, see
+# docs/dev/session-2026-12-04.md), for a route that needs neither parameter validation
+# nor an OpenAPI entry (it is an HTML form's target, out of the schema like every page here).
+PLAIN_ROUTES = (Route("/q/{section_id}", save_page, methods=["POST"], name="save_page"),)
 
 
 @router.get("/merci")
