@@ -4,7 +4,7 @@ Why: the save of a response is the web tier's busiest write (one per questionnai
 respondent), and through `Connection.execute` its handful of short statements cost more CPU
 than the page's own logic: an execution context, events, a cursor wrapper and a result object
 per statement, and a `Connection` with its transaction object per save (about a third of a
-page submit, measured with py-spy; see docs/dev/session-2026-12-04.md). Here SQLAlchemy still
+page submit, measured with py-spy; see docs/web.md, "Third pass"). Here SQLAlchemy still
 writes the SQL: each statement is compiled once per dialect, and its columns' types supply the
 bind and result processing (`UTCDateTime` included), so the rows read and written are those
 SQLAlchemy would read and write. Only the execution is the driver's: `cursor.execute` on the
@@ -41,8 +41,10 @@ class Statement:
             tuple(compiled.positiontup or ()) if dialect.positional else None
         )
         self._binds: dict[str, Processor] = {}
+        # The dialect's implementation of each type, as SQLAlchemy's execution uses it: the
+        # generic type's processor alone would leave, e.g., SQLite's datetime formatting out.
         for name, bind in compiled.binds.items():
-            processor = bind.type.bind_processor(dialect)
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 self._binds[name] = processor
         self.row: Any = None
@@ -52,7 +54,7 @@ class Statement:
             self.row = namedtuple("Row", [c.name for c in columns])  # type: ignore[misc]  # names known only here
             results = []
             for index, column in enumerate(columns):
-                processor = column.type.result_processor(dialect, None)
+                processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
                 if processor is not None:
                     results.append((index, processor))
             self._results = tuple(results)

@@ -303,7 +303,7 @@ async def save_page(request: Request) -> Response:
 # Routes served ahead of the routers, as plain Starlette routes. A page submit is the web
 # tier's busiest request; FastAPI's route matching through included routers, its request
 # handler and its dependency resolution cost about a seventh of its CPU (py-spy, see
-# docs/dev/session-2026-12-04.md), for a route that needs neither parameter validation
+# docs/web.md, "Third pass"), for a route that needs neither parameter validation
 # nor an OpenAPI entry (it is an HTML form's target, out of the schema like every page here).
 PLAIN_ROUTES = (Route("/q/{section_id}", save_page, methods=["POST"], name="save_page"),)
 
