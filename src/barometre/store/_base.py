@@ -56,6 +56,17 @@ def pairs(result: Any) -> dict[Any, Any]:
     return {key: value for key, value in result}
 
 
+@contextmanager
+def _write_errors() -> Iterator[None]:
+    """A write's database errors as callers see them, whichever way the write ran."""
+    try:
+        yield
+    except sa.exc.IntegrityError:
+        raise  # callers translate these into DuplicateError or retry
+    except sa.exc.DBAPIError as exc:
+        raise WriteFailed(f"the database refused the write: {exc.orig}") from exc
+
+
 class StoreBase:
     """The engine and the transaction helpers the repositories use."""
 
@@ -81,14 +92,9 @@ class StoreBase:
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
         """A write transaction: committed at the end, rolled back entirely on any error."""
-        with self._engine.connect().execution_options(**{WRITE: True}) as conn:
-            try:
-                with conn.begin():
-                    yield conn
-            except sa.exc.IntegrityError:
-                raise  # callers translate these into DuplicateError or retry
-            except sa.exc.DBAPIError as exc:
-                raise WriteFailed(f"the database refused the write: {exc.orig}") from exc
+        connection = self._engine.connect().execution_options(**{WRITE: True})
+        with connection as conn, _write_errors(), conn.begin():
+            yield conn
 
     @contextmanager
     def _driver_write(self) -> Iterator[DriverTransaction]:
@@ -96,13 +102,8 @@ class StoreBase:
         path of saving responses; errors as from `_write`."""
         # SQLite: the write lock up front, as `_write` takes it (see _engine._on_begin).
         begin = "BEGIN IMMEDIATE" if self._engine.dialect.name == "sqlite" else None
-        try:
-            with driver_write(self._engine, self._statements, begin) as transaction:
-                yield transaction
-        except sa.exc.IntegrityError:
-            raise  # callers translate these into DuplicateError or retry
-        except sa.exc.DBAPIError as exc:
-            raise WriteFailed(f"the database refused the write: {exc.orig}") from exc
+        with _write_errors(), driver_write(self._engine, self._statements, begin) as transaction:
+            yield transaction
 
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:

@@ -17,7 +17,9 @@ from typing import Any
 from barometre.questionnaire import (
     Problem,
     ProblemCode,
+    Question,
     Questionnaire,
+    QuestionType,
     Section,
     is_answered,
     relevance,
@@ -46,14 +48,17 @@ class PageResult:
     new_questions: bool
 
 
+def _on_screen(question: Question) -> bool:
+    """Whether an asked question is shown on its page (a calculation never is)."""
+    return question.type is not QuestionType.CALCULATE
+
+
 def visible_pages(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Section]:
     """The sections with a question to ask, given the answers so far."""
     asked = relevance(questionnaire, answers)
-    # A calculation is never shown, so a section of calculations only is no page.
+    # A section of calculations only is no page.
     return [
-        s
-        for s in questionnaire.sections
-        if any(asked[q.id] and q.type.value != "calculate" for q in s.questions)
+        s for s in questionnaire.sections if any(asked[q.id] and _on_screen(q) for q in s.questions)
     ]
 
 
@@ -101,10 +106,10 @@ def apply_page(
     answers = prune(questionnaire, answers)
     changes = {q: answers.get(q) for q in {*stored, *answers} if stored.get(q) != answers.get(q)}
     asked = relevance(questionnaire, shown)
-    # A calculation is asked but never shown: the browser's skip logic (static/app.js) lists
-    # only the questions on screen, so a calculation would always count as new there.
+    # The browser's skip logic (static/app.js) lists only the questions on screen, so an
+    # asked calculation would always count as new there.
     appeared = bool(asked_before) and any(
-        asked[q.id] and q.type.value != "calculate" and q.id not in (asked_before or ())
+        asked[q.id] and _on_screen(q) and q.id not in (asked_before or ())
         for q in section.questions
     )
     pages = [s.id for s in visible_pages(questionnaire, shown)]
